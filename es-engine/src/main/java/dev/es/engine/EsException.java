@@ -1,0 +1,13 @@
+package dev.es.engine;
+
+/** Base class of every exception the es engine throws on purpose; all are unchecked and carry their data as fields. */
+public class EsException extends RuntimeException {
+
+    public EsException(String message) {
+        super(message);
+    }
+
+    public EsException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.es.engine;
+
+/** An identifier (stream id, object name, object id, store name, tag) that a store cannot hold. */
+public class InvalidIdentifierException extends EsException {
+
+    private final String kind;
+    private final String value;
+
+    public InvalidIdentifierException(String kind, String value, String reason) {
+        super("Invalid " + kind + " " + quote(value) + ": " + reason);
+        this.kind = kind;
+        this.value = value;
+    }
+
+    private static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+        return "'" + shown + "'";
+    }
+
+    /** What kind of identifier was wrong, for example {@code streamId}. */
+    public String kind() {
+        return kind;
+    }
+
+    /** The rejected value, possibly {@code null}. */
+    public String value() {
+        return value;
+    }
+}

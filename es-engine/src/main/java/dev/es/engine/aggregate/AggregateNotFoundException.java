@@ -1,0 +1,24 @@
+package dev.es.engine.aggregate;
+
+import dev.es.engine.EsException;
+
+/** {@link AggregateRepository#load} of an object that has no document. */
+public class AggregateNotFoundException extends EsException {
+
+    private final String objectName;
+    private final String objectId;
+
+    public AggregateNotFoundException(String objectName, String objectId) {
+        super("No " + objectName + " with id '" + objectId + "' exists");
+        this.objectName = objectName;
+        this.objectId = objectId;
+    }
+
+    public String objectName() {
+        return objectName;
+    }
+
+    public String objectId() {
+        return objectId;
+    }
+}

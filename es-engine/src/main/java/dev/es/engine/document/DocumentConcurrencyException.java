@@ -1,0 +1,34 @@
+package dev.es.engine.document;
+
+import dev.es.engine.EsException;
+
+/** A document update made with an etag that is no longer current (or a create of a document that exists). */
+public class DocumentConcurrencyException extends EsException {
+
+    private final String objectName;
+    private final String objectId;
+    private final String expectedEtag;
+
+    public DocumentConcurrencyException(String objectName, String objectId, String expectedEtag) {
+        super(expectedEtag == null
+                ? "Document " + objectName + "/" + objectId + " already exists"
+                : "Document " + objectName + "/" + objectId + " changed since it was read (etag " + expectedEtag
+                        + " is stale or the document is gone)");
+        this.objectName = objectName;
+        this.objectId = objectId;
+        this.expectedEtag = expectedEtag;
+    }
+
+    public String objectName() {
+        return objectName;
+    }
+
+    public String objectId() {
+        return objectId;
+    }
+
+    /** The etag the update was made with; {@code null} for a create. */
+    public String expectedEtag() {
+        return expectedEtag;
+    }
+}

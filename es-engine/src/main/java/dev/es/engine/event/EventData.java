@@ -1,0 +1,97 @@
+package dev.es.engine.event;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An event to append: a type name, a schema version, a JSON payload and string metadata.
+ * The {@code eventId} makes the append idempotent: appending an event whose id the stream already holds
+ * does not write it again.
+ *
+ * @param eventId       unique within a stream; a random UUID when not given
+ * @param type          the event type name, for example {@code OrderPlaced}
+ * @param schemaVersion the payload's schema version, 1 or more
+ * @param payload       the payload as JSON text
+ * @param metadata      free string metadata; never {@code null}
+ */
+public record EventData(String eventId, String type, int schemaVersion, String payload, Map<String, String> metadata) {
+
+    /** Longest event type name accepted. */
+    public static final int MAX_TYPE_LENGTH = 200;
+    /** Longest event id accepted. */
+    public static final int MAX_EVENT_ID_LENGTH = 100;
+    /**
+     * Metadata key that carries an ISO-8601 timestamp a store records as the event's {@code recordedAt} instead of
+     * the time of the append; migrations and restores use it so that copies keep their original timestamps.
+     */
+    public static final String RECORDED_AT = "es.recordedAt";
+
+    public EventData {
+        if (eventId == null || eventId.isBlank()) {
+            eventId = UUID.randomUUID().toString();
+        } else if (eventId.length() > MAX_EVENT_ID_LENGTH) {
+            throw new InvalidEventException("Event id '" + eventId.substring(0, 40) + "...' is " + eventId.length()
+                    + " characters long, at most " + MAX_EVENT_ID_LENGTH + " are allowed");
+        }
+        if (type == null || type.isBlank()) {
+            throw new InvalidEventException("Event " + eventId + " has no type");
+        }
+        if (type.length() > MAX_TYPE_LENGTH) {
+            throw new InvalidEventException("Event type of event " + eventId + " is " + type.length()
+                    + " characters long, at most " + MAX_TYPE_LENGTH + " are allowed");
+        }
+        if (schemaVersion < 1) {
+            throw new InvalidEventException("Event " + eventId + " of type '" + type + "' has schema version "
+                    + schemaVersion + ", it must be 1 or more");
+        }
+        if (!Json.isJson(payload)) {
+            throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' is not JSON: "
+                    + abbreviate(payload));
+        }
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        String recordedAt = metadata.get(RECORDED_AT);
+        if (recordedAt != null) {
+            try {
+                java.time.Instant.parse(recordedAt);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new InvalidEventException("Metadata " + RECORDED_AT + " of event " + eventId
+                        + " is not an ISO-8601 instant: " + abbreviate(recordedAt), e);
+            }
+        }
+    }
+
+    /** When a store should record this event as written: {@link #RECORDED_AT} when set, else {@code now}. */
+    public java.time.Instant recordedAt(java.time.Instant now) {
+        String recordedAt = metadata.get(RECORDED_AT);
+        return recordedAt == null ? now : java.time.Instant.parse(recordedAt);
+    }
+
+    /** An event of schema version 1 with a random id and no metadata. */
+    public static EventData of(String type, String payload) {
+        return new EventData(null, type, 1, payload, Map.of());
+    }
+
+    /** A copy of this event with {@code key=value} added to its metadata. */
+    public EventData withMetadata(String key, String value) {
+        var copy = new java.util.HashMap<>(metadata);
+        copy.put(key, value);
+        return new EventData(eventId, type, schemaVersion, payload, copy);
+    }
+
+    /** A copy of this event with the given metadata in place of its own. */
+    public EventData withMetadata(Map<String, String> newMetadata) {
+        return new EventData(eventId, type, schemaVersion, payload, newMetadata);
+    }
+
+    /** Whether this is the close event that ends a stream. */
+    public boolean isCloseEvent() {
+        return CloseEvent.TYPE.equals(type);
+    }
+
+    static String abbreviate(String text) {
+        if (text == null) {
+            return "null";
+        }
+        return "'" + (text.length() > 60 ? text.substring(0, 60) + "..." : text) + "'";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.es.engine.store;
+
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.StoredEvent;
+import java.util.List;
+
+
+/**
+ * The event store SPI. Every implementation keeps the append invariants of the design (section 4), proved by the
+ * shared {@code AbstractEventStoreContractTest}:
+ * <ol>
+ * <li>an append is atomic and conditional on its {@link ExpectedVersion};</li>
+ * <li>a stream whose last event is a close event refuses appends with {@link EventStreamClosedException};</li>
+ * <li>re-appending a batch whose event ids the stream already holds writes nothing and succeeds;</li>
+ * <li>an append costs in proportion to the events appended; reads come in pages.</li>
+ * </ol>
+ */
+public interface EventStore {
+
+    /** The name this store is configured under. */
+    String name();
+
+    /**
+     * Up to {@code maxCount} events of the stream, from {@code fromVersion} (1-based) on, in order.
+     * An absent stream, or a {@code fromVersion} past its end, gives an empty list.
+     */
+    List<StoredEvent> read(String streamId, long fromVersion, int maxCount);
+
+    /** The stream's version: its last event's version, 0 when empty or absent. */
+    long version(String streamId);
+
+    /**
+     * Appends {@code events} atomically if the stream's version matches {@code expected}.
+     * A close event may only be the last event of a batch.
+     *
+     * @throws WrongExpectedVersionException the version did not match; nothing written
+     * @throws EventStreamClosedException    the stream is closed; nothing written
+     * @throws DuplicateEventIdException     the batch partly repeats events already written; nothing written
+     * @throws CommitFailedException         the outcome is unknown; retry the same events
+     */
+    AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events);
+
+    /** Deletes the stream and its events; deleting an absent stream does nothing. */
+    void delete(String streamId);
+
+    /** The last event of the stream, or {@code null} when it is empty. */
+    default StoredEvent lastEvent(String streamId) {
+        long version = version(streamId);
+        if (version == 0) {
+            return null;
+        }
+        List<StoredEvent> page = read(streamId, version, 1);
+        return page.isEmpty() ? null : page.get(page.size() - 1);
+    }
+
+    /**
+     * The stream's events from {@code fromVersion} on, read lazily in pages of {@code pageSize}: only one page is
+     * held in memory at a time.
+     */
+    default java.util.stream.Stream<StoredEvent> stream(String streamId, long fromVersion, int pageSize) {
+        return PagedReader.stream(this, streamId, fromVersion, pageSize);
+    }
+
+    /** Whether the store can be reached; used by health checks. */
+    default boolean isReachable() {
+        return true;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.es.engine.store.memory;
+
+import dev.es.engine.Identifiers;
+import dev.es.engine.event.CloseEvent;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.StoredEvent;
+import dev.es.engine.store.AppendResult;
+import dev.es.engine.store.Appends;
+import dev.es.engine.store.EventStore;
+import dev.es.engine.store.EventStreamClosedException;
+import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.WrongExpectedVersionException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The embedded default event store: streams in memory, one lock per stream, thread-safe. Nothing survives a restart. */
+public final class InMemoryEventStore implements EventStore {
+
+    private final String name;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, MemoryStream> streams = new ConcurrentHashMap<>();
+
+    public InMemoryEventStore(String name) {
+        this(name, Clock.systemUTC());
+    }
+
+    public InMemoryEventStore(String name, Clock clock) {
+        this.name = Identifiers.requireStoreName(name);
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<StoredEvent> read(String streamId, long fromVersion, int maxCount) {
+        Identifiers.requireStreamId(streamId);
+        if (fromVersion < 1) {
+            throw new IllegalArgumentException("fromVersion is 1-based, was " + fromVersion);
+        }
+        if (maxCount < 1) {
+            throw new IllegalArgumentException("maxCount must be 1 or more, was " + maxCount);
+        }
+        MemoryStream stream = streams.get(streamId);
+        return stream == null ? List.of() : stream.read(fromVersion, maxCount);
+    }
+
+    @Override
+    public long version(String streamId) {
+        Identifiers.requireStreamId(streamId);
+        MemoryStream stream = streams.get(streamId);
+        return stream == null ? 0 : stream.version();
+    }
+
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        Appends.validate(streamId, expected, events);
+        return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events);
+    }
+
+    @Override
+    public void delete(String streamId) {
+        Identifiers.requireStreamId(streamId);
+        streams.remove(streamId);
+    }
+
+    /** Number of streams held; for tests and diagnostics. */
+    public int streamCount() {
+        return streams.size();
+    }
+
+    private final class MemoryStream {
+
+        private final List<StoredEvent> events = new ArrayList<>();
+        private final Map<String, Long> versionsById = new HashMap<>();
+        private CloseEvent closed;
+
+        synchronized long version() {
+            return events.size();
+        }
+
+        synchronized List<StoredEvent> read(long fromVersion, int maxCount) {
+            if (fromVersion > events.size()) {
+                return List.of();
+            }
+            int from = (int) (fromVersion - 1);
+            int to = (int) Math.min(events.size(), (long) from + maxCount);
+            return List.copyOf(events.subList(from, to));
+        }
+
+        synchronized AppendResult append(String streamId, ExpectedVersion expected, List<EventData> batch) {
+            long current = events.size();
+            long existing = Appends.alreadyWritten(streamId, batch, id -> versionsById.getOrDefault(id, -1L));
+            if (existing >= 0) {
+                return new AppendResult(streamId, name, existing - batch.size(), existing, true);
+            }
+            if (closed != null) {
+                throw new EventStreamClosedException(streamId, closed);
+            }
+            if (!expected.matches(current)) {
+                throw new WrongExpectedVersionException(streamId, expected, current);
+            }
+            CloseEvent close = batch.get(batch.size() - 1).isCloseEvent()
+                    ? CloseEvent.fromPayload(batch.get(batch.size() - 1).payload()) : null;
+            var now = clock.instant();
+            long version = current;
+            for (EventData e : batch) {
+                version++;
+                events.add(new StoredEvent(e.eventId(), e.type(), e.schemaVersion(), version, e.payload(),
+                        e.metadata(), e.recordedAt(now)));
+                versionsById.put(e.eventId(), version);
+            }
+            closed = close;
+            return new AppendResult(streamId, name, current, version, false);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.es.engine.stream;
+
+import dev.es.engine.EsException;
+import dev.es.engine.document.DocumentConcurrencyException;
+import dev.es.engine.document.ObjectDocument;
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.document.TerminatedStream;
+import dev.es.engine.event.CloseEvent;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.InvalidEventException;
+import dev.es.engine.event.StoredEvent;
+import dev.es.engine.store.AppendResult;
+import dev.es.engine.store.CommitFailedException;
+import dev.es.engine.store.EventStore;
+import dev.es.engine.store.EventStreamClosedException;
+import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.WrongExpectedVersionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event stream of one object, as its document routes it. Appends go to the active stream; when that stream
+ * was closed by a migration, they follow its continuation (section 4 point 3 of the design). Reads walk the
+ * object's whole history across the streams it used.
+ */
+public final class EventStream {
+
+    private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+
+    private final EventStreams streams;
+    private volatile ObjectDocument document;
+    private volatile StreamPointer active;
+
+    EventStream(EventStreams streams, ObjectDocument document) {
+        this.streams = streams;
+        this.document = document;
+        this.active = document.active();
+    }
+
+    public String objectName() {
+        return document.objectName();
+    }
+
+    public String objectId() {
+        return document.objectId();
+    }
+
+    /** The document as last read by this stream. */
+    public ObjectDocument document() {
+        return document;
+    }
+
+    /** Reads the document again. */
+    public ObjectDocument refresh() {
+        ObjectDocument fresh = streams.documents().get(objectName(), objectId()).orElse(document);
+        document = fresh;
+        active = fresh.active();
+        return fresh;
+    }
+
+    /** The stream appends go to: the document's active stream, or the continuation this stream last followed. */
+    public StreamPointer activeStream() {
+        return active;
+    }
+
+    /** The version of the active stream. */
+    public long version() {
+        StreamPointer pointer = active;
+        return store(pointer).version(pointer.streamId());
+    }
+
+    /** Appends one event with any expected version. */
+    public AppendResult append(EventData... events) {
+        return append(ExpectedVersion.any(), List.of(events));
+    }
+
+    /** Appends events atomically on the condition {@code expected}, following continuations as the settings allow. */
+    public AppendResult append(ExpectedVersion expected, List<EventData> events) {
+        if (events == null || events.isEmpty()) {
+            throw new InvalidEventException("An append to " + objectName() + "/" + objectId()
+                    + " needs at least one event");
+        }
+        for (EventData event : events) {
+            if (event != null && event.isCloseEvent()) {
+                throw new InvalidEventException("Close events are written by migrations, not appended by writers ("
+                        + objectName() + "/" + objectId() + ")");
+            }
+        }
+        EventStreamSettings settings = streams.settings();
+        StreamPointer pointer = active;
+        ExpectedVersion condition = expected;
+        int hops = 0;
+        while (true) {
+            long started = System.nanoTime();
+            try {
+                AppendResult result = appendTo(pointer, condition, events);
+                active = pointer;
+                streams.listener().appended(pointer.store(), events.size(), Duration.ofNanos(System.nanoTime() - started));
+                return result;
+            } catch (EventStreamClosedException closed) {
+                if (!settings.autoRetryOnStreamClosure() || !closed.hasContinuation()) {
+                    throw closed;
+                }
+                if (hops >= settings.maxStreamContinuationRetries()) {
+                    throw new ContinuationRetriesExhaustedException(objectName(), objectId(), hops, closed);
+                }
+                condition = carryOver(condition, closed);
+                hops++;
+                StreamPointer next = new StreamPointer(closed.continuationStreamId(), closed.continuationStore());
+                log.debug("Stream {} of {}/{} is closed; retrying the append on {} (hop {})", pointer, objectName(),
+                        objectId(), next, hops);
+                streams.listener().retriedOnContinuation(objectName(), pointer.streamId(), next.streamId());
+                reloadDocument();
+                pointer = next;
+            }
+        }
+    }
+
+    /** Buffers the events {@code work} adds and commits them in one atomic append with any expected version. */
+    public AppendResult session(Consumer<EventStreamSession> work) {
+        return session(ExpectedVersion.any(), work);
+    }
+
+    /** Buffers the events {@code work} adds and commits them in one atomic append on the condition {@code expected}. */
+    public AppendResult session(ExpectedVersion expected, Consumer<EventStreamSession> work) {
+        EventStreamSession session = new EventStreamSession();
+        work.accept(session);
+        return append(expected, session.events());
+    }
+
+    /**
+     * The object's whole history, oldest first: the terminated streams whose events were not copied into their
+     * continuation, then the active stream (and any continuation it already has). Close events are left out. Read
+     * lazily in pages of {@code chunkSize}; close the stream (or consume it) when done.
+     */
+    public Stream<StoredEvent> readAll() {
+        List<StreamPointer> history = history();
+        Iterator<StoredEvent> chained = new Iterator<>() {
+            private int index;
+            private Iterator<StoredEvent> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (index == history.size()) {
+                        return false;
+                    }
+                    current = read(history.get(index++)).iterator();
+                }
+                return true;
+            }
+
+            @Override
+            public StoredEvent next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(chained,
+                Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /**
+     * Replays the whole history into {@code consumer} and answers the version of the stream appends go to, the
+     * expected version for the next exact append.
+     */
+    public long replay(Consumer<StoredEvent> consumer) {
+        List<StreamPointer> history = history();
+        long[] lastOfActive = {0};
+        StreamPointer last = history.get(history.size() - 1);
+        for (StreamPointer pointer : history) {
+            try (Stream<StoredEvent> events = read(pointer)) {
+                events.forEach(event -> {
+                    consumer.accept(event);
+                    if (pointer.equals(last)) {
+                        lastOfActive[0] = event.version();
+                    }
+                });
+            }
+        }
+        return lastOfActive[0];
+    }
+
+    /** Sets a tag on the document and indexes it. */
+    public void tag(String tag) {
+        tag(tag, "");
+    }
+
+    /** Sets a tag with a value on the document and indexes it. */
+    public void tag(String tag, String value) {
+        updateDocument(doc -> doc.withTag(tag, value));
+        streams.tags().tagDocument(objectName(), objectId(), tag);
+    }
+
+    /** Removes a tag from the document and its index. */
+    public void untag(String tag) {
+        updateDocument(doc -> doc.withoutTag(tag));
+        streams.tags().untagDocument(objectName(), objectId(), tag);
+    }
+
+    /** Tags the active stream. */
+    public void tagActiveStream(String tag) {
+        streams.tags().tagStream(active, tag);
+    }
+
+    private AppendResult appendTo(StreamPointer pointer, ExpectedVersion condition, List<EventData> events) {
+        try {
+            return store(pointer).append(pointer.streamId(), condition, events);
+        } catch (EsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CommitFailedException(pointer.streamId(), condition.value(),
+                    condition.value() < 0 ? -1 : condition.value() + events.size(), true, e);
+        }
+    }
+
+    /**
+     * The expected version on the continuation: an exact version equal to the close's {@code lastSourceVersion}
+     * becomes {@code targetVersionAtClose}; any other exact version is a conflict, as on the closed stream.
+     */
+    static ExpectedVersion carryOver(ExpectedVersion expected, EventStreamClosedException closed) {
+        CloseEvent close = closed.close();
+        if (expected instanceof ExpectedVersion.Any) {
+            return expected;
+        }
+        if (expected.value() != close.lastSourceVersion()) {
+            throw new WrongExpectedVersionException(closed.streamId(), expected, close.lastSourceVersion());
+        }
+        return close.targetVersionAtClose() == 0 ? ExpectedVersion.noStream()
+                : ExpectedVersion.exactly(close.targetVersionAtClose());
+    }
+
+    /** The streams that hold the object's history, oldest first; the last one is where appends go. */
+    private List<StreamPointer> history() {
+        ObjectDocument doc = reloadDocument();
+        List<StreamPointer> chain = new ArrayList<>();
+        for (TerminatedStream terminated : doc.terminatedStreams()) {
+            chain.add(terminated.pointer());
+        }
+        chain.add(doc.active());
+        // a stale document: the active stream was closed but the cutover has not reached the document yet
+        int hops = 0;
+        StreamPointer tip = doc.active();
+        CloseEvent close;
+        while ((close = closeOf(tip)) != null && close.hasContinuation()
+                && hops++ <= streams.settings().maxStreamContinuationRetries()) {
+            tip = new StreamPointer(close.continuationStreamId(), close.continuationStore());
+            chain.add(tip);
+        }
+        active = tip;
+        // the newest stream whose history a migration copied into its continuation starts the history
+        int start = 0;
+        for (int i = chain.size() - 2; i >= 0; i--) {
+            CloseEvent c = closeOf(chain.get(i));
+            if (c != null && c.historyCopiedToContinuation()) {
+                start = i + 1;
+                break;
+            }
+        }
+        return List.copyOf(chain.subList(start, chain.size()));
+    }
+
+    private CloseEvent closeOf(StreamPointer pointer) {
+        StoredEvent last = store(pointer).lastEvent(pointer.streamId());
+        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
+    }
+
+    private Stream<StoredEvent> read(StreamPointer pointer) {
+        return store(pointer).stream(pointer.streamId(), 1, streams.settings().chunkSize())
+                .filter(e -> !e.isCloseEvent());
+    }
+
+    private ObjectDocument reloadDocument() {
+        streams.documents().get(objectName(), objectId()).ifPresent(fresh -> document = fresh);
+        return document;
+    }
+
+    private void updateDocument(UnaryOperator<ObjectDocument> change) {
+        while (true) {
+            ObjectDocument current = reloadDocument();
+            try {
+                document = streams.documents().update(change.apply(current));
+                return;
+            } catch (DocumentConcurrencyException raced) {
+                log.debug("Document {}/{} changed while updating it; retrying", objectName(), objectId());
+            }
+        }
+    }
+
+    private EventStore store(StreamPointer pointer) {
+        return streams.stores().get(pointer.store());
+    }
+}

@@ -1,0 +1,392 @@
+package dev.es.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.es.engine.InvalidIdentifierException;
+import dev.es.engine.event.CloseEvent;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.InvalidEventException;
+import dev.es.engine.event.Json;
+import dev.es.engine.event.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The append invariants of the design (section 4, points 1, 2, 4 and 5) that every {@link EventStore} must keep.
+ * Each store's test extends this class and says how to make a store; every test uses fresh stream ids, so a store
+ * may be shared by the tests of one class.
+ */
+public abstract class AbstractEventStoreContractTest {
+
+    /** A store to test; called before each test. */
+    protected abstract EventStore createStore();
+
+    /**
+     * A second, independent client of the same storage as {@code store} (another connection pool, another HTTP
+     * client), used to prove that appends from two processes do not lose updates. Defaults to {@code store}.
+     */
+    protected EventStore secondClient(EventStore store) {
+        return store;
+    }
+
+    /** How many appends the concurrency test makes in all; slow remote stores may lower it. */
+    protected int concurrentAppends() {
+        return 10_000;
+    }
+
+    protected EventStore store;
+
+    @BeforeEach
+    void makeStore() {
+        store = createStore();
+    }
+
+    protected static String newStreamId() {
+        return "contract-" + UUID.randomUUID();
+    }
+
+    protected static EventData event(int n) {
+        return new EventData(null, "Thing" + (n % 3), 1, "{\"n\":" + n + ",\"text\":\"event " + n + "\"}",
+                Map.of("n", String.valueOf(n)));
+    }
+
+    protected static List<EventData> events(int from, int count) {
+        return IntStream.range(from, from + count).mapToObj(AbstractEventStoreContractTest::event).toList();
+    }
+
+    private static EventData close(String continuation, long lastSourceVersion) {
+        return new CloseEvent(continuation, continuation == null ? null : "elsewhere", "test", null,
+                lastSourceVersion, 0, Instant.now()).toEventData();
+    }
+
+    @Test
+    void emptyStreamIsAtVersionZeroAndReadsNothing() {
+        String id = newStreamId();
+        assertThat(store.version(id)).isZero();
+        assertThat(store.read(id, 1, 10)).isEmpty();
+        assertThat(store.lastEvent(id)).isNull();
+    }
+
+    @Test
+    void appendGivesOneBasedVersionsAndKeepsEverything() {
+        String id = newStreamId();
+        EventData first = new EventData("id-1", "OrderPlaced", 2, "{\"customer\":\"ada\",\"lines\":[1,2]}",
+                Map.of("correlation", "c-1"));
+        AppendResult result = store.append(id, ExpectedVersion.noStream(), List.of(first, event(2)));
+
+        assertThat(result.previousVersion()).isZero();
+        assertThat(result.newVersion()).isEqualTo(2);
+        assertThat(result.alreadyWritten()).isFalse();
+        assertThat(result.store()).isEqualTo(store.name());
+        assertThat(store.version(id)).isEqualTo(2);
+        List<StoredEvent> read = store.read(id, 1, 10);
+        assertThat(read).extracting(StoredEvent::version).containsExactly(1L, 2L);
+        StoredEvent stored = read.get(0);
+        assertThat(stored.eventId()).isEqualTo("id-1");
+        assertThat(stored.type()).isEqualTo("OrderPlaced");
+        assertThat(stored.schemaVersion()).isEqualTo(2);
+        assertThat(Json.tree(stored.payload())).isEqualTo(Json.tree(first.payload()));
+        assertThat(stored.metadata()).containsEntry("correlation", "c-1");
+        assertThat(stored.recordedAt()).isNotNull();
+    }
+
+    @Test
+    void recordedAtMetadataIsKeptAsTheEventsTimestamp() {
+        String id = newStreamId();
+        Instant original = Instant.parse("2020-01-02T03:04:05.123Z");
+        store.append(id, ExpectedVersion.any(), List.of(event(1).withMetadata(EventData.RECORDED_AT,
+                original.toString())));
+        assertThat(store.read(id, 1, 1).get(0).recordedAt()).isEqualTo(original);
+    }
+
+    @Test
+    void exactExpectedVersionMustMatch() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.exactly(0), events(0, 3));
+        store.append(id, ExpectedVersion.exactly(3), events(3, 2));
+
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(3), events(10, 2)))
+                .isInstanceOfSatisfying(WrongExpectedVersionException.class, e -> {
+                    assertThat(e.streamId()).isEqualTo(id);
+                    assertThat(e.expected()).isEqualTo(ExpectedVersion.exactly(3));
+                    assertThat(e.actual()).isEqualTo(5);
+                });
+        assertThat(store.version(id)).isEqualTo(5);
+    }
+
+    @Test
+    void noStreamFailsOnAStreamWithEvents() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 1));
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.noStream(), events(1, 1)))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(store.version(id)).isEqualTo(1);
+    }
+
+    @Test
+    void anyAppendsWhateverTheVersion() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 2));
+        store.append(id, ExpectedVersion.any(), events(2, 2));
+        assertThat(store.version(id)).isEqualTo(4);
+    }
+
+    @Test
+    void aFailedAppendWritesNothing() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 2));
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(1), events(2, 50)))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(store.read(id, 1, 100)).hasSize(2);
+    }
+
+    @Test
+    void concurrentAppendsOnOneVersionLetExactlyOneBatchIn() throws Exception {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 1));
+        int contenders = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger won = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < contenders; t++) {
+            int base = 100 * (t + 1);
+            EventStore client = t % 2 == 0 ? store : secondClient(store);
+            futures.add(pool.submit(() -> {
+                start.await();
+                try {
+                    client.append(id, ExpectedVersion.exactly(1), events(base, 5));
+                    won.incrementAndGet();
+                } catch (WrongExpectedVersionException expected) {
+                    // lost the race
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(won.get()).isEqualTo(1);
+        List<StoredEvent> all = store.read(id, 1, 100);
+        assertThat(all).hasSize(6);
+        int winnerBase = Integer.parseInt(all.get(1).metadata().get("n"));
+        assertThat(all.subList(1, 6)).extracting(e -> Integer.parseInt(e.metadata().get("n")))
+                .containsExactly(winnerBase, winnerBase + 1, winnerBase + 2, winnerBase + 3, winnerBase + 4);
+    }
+
+    @Test
+    void concurrentWritersWithExactVersionsLoseNothingAndDuplicateNothing() throws Exception {
+        String id = newStreamId();
+        int threads = 8;
+        int total = concurrentAppends();
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            EventStore client = t % 2 == 0 ? store : secondClient(store);
+            futures.add(pool.submit(() -> {
+                int conflicts = 0;
+                int n;
+                while ((n = next.getAndIncrement()) < total) {
+                    EventData data = event(n);
+                    while (true) {
+                        long version = client.version(id);
+                        try {
+                            client.append(id, ExpectedVersion.exactly(version), List.of(data));
+                            break;
+                        } catch (WrongExpectedVersionException conflict) {
+                            conflicts++;
+                        }
+                    }
+                }
+                return conflicts;
+            }));
+        }
+        for (Future<Integer> f : futures) {
+            f.get(15, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+
+        assertThat(store.version(id)).isEqualTo(total);
+        Set<String> ids = new HashSet<>();
+        long expectedVersion = 1;
+        try (var all = store.stream(id, 1, 1000)) {
+            for (StoredEvent e : (Iterable<StoredEvent>) all::iterator) {
+                assertThat(e.version()).isEqualTo(expectedVersion++);
+                assertThat(ids.add(e.eventId())).as("duplicate event id %s", e.eventId()).isTrue();
+            }
+        }
+        assertThat(ids).hasSize(total);
+    }
+
+    @Test
+    void closedStreamRefusesAppendsAndNamesItsContinuation() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 3));
+        store.append(id, ExpectedVersion.exactly(3), List.of(close("next-stream", 3)));
+
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.any(), events(3, 1)))
+                .isInstanceOfSatisfying(EventStreamClosedException.class, e -> {
+                    assertThat(e.streamId()).isEqualTo(id);
+                    assertThat(e.hasContinuation()).isTrue();
+                    assertThat(e.continuationStreamId()).isEqualTo("next-stream");
+                    assertThat(e.continuationStore()).isEqualTo("elsewhere");
+                    assertThat(e.close().lastSourceVersion()).isEqualTo(3);
+                });
+        assertThat(store.version(id)).isEqualTo(4);
+        assertThat(store.lastEvent(id).isCloseEvent()).isTrue();
+    }
+
+    @Test
+    void closeWithoutContinuationSaysSo() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 1));
+        store.append(id, ExpectedVersion.any(), List.of(close(null, 1)));
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.any(), events(1, 1)))
+                .isInstanceOfSatisfying(EventStreamClosedException.class,
+                        e -> assertThat(e.hasContinuation()).isFalse());
+    }
+
+    @Test
+    void closeWithAStaleExpectedVersionIsAConflictAndLeavesTheStreamOpen() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 3));
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(2), List.of(close("x", 2))))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        store.append(id, ExpectedVersion.exactly(3), events(3, 1));
+        assertThat(store.version(id)).isEqualTo(4);
+    }
+
+    @Test
+    void closeEventMustBeLastOfItsBatch() {
+        String id = newStreamId();
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.any(), List.of(close(null, 0), event(1))))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("last");
+        assertThat(store.version(id)).isZero();
+    }
+
+    @Test
+    void reAppendingTheSameEventsWritesNothing() {
+        String id = newStreamId();
+        List<EventData> batch = events(0, 3);
+        store.append(id, ExpectedVersion.noStream(), batch);
+        store.append(id, ExpectedVersion.exactly(3), events(3, 1));
+
+        AppendResult again = store.append(id, ExpectedVersion.noStream(), batch);
+
+        assertThat(again.alreadyWritten()).isTrue();
+        assertThat(again.newVersion()).isEqualTo(3);
+        assertThat(store.version(id)).isEqualTo(4);
+    }
+
+    @Test
+    void reAppendingAfterTheStreamWasClosedStillSucceeds() {
+        String id = newStreamId();
+        List<EventData> batch = events(0, 2);
+        store.append(id, ExpectedVersion.any(), batch);
+        store.append(id, ExpectedVersion.exactly(2), List.of(close("next", 2)));
+        assertThat(store.append(id, ExpectedVersion.exactly(0), batch).alreadyWritten()).isTrue();
+    }
+
+    @Test
+    void aBatchThatPartlyRepeatsAnotherIsRefusedWhole() {
+        String id = newStreamId();
+        List<EventData> batch = events(0, 2);
+        store.append(id, ExpectedVersion.any(), batch);
+        List<EventData> mixed = List.of(event(7), batch.get(1));
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.any(), mixed))
+                .isInstanceOfSatisfying(DuplicateEventIdException.class,
+                        e -> assertThat(e.eventId()).isEqualTo(batch.get(1).eventId()));
+        assertThat(store.version(id)).isEqualTo(2);
+    }
+
+    @Test
+    void oneBatchMayNotHoldAnEventIdTwice() {
+        String id = newStreamId();
+        EventData e = event(1);
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.any(), List.of(e, e)))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining(e.eventId());
+        assertThat(store.version(id)).isZero();
+    }
+
+    @Test
+    void theSameEventIdMayLiveInTwoStreams() {
+        EventData e = event(1);
+        String a = newStreamId();
+        String b = newStreamId();
+        store.append(a, ExpectedVersion.any(), List.of(e));
+        AppendResult second = store.append(b, ExpectedVersion.any(), List.of(e));
+        assertThat(second.alreadyWritten()).isFalse();
+        assertThat(store.version(b)).isEqualTo(1);
+    }
+
+    @Test
+    void readsComeInPages() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 25));
+        assertThat(store.read(id, 1, 10)).extracting(StoredEvent::version).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L,
+                8L, 9L, 10L);
+        assertThat(store.read(id, 21, 10)).extracting(StoredEvent::version).containsExactly(21L, 22L, 23L, 24L, 25L);
+        assertThat(store.read(id, 26, 10)).isEmpty();
+        try (var all = store.stream(id, 4, 7)) {
+            assertThat(all.map(StoredEvent::version).toList()).hasSize(22).startsWith(4L).endsWith(25L);
+        }
+    }
+
+    @Test
+    void manyAppendsReadBackInOrder() {
+        String id = newStreamId();
+        for (int i = 0; i < 30; i++) {
+            store.append(id, ExpectedVersion.exactly(i * 5L), events(i * 5, 5));
+        }
+        List<StoredEvent> all = store.read(id, 1, 1000);
+        assertThat(all).hasSize(150);
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).version()).isEqualTo(i + 1);
+            assertThat(all.get(i).metadata()).containsEntry("n", String.valueOf(i));
+        }
+    }
+
+    @Test
+    void badInputIsATypedErrorNamingTheValue() {
+        assertThatThrownBy(() -> store.append("bad/stream id", ExpectedVersion.any(), events(0, 1)))
+                .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("bad/stream id");
+        assertThatThrownBy(() -> store.append(" ", ExpectedVersion.any(), events(0, 1)))
+                .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("blank");
+        assertThatThrownBy(() -> store.append("x".repeat(300), ExpectedVersion.any(), events(0, 1)))
+                .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("300");
+        assertThatThrownBy(() -> store.append(newStreamId(), ExpectedVersion.any(), List.of()))
+                .isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> store.read(newStreamId(), 0, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.read(null, 1, 10)).isInstanceOf(InvalidIdentifierException.class);
+    }
+
+    @Test
+    void deleteRemovesTheStream() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 3));
+        store.delete(id);
+        assertThat(store.version(id)).isZero();
+        assertThat(store.read(id, 1, 10)).isEmpty();
+        store.delete(id);
+        store.append(id, ExpectedVersion.noStream(), events(0, 1));
+        assertThat(store.version(id)).isEqualTo(1);
+    }
+}
