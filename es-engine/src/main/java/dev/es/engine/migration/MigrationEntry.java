@@ -1,0 +1,53 @@
+package dev.es.engine.migration;
+
+import dev.es.engine.document.StreamPointer;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One migration as the routing table records it: what moves where, how far it got. This is what the actuator
+ * endpoint shows and what {@code resume} starts from. It never holds event payloads.
+ *
+ * @param eventsCopied  events appended to the target so far
+ * @param eventsBehind  source events not yet on the target at the last catch-up
+ * @param fencingToken  the token of the lock the migration holds, 0 before it has one
+ * @param error         the failure message, or {@code null}
+ */
+public record MigrationEntry(String migrationId, String objectName, String objectId, StreamPointer source,
+                             StreamPointer target, MigrationPhase phase, MigrationStatus status, long eventsCopied,
+                             long eventsBehind, long fencingToken, Instant startedAt, Instant updatedAt,
+                             String error) {
+
+    public MigrationEntry {
+        Objects.requireNonNull(migrationId, "migrationId");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(status, "status");
+    }
+
+    public MigrationEntry with(MigrationPhase newPhase, MigrationStatus newStatus, Instant now) {
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, newPhase, newStatus, eventsCopied,
+                eventsBehind, fencingToken, startedAt, now, error);
+    }
+
+    public MigrationEntry withProgress(long copied, long behind, Instant now) {
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, copied, behind,
+                fencingToken, startedAt, now, error);
+    }
+
+    public MigrationEntry withFencingToken(long token, Instant now) {
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
+                eventsBehind, token, startedAt, now, error);
+    }
+
+    public MigrationEntry withError(String message, Instant now) {
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
+                eventsBehind, fencingToken, startedAt, now, message);
+    }
+
+    /** Whether the migration is still under way (not completed, failed, cancelled or rolled back). */
+    public boolean isActive() {
+        return !status.isTerminal();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.es.engine.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link DistributedLockProvider} must do: exclusive locks, bounded acquire wait, increasing fencing
+ * tokens, heartbeat renewal, and expiry takeover that the old holder notices.
+ */
+public abstract class AbstractLockProviderContractTest {
+
+    /** A provider with the given lease timing. */
+    protected abstract LeaseLockProvider createProvider(LockSettings settings);
+
+    /** Another provider over the same storage as {@code first}, as a second process would be. */
+    protected abstract LeaseLockProvider secondProvider(LeaseLockProvider first, LockSettings settings);
+
+    /** The shortest lease the storage allows; blob leases cannot be shorter than 15 s. */
+    protected Duration shortLease() {
+        return Duration.ofMillis(1500);
+    }
+
+    private final java.util.List<LeaseLockProvider> made = new java.util.ArrayList<>();
+
+    private LeaseLockProvider provider(LockSettings settings) {
+        LeaseLockProvider p = createProvider(settings);
+        made.add(p);
+        return p;
+    }
+
+    private LeaseLockProvider second(LeaseLockProvider first, LockSettings settings) {
+        LeaseLockProvider p = secondProvider(first, settings);
+        made.add(p);
+        return p;
+    }
+
+    @AfterEach
+    void closeProviders() {
+        made.forEach(LeaseLockProvider::close);
+    }
+
+    private static String key() {
+        return "test/" + UUID.randomUUID();
+    }
+
+    private LockSettings shortSettings() {
+        return new LockSettings(shortLease(), shortLease().dividedBy(5));
+    }
+
+    @Test
+    void aHeldLockIsExclusiveAndTheSecondAcquirerTimesOut() {
+        LeaseLockProvider a = provider(LockSettings.defaults());
+        LeaseLockProvider b = second(a, LockSettings.defaults());
+        String key = key();
+        DistributedLock held = a.tryAcquire(key, Duration.ZERO).orElseThrow();
+        assertThat(held.isValid()).isTrue();
+        assertThat(held.key()).isEqualTo(key);
+        assertThat(a.isLocked(key)).isTrue();
+        assertThat(b.isLocked(key)).isTrue();
+
+        long started = System.nanoTime();
+        Optional<DistributedLock> other = b.tryAcquire(key, Duration.ofMillis(700));
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(other).isEmpty();
+        assertThat(waitedMillis).isBetween(600L, 10_000L);
+        assertThatThrownBy(() -> b.acquire(key, Duration.ofMillis(50)))
+                .isInstanceOfSatisfying(LockAcquisitionTimeoutException.class, e -> assertThat(e.key()).isEqualTo(key));
+        held.close();
+    }
+
+    @Test
+    void aReleasedLockCanBeTakenWithAHigherFencingToken() {
+        LeaseLockProvider a = provider(LockSettings.defaults());
+        LeaseLockProvider b = second(a, LockSettings.defaults());
+        String key = key();
+        DistributedLock first = a.acquire(key, Duration.ZERO);
+        first.close();
+        first.close();
+        assertThat(first.isValid()).isFalse();
+        assertThat(a.isLocked(key)).isFalse();
+        try (DistributedLock next = b.acquire(key, Duration.ofSeconds(5))) {
+            assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
+        }
+    }
+
+    @Test
+    void aWaitingAcquirerGetsTheLockWhenItIsReleased() throws Exception {
+        LeaseLockProvider a = provider(LockSettings.defaults());
+        LeaseLockProvider b = second(a, LockSettings.defaults());
+        String key = key();
+        DistributedLock held = a.acquire(key, Duration.ZERO);
+        CompletableFuture<Optional<DistributedLock>> waiting =
+                CompletableFuture.supplyAsync(() -> b.tryAcquire(key, Duration.ofSeconds(20)));
+        Thread.sleep(300);
+        held.close();
+        Optional<DistributedLock> got = waiting.get(30, TimeUnit.SECONDS);
+        assertThat(got).isPresent();
+        got.get().close();
+    }
+
+    @Test
+    void differentKeysDoNotBlockEachOther() {
+        LeaseLockProvider a = provider(LockSettings.defaults());
+        try (DistributedLock one = a.acquire(key(), Duration.ZERO);
+             DistributedLock two = a.acquire(key(), Duration.ZERO)) {
+            assertThat(one.isValid()).isTrue();
+            assertThat(two.isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void theHeartbeatKeepsTheLeaseAlive() throws Exception {
+        LockSettings settings = shortSettings();
+        LeaseLockProvider a = provider(settings);
+        LeaseLockProvider b = second(a, settings);
+        String key = key();
+        try (DistributedLock held = a.acquire(key, Duration.ZERO)) {
+            Thread.sleep(shortLease().multipliedBy(2).toMillis());
+            assertThat(held.isValid()).isTrue();
+            assertThat(b.tryAcquire(key, Duration.ZERO)).isEmpty();
+        }
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenOverAndTheOldHolderSeesItIsNoLongerValid() throws Exception {
+        LockSettings settings = shortSettings();
+        LeaseLockProvider a = provider(settings);
+        LeaseLockProvider b = second(a, settings);
+        String key = key();
+        DistributedLock old = a.acquire(key, Duration.ZERO);
+        a.close(); // the heartbeat stops, as when the holder's process hangs
+
+        DistributedLock taker = b.acquire(key, shortLease().multipliedBy(3));
+        assertThat(taker.fencingToken()).isGreaterThan(old.fencingToken());
+        assertThat(old.isValid()).isFalse();
+        assertThat(taker.isValid()).isTrue();
+        old.close(); // releasing a lost lock must not release the new holder's lease
+        assertThat(b.isLocked(key)).isTrue();
+        taker.close();
+    }
+}
