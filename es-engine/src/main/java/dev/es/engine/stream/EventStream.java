@@ -116,13 +116,15 @@ public final class EventStream {
                 if (hops >= settings.maxStreamContinuationRetries()) {
                     throw new ContinuationRetriesExhaustedException(objectName(), objectId(), hops, closed);
                 }
-                condition = carryOver(condition, closed);
                 hops++;
                 StreamPointer next = new StreamPointer(closed.continuationStreamId(), closed.continuationStore());
+                // whatever happens next, this stream's writers belong on the continuation now
+                active = next;
+                reloadDocument();
+                condition = carryOver(condition, closed);
                 log.debug("Stream {} of {}/{} is closed; retrying the append on {} (hop {})", pointer, objectName(),
                         objectId(), next, hops);
                 streams.listener().retriedOnContinuation(objectName(), pointer.streamId(), next.streamId());
-                reloadDocument();
                 pointer = next;
             }
         }
@@ -262,16 +264,16 @@ public final class EventStream {
             chain.add(tip);
         }
         active = tip;
-        // the newest stream whose history a migration copied into its continuation starts the history
-        int start = 0;
-        for (int i = chain.size() - 2; i >= 0; i--) {
+        // a stream whose events a migration copied into its continuation is read there, not twice
+        List<StreamPointer> readable = new ArrayList<>();
+        for (int i = 0; i < chain.size() - 1; i++) {
             CloseEvent c = closeOf(chain.get(i));
-            if (c != null && c.historyCopiedToContinuation()) {
-                start = i + 1;
-                break;
+            if (c == null || !c.historyCopiedToContinuation()) {
+                readable.add(chain.get(i));
             }
         }
-        return List.copyOf(chain.subList(start, chain.size()));
+        readable.add(chain.get(chain.size() - 1));
+        return readable;
     }
 
     private CloseEvent closeOf(StreamPointer pointer) {

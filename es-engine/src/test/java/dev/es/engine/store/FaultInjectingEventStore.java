@@ -1,0 +1,87 @@
+package dev.es.engine.store;
+
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.StoredEvent;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * Wraps a real store and fails a chosen append: before writing (the process died before the call) or after
+ * writing (the call's answer was lost). For crash and unknown-outcome tests.
+ */
+public final class FaultInjectingEventStore implements EventStore {
+
+    /** When the injected fault strikes. */
+    public enum When { BEFORE_WRITE, AFTER_WRITE }
+
+    private final EventStore delegate;
+    private volatile Predicate<List<EventData>> matcher = batch -> false;
+    private volatile When when = When.BEFORE_WRITE;
+    private final AtomicInteger countdown = new AtomicInteger(-1);
+    private final AtomicInteger faults = new AtomicInteger();
+
+    public FaultInjectingEventStore(EventStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Fails the {@code nth} (1-based) append whose batch matches, once. */
+    public FaultInjectingEventStore failOn(int nth, Predicate<List<EventData>> batchMatcher, When at) {
+        this.matcher = batchMatcher;
+        this.when = at;
+        this.countdown.set(nth);
+        return this;
+    }
+
+    /** Stops injecting faults. */
+    public void heal() {
+        countdown.set(-1);
+    }
+
+    /** How many faults were injected. */
+    public int faults() {
+        return faults.get();
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public List<StoredEvent> read(String streamId, long fromVersion, int maxCount) {
+        return delegate.read(streamId, fromVersion, maxCount);
+    }
+
+    @Override
+    public long version(String streamId) {
+        return delegate.version(streamId);
+    }
+
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        boolean strike = matcher.test(events) && countdown.get() > 0 && countdown.decrementAndGet() == 0;
+        if (strike && when == When.BEFORE_WRITE) {
+            faults.incrementAndGet();
+            throw new InjectedFault("injected fault before appending to " + streamId);
+        }
+        AppendResult result = delegate.append(streamId, expected, events);
+        if (strike) {
+            faults.incrementAndGet();
+            throw new InjectedFault("injected fault after appending to " + streamId + " (the append was written)");
+        }
+        return result;
+    }
+
+    @Override
+    public void delete(String streamId) {
+        delegate.delete(streamId);
+    }
+
+    /** The injected failure: an unexpected runtime error, as a broken connection would give. */
+    public static final class InjectedFault extends RuntimeException {
+        public InjectedFault(String message) {
+            super(message);
+        }
+    }
+}
