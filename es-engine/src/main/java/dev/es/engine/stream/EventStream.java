@@ -105,7 +105,10 @@ public final class EventStream {
         while (true) {
             long started = System.nanoTime();
             try {
-                AppendResult result = appendTo(pointer, condition, events);
+                StreamPointer target = pointer;
+                ExpectedVersion expectedHere = condition;
+                AppendResult result = streams.gates().pass(objectName(), objectId(),
+                        () -> appendTo(target, expectedHere, events));
                 active = pointer;
                 streams.listener().appended(pointer.store(), events.size(), Duration.ofNanos(System.nanoTime() - started));
                 return result;

@@ -24,6 +24,7 @@ public final class EventStreams {
     private final EventStreamSettings settings;
     private final String defaultStore;
     private final EventStreamListener listener;
+    private final WriteGates gates = new WriteGates();
 
     public EventStreams(EventStoreRegistry stores, DocumentStore documents, TagStore tags,
                         EventStreamSettings settings, String defaultStore) {
@@ -103,5 +104,10 @@ public final class EventStreams {
 
     EventStreamListener listener() {
         return listener;
+    }
+
+    /** The write gates a migration closes to make this process's writers of an object wait briefly. */
+    public WriteGates gates() {
+        return gates;
     }
 }

@@ -1,0 +1,670 @@
+package dev.es.engine.migration;
+
+import dev.es.engine.document.DocumentConcurrencyException;
+import dev.es.engine.document.ObjectDocument;
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.document.TerminatedStream;
+import dev.es.engine.event.CloseEvent;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.StoredEvent;
+import dev.es.engine.lock.DistributedLock;
+import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.lock.LockLostException;
+import dev.es.engine.store.AppendResult;
+import dev.es.engine.store.CommitFailedException;
+import dev.es.engine.store.EventStore;
+import dev.es.engine.store.EventStreamClosedException;
+import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.WrongExpectedVersionException;
+import dev.es.engine.stream.EventStreams;
+import dev.es.engine.stream.WriteGates;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live migration, run by the protocol of design section 5, and its handle. Every step can be repeated: a run
+ * starts from what the stores say (the target's high-water mark, a close already written, a document already
+ * switched), so a crash anywhere is finished by running it again.
+ */
+final class LiveMigration implements MigrationHandle {
+
+    /** Metadata on copied events: the stream they were copied from ({@code store/streamId}). */
+    static final String MIGRATED_FROM = "es.migratedFrom";
+    /** Metadata on copied events: their version in the source stream. */
+    static final String SOURCE_VERSION = "es.sourceVersion";
+
+    private static final Logger log = LoggerFactory.getLogger(LiveMigration.class);
+
+    private final String migrationId;
+    private final MigrationBuilder definition;
+    private final StreamPointer source;
+    private StreamPointer target;
+    private final boolean targetChosen;
+    private final EventStreams streams;
+    private final DistributedLockProvider locks;
+    private final MigrationRoutingTable routing;
+    private final MigrationListener listener;
+    private final Clock clock;
+    private final CompletableFuture<MigrationResult> result = new CompletableFuture<>();
+    private final List<SkippedEvent> skipped = new ArrayList<>();
+    private final String lockKey;
+    private volatile Runnable onFinish = () -> { };
+
+    private volatile MigrationPhase phase = MigrationPhase.PENDING;
+    private volatile MigrationStatus status = MigrationStatus.PENDING;
+    private volatile long eventsCopied;
+    private volatile long eventsBehind;
+    private volatile int iterations;
+    private long transformed;
+    private MigrationEntry entry;
+    private DistributedLock lock;
+    private long lastReport;
+    private boolean paused;
+    private boolean cancelRequested;
+    private boolean closing;
+    /** Source version when catch-up began: copying up to it is history, not a race with writers. */
+    private long initialSourceVersion;
+    /** When catch-up first reached {@link #initialSourceVersion}; the close timeout counts from here (0: not yet). */
+    private long convergingSince;
+
+    LiveMigration(String migrationId, MigrationBuilder definition, StreamPointer source, StreamPointer target,
+                  boolean targetChosen, EventStreams streams, DistributedLockProvider locks,
+                  MigrationRoutingTable routing, MigrationListener listener, Clock clock) {
+        this.migrationId = migrationId;
+        this.definition = definition;
+        this.source = source;
+        this.target = target;
+        this.targetChosen = targetChosen;
+        this.streams = streams;
+        this.locks = locks;
+        this.routing = routing;
+        this.listener = listener;
+        this.clock = clock;
+        this.lockKey = "migration/" + definition.objectName + "/" + definition.objectId;
+    }
+
+    // ---------------------------------------------------------------- the protocol
+
+    void run() {
+        long started = System.nanoTime();
+        Instant waitStart = clock.instant();
+        Optional<DistributedLock> acquired;
+        try {
+            acquired = locks.tryAcquire(lockKey, definition.lock.timeout);
+        } catch (RuntimeException e) {
+            listener.lockAcquireFailed(lockKey);
+            finish(MigrationStatus.FAILED, new MigrationLockedException(migrationId, lockKey, e), started, false);
+            return;
+        }
+        if (acquired.isEmpty()) {
+            listener.lockAcquireFailed(lockKey);
+            finish(MigrationStatus.FAILED, new MigrationLockedException(migrationId, lockKey, null), started, false);
+            return;
+        }
+        listener.lockAcquired(lockKey, Duration.between(waitStart, clock.instant()));
+        try (DistributedLock held = acquired.get()) {
+            lock = held;
+            Instant now = clock.instant();
+            entry = routing.get(migrationId)
+                    .map(e -> new MigrationEntry(migrationId, e.objectName(), e.objectId(), source, target,
+                            MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, e.eventsCopied(), e.eventsBehind(),
+                            held.fencingToken(), e.startedAt(), now, null))
+                    .orElseGet(() -> new MigrationEntry(migrationId, definition.objectName, definition.objectId,
+                            source, target, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, 0, 0,
+                            held.fencingToken(), now, now, null));
+            eventsCopied = entry.eventsCopied();
+            moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
+
+            CloseEvent close = existingClose();
+            if (close == null) {
+                close = catchUpAndClose();
+            }
+            cutOver(close);
+            moveTo(MigrationPhase.BOOK_CLOSED, MigrationStatus.COMPLETED);
+            log.info("Migration {} of {}/{} completed: {} -> {}", migrationId, definition.objectName,
+                    definition.objectId, source, target);
+            finish(MigrationStatus.COMPLETED, null, started, true);
+        } catch (Cancelled cancelled) {
+            discardTarget();
+            moveTo(MigrationPhase.CANCELLED, MigrationStatus.CANCELLED);
+            log.info("Migration {} of {}/{} cancelled; source {} untouched, target discarded", migrationId,
+                    definition.objectName, definition.objectId, source);
+            finish(MigrationStatus.CANCELLED, null, started, true);
+        } catch (RuntimeException | Error failure) {
+            MigrationException error = failure instanceof MigrationException m ? m
+                    : new MigrationException(migrationId, "failed in phase " + phase + ": " + failure.getMessage(),
+                    failure);
+            log.warn("Migration {} of {}/{} failed in phase {}; run it again to resume", migrationId,
+                    definition.objectName, definition.objectId, phase, failure);
+            saveFailure(error);
+            finish(MigrationStatus.FAILED, error, started, true);
+        }
+    }
+
+    /** The source's close event when the source is already closed toward this migration's target. */
+    private CloseEvent existingClose() {
+        CloseEvent close = closeOf(source);
+        if (close == null) {
+            return null;
+        }
+        if (migrationId.equals(close.migrationId()) || target.streamId().equals(close.continuationStreamId())
+                && target.store().equals(close.continuationStore())) {
+            return close;
+        }
+        if (close.hasContinuation() && !targetChosen) {
+            target = new StreamPointer(close.continuationStreamId(), close.continuationStore());
+            entry = new MigrationEntry(migrationId, entry.objectName(), entry.objectId(), source, target, entry.phase(),
+                    entry.status(), entry.eventsCopied(), entry.eventsBehind(), entry.fencingToken(),
+                    entry.startedAt(), clock.instant(), null);
+            log.info("Source {} of migration {} was already closed toward {}; completing the cutover to it", source,
+                    migrationId, target);
+            return close;
+        }
+        throw new MigrationException(migrationId, "source " + source + " is already closed"
+                + (close.hasContinuation() ? " and continues in " + close.continuationStore() + "/"
+                + close.continuationStreamId() + ", not in the requested target " + target
+                : " without a continuation") + "; nothing was changed");
+    }
+
+    private CloseEvent catchUpAndClose() {
+        ObjectDocument document = document();
+        if (!document.active().equals(source)) {
+            throw new MigrationException(migrationId, "source " + source + " is not the active stream of "
+                    + definition.objectName + "/" + definition.objectId + " (active: " + document.active()
+                    + "); nothing was changed");
+        }
+        EventStore sourceStore = store(source);
+        long[] position = targetPosition();
+        LiveMigrationOptions live = definition.live;
+        initialSourceVersion = sourceStore.version(source.streamId());
+        moveTo(MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS);
+        while (true) {
+            position = copy(position, true);
+            if (convergingSince == 0) {
+                convergingSince = System.nanoTime();
+            }
+            iterations++;
+            long sourceVersion = sourceStore.version(source.streamId());
+            eventsBehind = Math.max(0, sourceVersion - position[0]);
+            live.onCatchUpProgress.accept(new CatchUpProgress(iterations, sourceVersion, position[1], eventsBehind));
+            listener.catchUpIteration(definition.objectName);
+            report(false);
+
+            boolean overdue = overdue();
+            if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.FAIL) {
+                throw notConverged();
+            }
+            WriteGates.Closed gate = null;
+            if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE) {
+                gate = streams.gates().close(definition.objectName, definition.objectId, live.maxSourcePause,
+                        live.maxSourcePause);
+            }
+            try {
+                if (gate != null) {
+                    position = copy(position, false);
+                }
+                moveTo(MigrationPhase.CLOSING, MigrationStatus.IN_PROGRESS);
+                CloseEvent close = tryClose(sourceStore, position);
+                if (close != null) {
+                    return close;
+                }
+            } finally {
+                if (gate != null) {
+                    gate.close();
+                }
+            }
+            moveTo(MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS);
+            sleep(live.catchUpDelay);
+        }
+    }
+
+    private boolean overdue() {
+        return convergingSince != 0 && System.nanoTime() - convergingSince > definition.live.closeTimeout.toNanos();
+    }
+
+    private MigrationException notConverged() {
+        return new MigrationException(migrationId, "writers kept the source moving for longer than the close timeout ("
+                + definition.live.closeTimeout + "); " + eventsBehind + " event(s) behind after " + iterations
+                + " catch-up iteration(s). The source stays open and writable");
+    }
+
+    /** Appends the close at the version caught up to; {@code null} when writers got there first. */
+    private CloseEvent tryClose(EventStore sourceStore, long[] position) {
+        synchronized (this) {
+            checkCancelled();
+            closing = true;
+        }
+        requireLock();
+        CloseEvent close = new CloseEvent(target.streamId(), target.store(), "migration", migrationId, position[0],
+                position[1], clock.instant());
+        try {
+            AppendResult appended = sourceStore.append(source.streamId(), ExpectedVersion.exactly(position[0]),
+                    List.of(close.toEventData()));
+            return appended.alreadyWritten() ? closeOf(source) : close;
+        } catch (WrongExpectedVersionException moved) {
+            log.debug("Migration {}: writers moved the source past {}; catching up again", migrationId, position[0]);
+        } catch (EventStreamClosedException closed) {
+            if (migrationId.equals(closed.close().migrationId())) {
+                return closed.close();
+            }
+            throw new MigrationException(migrationId, "source " + source + " was closed by someone else during the"
+                    + " migration", closed);
+        } catch (CommitFailedException unknown) {
+            CloseEvent written = closeOf(source);
+            if (written != null && migrationId.equals(written.migrationId())) {
+                return written;
+            }
+            log.warn("Migration {}: the close append's outcome was unknown and it is not there; trying again",
+                    migrationId, unknown);
+        }
+        synchronized (this) {
+            closing = false;
+        }
+        return null;
+    }
+
+    /**
+     * Copies source events past the target's high-water mark, page by page, until the source is exhausted or, when
+     * {@code enforceTimeout}, the close timeout is over (then it fails under {@code FAIL}, and returns early under
+     * {@code PAUSE_SOURCE} so that the gate can be closed).
+     *
+     * @param position {source version copied, target version}
+     * @return the new position
+     */
+    private long[] copy(long[] position, boolean enforceTimeout) {
+        EventStore sourceStore = store(source);
+        EventStore targetStore = store(target);
+        int pageSize = streams.settings().chunkSize();
+        long copied = position[0];
+        long targetVersion = position[1];
+        int resyncs = 0;
+        LiveMigrationOptions live = definition.live;
+        while (true) {
+            checkpoint();
+            if (enforceTimeout && overdue()) {
+                if (live.convergenceFailure == ConvergenceFailureStrategy.FAIL) {
+                    throw notConverged();
+                }
+                if (live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE) {
+                    return new long[] {copied, targetVersion};
+                }
+            }
+            List<StoredEvent> page = sourceStore.read(source.streamId(), copied + 1, pageSize);
+            if (page.isEmpty()) {
+                return new long[] {copied, targetVersion};
+            }
+            List<EventData> out = new ArrayList<>();
+            List<StoredEvent> consumed = new ArrayList<>();
+            for (StoredEvent event : page) {
+                if (event.isCloseEvent()) {
+                    break;
+                }
+                out.addAll(convert(event));
+                consumed.add(event);
+            }
+            if (!out.isEmpty()) {
+                out.forEach(definition.live.onBeforeAppend);
+                requireLock();
+                try {
+                    AppendResult appended = targetStore.append(target.streamId(),
+                            targetVersion == 0 ? ExpectedVersion.noStream() : ExpectedVersion.exactly(targetVersion),
+                            out);
+                    targetVersion = appended.alreadyWritten() ? targetStore.version(target.streamId())
+                            : appended.newVersion();
+                } catch (WrongExpectedVersionException | CommitFailedException resync) {
+                    if (++resyncs > 5) {
+                        throw new MigrationException(migrationId, "appends to target " + target
+                                + " keep failing; stopped before the close", resync);
+                    }
+                    log.debug("Migration {}: target moved or append outcome unknown; re-reading its high-water mark",
+                            migrationId, resync);
+                    long[] fresh = targetPosition();
+                    copied = fresh[0];
+                    targetVersion = fresh[1];
+                    continue;
+                }
+            }
+            if (!consumed.isEmpty()) {
+                copied = consumed.get(consumed.size() - 1).version();
+                if (convergingSince == 0 && copied >= initialSourceVersion) {
+                    convergingSince = System.nanoTime();
+                }
+                eventsCopied += consumed.size();
+                listener.eventsCopied(definition.objectName, consumed.size());
+                consumed.forEach(definition.live.onEventCopied);
+                entry = entry.withProgress(eventsCopied, eventsBehind, clock.instant());
+                routing.save(entry);
+                report(false);
+            }
+            if (consumed.size() < page.size()) {
+                // the source holds a close event: someone closed it while we were copying
+                CloseEvent close = closeOf(source);
+                throw new MigrationException(migrationId, "source " + source + " was closed during catch-up"
+                        + (close != null && close.hasContinuation() ? " toward " + close.continuationStore() + "/"
+                        + close.continuationStreamId() : ""));
+            }
+            if (page.size() < pageSize) {
+                return new long[] {copied, targetVersion};
+            }
+        }
+    }
+
+    /** The copies of one source event: transformed, with deterministic ids and their provenance in metadata. */
+    private List<EventData> convert(StoredEvent event) {
+        List<EventData> produced;
+        if (definition.transformer.canTransform(event.type(), event.schemaVersion())) {
+            try {
+                produced = definition.transformer.transform(event);
+                transformed++;
+            } catch (RuntimeException e) {
+                if (definition.transformFailurePolicy == TransformFailurePolicy.SKIP_AND_RECORD) {
+                    skipped.add(new SkippedEvent(event.eventId(), event.type(), event.version(), e.toString()));
+                    log.warn("Migration {}: skipped event {} (v{} of {}) whose transformation failed", migrationId,
+                            event.eventId(), event.version(), source, e);
+                    return List.of();
+                }
+                throw new MigrationException(migrationId, "the transformer failed on event " + event.eventId()
+                        + " ('" + event.type() + "' at version " + event.version() + " of " + source
+                        + "); the source is untouched", e);
+            }
+        } else {
+            produced = List.of(event.toEventData());
+        }
+        List<EventData> copies = new ArrayList<>(produced.size());
+        for (int i = 0; i < produced.size(); i++) {
+            EventData e = produced.get(i);
+            Map<String, String> metadata = new HashMap<>(e.metadata());
+            metadata.put(MIGRATED_FROM, source.toString());
+            metadata.put(SOURCE_VERSION, String.valueOf(event.version()));
+            metadata.put(EventData.RECORDED_AT, event.recordedAt().toString());
+            String id = i == 0 ? event.eventId()
+                    : UUID.nameUUIDFromBytes((event.eventId() + "/" + i).getBytes(StandardCharsets.UTF_8)).toString();
+            copies.add(new EventData(id, e.type(), e.schemaVersion(), e.payload(), metadata));
+        }
+        return copies;
+    }
+
+    /** {source version already on the target, target version}, read from the target's last event. */
+    private long[] targetPosition() {
+        StoredEvent last = store(target).lastEvent(target.streamId());
+        if (last == null) {
+            return new long[] {0, 0};
+        }
+        String from = last.metadata().get(MIGRATED_FROM);
+        String sourceVersion = last.metadata().get(SOURCE_VERSION);
+        if (!source.toString().equals(from) || sourceVersion == null) {
+            throw new MigrationException(migrationId, "target stream " + target + " already holds " + last.version()
+                    + " event(s) that were not copied from " + source + "; choose an empty target");
+        }
+        return new long[] {Long.parseLong(sourceVersion), last.version()};
+    }
+
+    private void cutOver(CloseEvent close) {
+        moveTo(MigrationPhase.CUTOVER, MigrationStatus.CUTTING_OVER);
+        while (true) {
+            requireLock();
+            ObjectDocument document = document();
+            if (document.active().equals(target)) {
+                break;
+            }
+            if (!document.active().equals(source)) {
+                throw new MigrationException(migrationId, "the document of " + definition.objectName + "/"
+                        + definition.objectId + " points at " + document.active() + ", neither the source " + source
+                        + " nor the target " + target);
+            }
+            TerminatedStream terminated = new TerminatedStream(source.streamId(), source.store(),
+                    "migration " + migrationId, target.streamId(), target.store(), close.lastSourceVersion(),
+                    close.closedAt());
+            try {
+                streams.documents().update(document.cutOver(target, terminated));
+                break;
+            } catch (DocumentConcurrencyException changed) {
+                log.debug("Migration {}: document changed during cutover; re-reading it", migrationId);
+            }
+        }
+        listener.cutover(definition.objectName, Duration.between(close.closedAt(), clock.instant()));
+    }
+
+    private void discardTarget() {
+        try {
+            if (closeOf(source) == null) {
+                store(target).delete(target.streamId());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Migration {}: could not discard target {}", migrationId, target, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- control
+
+    /** Between steps: stop if cancelled or the lock is lost, wait while paused. */
+    private void checkpoint() {
+        synchronized (this) {
+            while (paused && !cancelRequested) {
+                if (status != MigrationStatus.PAUSED) {
+                    moveTo(phase, MigrationStatus.PAUSED);
+                }
+                try {
+                    wait(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MigrationException(migrationId, "interrupted while paused", e);
+                }
+                requireLock();
+            }
+            checkCancelled();
+        }
+        if (status == MigrationStatus.PAUSED) {
+            moveTo(phase, MigrationStatus.IN_PROGRESS);
+        }
+        requireLock();
+    }
+
+    private void checkCancelled() {
+        if (cancelRequested) {
+            throw new Cancelled();
+        }
+    }
+
+    private void requireLock() {
+        if (lock != null && !lock.isValid()) {
+            throw new LockLostException(lockKey);
+        }
+    }
+
+    private void sleep(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        synchronized (this) {
+            try {
+                long until = System.nanoTime() + delay.toNanos();
+                long left;
+                while (!cancelRequested && (left = until - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MigrationException(migrationId, "interrupted", e);
+            }
+        }
+    }
+
+    @Override
+    public String migrationId() {
+        return migrationId;
+    }
+
+    @Override
+    public MigrationProgress progress() {
+        return new MigrationProgress(migrationId, phase, status, eventsCopied, eventsBehind, iterations);
+    }
+
+    @Override
+    public synchronized void pause() {
+        if (!result.isDone()) {
+            paused = true;
+        }
+    }
+
+    @Override
+    public synchronized void resume() {
+        paused = false;
+        notifyAll();
+    }
+
+    @Override
+    public synchronized boolean cancel() {
+        if (closing || result.isDone()) {
+            return false;
+        }
+        cancelRequested = true;
+        notifyAll();
+        return true;
+    }
+
+    /** Whether {@link #pause()} was asked and the migration is waiting at a safe point. */
+    boolean isPaused() {
+        return status == MigrationStatus.PAUSED;
+    }
+
+    @Override
+    public MigrationResult await() {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException(migrationId, "interrupted while waiting", e);
+        } catch (ExecutionException e) {
+            throw new MigrationException(migrationId, "failed", e.getCause());
+        }
+    }
+
+    @Override
+    public MigrationResult await(Duration timeout) throws TimeoutException {
+        try {
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException(migrationId, "interrupted while waiting", e);
+        } catch (ExecutionException e) {
+            throw new MigrationException(migrationId, "failed", e.getCause());
+        }
+    }
+
+    @Override
+    public boolean isDone() {
+        return result.isDone();
+    }
+
+    /** Runs {@code hook} when the migration ends, before its result is handed out. */
+    void onFinish(Runnable hook) {
+        onFinish = hook;
+    }
+
+    /** Ends this migration at once without running it (it was refused before it began). */
+    void refuse(String why) {
+        status = MigrationStatus.FAILED;
+        phase = MigrationPhase.FAILED;
+        MigrationResult refused = new MigrationResult(migrationId, MigrationStatus.FAILED,
+                new MigrationStatistics(0, 0, 0, Duration.ZERO),
+                new MigrationLockedException(migrationId, lockKey, new IllegalStateException(why)), List.of());
+        result.complete(refused);
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    private void moveTo(MigrationPhase newPhase, MigrationStatus newStatus) {
+        boolean changed = newPhase != phase || newStatus != status;
+        phase = newPhase;
+        status = newStatus;
+        if (entry != null && changed || entry != null && entry.phase() != newPhase) {
+            entry = entry.with(newPhase, newStatus, clock.instant()).withProgress(eventsCopied, eventsBehind,
+                    clock.instant());
+            routing.save(entry);
+        }
+        if (changed) {
+            report(true);
+        }
+    }
+
+    private void saveFailure(MigrationException error) {
+        phase = MigrationPhase.FAILED;
+        status = MigrationStatus.FAILED;
+        if (entry != null) {
+            try {
+                entry = entry.with(MigrationPhase.FAILED, MigrationStatus.FAILED, clock.instant())
+                        .withError(error.getMessage(), clock.instant());
+                routing.save(entry);
+            } catch (RuntimeException e) {
+                log.warn("Migration {}: could not record the failure in the routing table", migrationId, e);
+            }
+        }
+    }
+
+    private void report(boolean force) {
+        long now = System.nanoTime();
+        if (force || now - lastReport >= definition.progress.interval.toNanos()) {
+            lastReport = now;
+            try {
+                definition.progress.onProgress.accept(progress());
+            } catch (RuntimeException e) {
+                log.warn("Migration {}: progress callback failed", migrationId, e);
+            }
+        }
+    }
+
+    private void finish(MigrationStatus finalStatus, MigrationException error, long startedNanos, boolean recorded) {
+        status = finalStatus;
+        if (!recorded) {
+            phase = MigrationPhase.FAILED;
+        }
+        MigrationResult outcome = new MigrationResult(migrationId, finalStatus,
+                new MigrationStatistics(eventsCopied, transformed, iterations,
+                        Duration.ofNanos(System.nanoTime() - startedNanos)), error, skipped);
+        onFinish.run();
+        listener.finished(outcome);
+        try {
+            definition.progress.onCompleted.accept(outcome);
+        } catch (RuntimeException e) {
+            log.warn("Migration {}: completion callback failed", migrationId, e);
+        }
+        result.complete(outcome);
+    }
+
+    private CloseEvent closeOf(StreamPointer pointer) {
+        StoredEvent last = store(pointer).lastEvent(pointer.streamId());
+        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
+    }
+
+    private ObjectDocument document() {
+        return streams.documents().get(definition.objectName, definition.objectId)
+                .orElseThrow(() -> new MigrationException(migrationId, "the document of " + definition.objectName + "/"
+                        + definition.objectId + " is gone"));
+    }
+
+    private EventStore store(StreamPointer pointer) {
+        return streams.stores().get(pointer.store());
+    }
+
+    /** Thrown inside the run when a cancellation takes effect. */
+    private static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
+}

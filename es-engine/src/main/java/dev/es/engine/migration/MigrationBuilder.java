@@ -1,0 +1,107 @@
+package dev.es.engine.migration;
+
+import dev.es.engine.Identifiers;
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.transform.EventTransformer;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Describes one migration. Only {@link #execute()} or {@link #start()} is required: by default the source is the
+ * document's active stream, the target stream id is derived from the source's ({@code order-42} becomes
+ * {@code order-42-v2}), and the target store is the source's.
+ */
+public final class MigrationBuilder {
+
+    private final DefaultEventStreamMigrationService service;
+    final String objectName;
+    final String objectId;
+    String sourceStreamId;
+    String sourceStore;
+    String targetStreamId;
+    String targetStore;
+    EventTransformer transformer = EventTransformer.identity();
+    TransformFailurePolicy transformFailurePolicy = TransformFailurePolicy.FAIL;
+    final LiveMigrationOptions live;
+    final ProgressOptions progress = new ProgressOptions();
+    final LockOptions lock;
+
+    MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
+                     MigrationDefaults defaults) {
+        this.service = service;
+        this.objectName = Identifiers.requireObjectName(objectName);
+        this.objectId = Identifiers.requireObjectId(objectId);
+        this.live = new LiveMigrationOptions(defaults);
+        this.lock = new LockOptions(defaults);
+    }
+
+    /** The stream to move; by default the document's active stream. */
+    public MigrationBuilder withSourceStream(String streamId) {
+        this.sourceStreamId = Identifiers.requireStreamId(streamId);
+        return this;
+    }
+
+    /** The stream to move, in a given store. */
+    public MigrationBuilder withSourceStream(StreamPointer source) {
+        this.sourceStreamId = source.streamId();
+        this.sourceStore = source.store();
+        return this;
+    }
+
+    /** The new stream's id; by default derived from the source's. */
+    public MigrationBuilder withTargetStream(String streamId) {
+        this.targetStreamId = Identifiers.requireStreamId(streamId);
+        return this;
+    }
+
+    /** The store of the new stream, a configured store name; by default the source's store. */
+    public MigrationBuilder withTargetStore(String storeName) {
+        this.targetStore = Identifiers.requireStoreName(storeName);
+        return this;
+    }
+
+    /** Transforms events while they are copied. */
+    public MigrationBuilder withTransformer(EventTransformer eventTransformer) {
+        this.transformer = Objects.requireNonNull(eventTransformer, "transformer");
+        return this;
+    }
+
+    /** What to do when the transformer throws: fail before the close (default) or skip and record the event. */
+    public MigrationBuilder onTransformFailure(TransformFailurePolicy policy) {
+        this.transformFailurePolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Options of the live path. */
+    public MigrationBuilder withLiveMigration(Consumer<LiveMigrationOptions> options) {
+        options.accept(live);
+        return this;
+    }
+
+    /** Progress reporting. */
+    public MigrationBuilder withProgress(Consumer<ProgressOptions> options) {
+        options.accept(progress);
+        return this;
+    }
+
+    /** The migration's distributed lock. */
+    public MigrationBuilder withDistributedLock(Consumer<LockOptions> options) {
+        options.accept(lock);
+        return this;
+    }
+
+    /** Runs the migration and waits for its result. */
+    public MigrationResult execute() {
+        return start().await();
+    }
+
+    /** Starts the migration in the background. */
+    public MigrationHandle start() {
+        return service.launch(this);
+    }
+
+    /** Measures what the migration would do, writing nothing. */
+    public MigrationPlan dryRun() {
+        return service.plan(this);
+    }
+}

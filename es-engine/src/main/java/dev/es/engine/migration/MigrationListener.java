@@ -1,0 +1,29 @@
+package dev.es.engine.migration;
+
+import java.time.Duration;
+
+/** Hears what migrations do, for metrics; every method is a no-op by default. */
+public interface MigrationListener {
+
+    MigrationListener NONE = new MigrationListener() {
+    };
+
+    default void eventsCopied(String objectName, int count) {
+    }
+
+    default void catchUpIteration(String objectName) {
+    }
+
+    /** Time from the close being written to the document pointing at the target. */
+    default void cutover(String objectName, Duration took) {
+    }
+
+    default void lockAcquired(String key, Duration waited) {
+    }
+
+    default void lockAcquireFailed(String key) {
+    }
+
+    default void finished(MigrationResult result) {
+    }
+}

@@ -1,0 +1,399 @@
+package dev.es.engine.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.es.engine.aggregate.AggregateRepository;
+import dev.es.engine.aggregate.Order;
+import dev.es.engine.document.ObjectDocument;
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.EventSerializer;
+import dev.es.engine.event.StoredEvent;
+import dev.es.engine.store.AppendResult;
+import dev.es.engine.store.EventStoreRegistry;
+import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.FaultInjectingEventStore;
+import dev.es.engine.store.WrongExpectedVersionException;
+import dev.es.engine.stream.EventStream;
+import dev.es.engine.stream.EventStreamSettings;
+import dev.es.engine.stream.EventStreams;
+import dev.es.engine.transform.EventTransformer;
+import dev.es.engine.transform.FunctionTransformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The live-migration acceptance scenarios, run against every store: the seed scenario (an aggregate migrated while
+ * a writer keeps adding notes), a stress chain of migrations under concurrent exact-version writers, and crashes at
+ * every step finished by resume. Each store's test extends this class.
+ */
+public abstract class AbstractLiveMigrationTest {
+
+    /** Fresh stores for one test; event stores must be named {@code main} and {@code other}. */
+    protected abstract MigrationTestStores createStores();
+
+    /** How many successive migrations the stress test chains. */
+    protected int chainedMigrations() {
+        return 20;
+    }
+
+    /** Events per catch-up page. */
+    protected int chunkSize() {
+        return 50;
+    }
+
+    protected MigrationTestStores stores;
+    protected FaultInjectingEventStore main;
+    protected FaultInjectingEventStore other;
+    protected FaultInjectingDocumentStore documents;
+    protected EventStreams streams;
+    protected DefaultEventStreamMigrationService migrations;
+    protected final EventSerializer serializer = new EventSerializer()
+            .register(Order.OrderPlaced.class, "OrderPlaced")
+            .register(Order.NoteAdded.class, "NoteAdded");
+    protected AggregateRepository<Order> orders;
+
+    @BeforeEach
+    void setUpStores() {
+        stores = createStores();
+        main = new FaultInjectingEventStore(stores.main());
+        other = new FaultInjectingEventStore(stores.other());
+        documents = new FaultInjectingDocumentStore(stores.documents());
+        streams = new EventStreams(EventStoreRegistry.of(main, other), documents, stores.tags(),
+                EventStreamSettings.defaults().withChunkSize(chunkSize()), "main");
+        migrations = new DefaultEventStreamMigrationService(streams, stores.locks(), stores.routing(),
+                new MigrationDefaults(Duration.ofMinutes(2), Duration.ofMillis(5),
+                        ConvergenceFailureStrategy.KEEP_TRYING, Duration.ofSeconds(5), Duration.ZERO),
+                MigrationListener.NONE, Clock.systemUTC());
+        orders = new AggregateRepository<>("Order", Order::new, streams, serializer);
+    }
+
+    @AfterEach
+    void closeService() {
+        migrations.close();
+    }
+
+    protected static String newId() {
+        return "o" + UUID.randomUUID().toString().substring(0, 12);
+    }
+
+    protected static EventData note(String text) {
+        return new EventData(null, "NoteAdded", 1, "{\"text\":\"" + text + "\"}", null);
+    }
+
+    protected List<String> eventIds(String objectId) {
+        try (var all = streams.open("Order", objectId).readAll()) {
+            return all.map(StoredEvent::eventId).toList();
+        }
+    }
+
+    @Test
+    void seedScenarioAnOrderMigratesWhileNotesKeepComing() throws Exception {
+        String id = newId();
+        Order order = orders.create(id);
+        order.place("ada");
+        for (int i = 0; i < 120; i++) {
+            order.addNote("before-" + i);
+        }
+        orders.save(order);
+
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger duringMigration = new AtomicInteger();
+        AtomicBoolean migrating = new AtomicBoolean(true);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch fiveWritten = new CountDownLatch(5);
+        CountDownLatch tenWritten = new CountDownLatch(10);
+        List<Throwable> writerErrors = Collections.synchronizedList(new ArrayList<>());
+        Thread writer = new Thread(() -> {
+            int n = 0;
+            try {
+                while (!stop.get()) {
+                    String text = "during-" + n++;
+                    while (true) {
+                        Order current = orders.load(id);
+                        current.addNote(text);
+                        try {
+                            orders.save(current);
+                            break;
+                        } catch (WrongExpectedVersionException conflict) {
+                            // someone else wrote first: load again and redo the command
+                        }
+                    }
+                    acknowledged.add(text);
+                    if (migrating.get()) {
+                        duringMigration.incrementAndGet();
+                    }
+                    fiveWritten.countDown();
+                    tenWritten.countDown();
+                    Thread.sleep(2);
+                }
+            } catch (Throwable t) {
+                writerErrors.add(t);
+            }
+        });
+
+        AtomicBoolean firstAppend = new AtomicBoolean(true);
+        List<CatchUpProgress> catchUps = Collections.synchronizedList(new ArrayList<>());
+        MigrationHandle handle = migrations.forDocument("Order", id)
+                .withTargetStore("other")
+                .withLiveMigration(o -> o.catchUpDelay(Duration.ofMillis(2))
+                        .onBeforeAppend(e -> {
+                            if (firstAppend.getAndSet(false)) {
+                                writer.start();
+                                await(fiveWritten);
+                            }
+                        })
+                        .onCatchUpProgress(p -> {
+                            catchUps.add(p);
+                            if (p.iteration() == 1) {
+                                await(tenWritten);
+                            }
+                        }))
+                .start();
+        MigrationResult result = handle.await(Duration.ofMinutes(5));
+        migrating.set(false);
+        int after = acknowledged.size();
+        while (acknowledged.size() < after + 5 && writerErrors.isEmpty()) {
+            Thread.sleep(5);
+        }
+        stop.set(true);
+        writer.join(60_000);
+
+        assertThat(writerErrors).isEmpty();
+        assertThat(result.isSuccess()).as("result %s", result).isTrue();
+        assertThat(duringMigration.get()).isGreaterThanOrEqualTo(10);
+        assertThat(catchUps).isNotEmpty();
+
+        Order migrated = orders.load(id);
+        List<String> expected = new ArrayList<>();
+        IntStream.range(0, 120).forEach(i -> expected.add("before-" + i));
+        expected.addAll(acknowledged);
+        assertThat(migrated.notes()).containsExactlyElementsOf(expected);
+        assertThat(migrated.customer()).isEqualTo("ada");
+
+        ObjectDocument document = documents.get("Order", id).orElseThrow();
+        StreamPointer source = new StreamPointer("order-" + id, "main");
+        StreamPointer target = new StreamPointer("order-" + id + "-v2", "other");
+        assertThat(document.active()).isEqualTo(target);
+        assertThat(document.terminatedStreams()).singleElement().satisfies(t -> {
+            assertThat(t.pointer()).isEqualTo(source);
+            assertThat(t.continuationStreamId()).isEqualTo(target.streamId());
+            assertThat(t.continuationStore()).isEqualTo("other");
+        });
+        assertThat(main.lastEvent(source.streamId()).isCloseEvent()).isTrue();
+        assertThat(stores.routing().get(result.migrationId()).orElseThrow().status())
+                .isEqualTo(MigrationStatus.COMPLETED);
+    }
+
+    private record Ack(String eventId, StreamPointer stream, long version) {
+    }
+
+    @Test
+    void aChainOfMigrationsUnderConcurrentExactVersionWritersLosesNothing() throws Exception {
+        String id = newId();
+        EventStream first = streams.open("Order", id);
+        List<EventData> initial = IntStream.range(0, 30).mapToObj(i -> note("init-" + i)).toList();
+        first.append(ExpectedVersion.noStream(), initial);
+
+        EventTransformer rename = FunctionTransformer.upcast("NoteAdded", 1, e -> new EventData(e.eventId(),
+                "NoteAdded", 2, e.payload().replace("\"text\"", "\"note\""), e.metadata()));
+        List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger conflicts = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int writerNo = w;
+            writers.add(new Thread(() -> {
+                EventStream stream = streams.open("Order", id);
+                int n = 0;
+                try {
+                    while (!stop.get()) {
+                        EventData data = note("w" + writerNo + "-" + n++);
+                        while (true) {
+                            long version = stream.version();
+                            try {
+                                AppendResult r = stream.append(ExpectedVersion.exactly(version), List.of(data));
+                                acks.add(new Ack(data.eventId(), new StreamPointer(r.streamId(), r.store()),
+                                        r.newVersion()));
+                                break;
+                            } catch (WrongExpectedVersionException conflict) {
+                                conflicts.incrementAndGet();
+                            }
+                        }
+                        Thread.sleep(1);
+                    }
+                } catch (Throwable t) {
+                    unexpected.add(t);
+                }
+            }, "writer-" + w));
+        }
+        writers.forEach(Thread::start);
+
+        List<StreamPointer> chain = new ArrayList<>();
+        chain.add(new StreamPointer("order-" + id, "main"));
+        for (int k = 1; k <= chainedMigrations() && unexpected.isEmpty(); k++) {
+            MigrationResult result = migrations.forDocument("Order", id)
+                    .withTargetStore(k % 2 == 1 ? "other" : "main")
+                    .withTransformer(rename)
+                    .execute();
+            assertThat(result.isSuccess()).as("migration %d: %s", k, result).isTrue();
+            chain.add(documents.get("Order", id).orElseThrow().active());
+            Thread.sleep(5);
+        }
+        Thread.sleep(20);
+        stop.set(true);
+        for (Thread t : writers) {
+            t.join(60_000);
+        }
+
+        assertThat(unexpected).isEmpty();
+        assertThat(chain).doesNotHaveDuplicates().hasSize(chainedMigrations() + 1);
+        Map<StreamPointer, Integer> position = new HashMap<>();
+        for (int i = 0; i < chain.size(); i++) {
+            position.put(chain.get(i), i);
+        }
+        List<String> expected = new ArrayList<>(initial.stream().map(EventData::eventId).toList());
+        acks.stream().sorted(Comparator.<Ack>comparingInt(a -> position.get(a.stream())).thenComparingLong(Ack::version))
+                .forEach(a -> expected.add(a.eventId()));
+        List<StoredEvent> history;
+        try (var all = streams.open("Order", id).readAll()) {
+            history = all.toList();
+        }
+        assertThat(history).extracting(StoredEvent::eventId).containsExactlyElementsOf(expected);
+        assertThat(history).extracting(StoredEvent::eventId).doesNotHaveDuplicates();
+        assertThat(acks.size()).isGreaterThan(chainedMigrations());
+        // everything written before the last migration was upcast on the way
+        StreamPointer last = chain.get(chain.size() - 1);
+        long copiedByLast = history.stream().filter(e -> e.metadata().containsKey("es.migratedFrom")
+                && e.metadata().get("es.migratedFrom").equals(chain.get(chain.size() - 2).toString())).count();
+        assertThat(copiedByLast).isGreaterThanOrEqualTo(initial.size());
+        assertThat(history.subList(0, initial.size())).allSatisfy(e -> {
+            assertThat(e.schemaVersion()).isEqualTo(2);
+            assertThat(e.payload()).contains("\"note\"");
+        });
+        assertThat(documents.get("Order", id).orElseThrow().active()).isEqualTo(last);
+        assertThat(documents.get("Order", id).orElseThrow().terminatedStreams()).hasSize(chainedMigrations());
+    }
+
+    /** Where a crash is injected. */
+    public enum Crash {
+        SECOND_TARGET_APPEND_NOT_WRITTEN, SECOND_TARGET_APPEND_WRITTEN, CLOSE_NOT_WRITTEN, CLOSE_WRITTEN,
+        DOCUMENT_SAVE
+    }
+
+    @ParameterizedTest
+    @EnumSource(Crash.class)
+    void aMigrationKilledAtAnyStepIsFinishedByResume(Crash crash) {
+        String id = newId();
+        EventStream writer = streams.open("Order", id);
+        List<EventData> initial = IntStream.range(0, 3 * chunkSize() - 10).mapToObj(i -> note("n" + i)).toList();
+        writer.append(ExpectedVersion.noStream(), initial);
+        List<String> expected = new ArrayList<>(initial.stream().map(EventData::eventId).toList());
+
+        switch (crash) {
+            case SECOND_TARGET_APPEND_NOT_WRITTEN -> other.failOn(2, b -> !b.get(b.size() - 1).isCloseEvent(),
+                    FaultInjectingEventStore.When.BEFORE_WRITE);
+            case SECOND_TARGET_APPEND_WRITTEN -> other.failOn(2, b -> !b.get(b.size() - 1).isCloseEvent(),
+                    FaultInjectingEventStore.When.AFTER_WRITE);
+            case CLOSE_NOT_WRITTEN -> main.failOn(1, b -> b.get(b.size() - 1).isCloseEvent(),
+                    FaultInjectingEventStore.When.BEFORE_WRITE);
+            case CLOSE_WRITTEN -> main.failOn(1, b -> b.get(b.size() - 1).isCloseEvent(),
+                    FaultInjectingEventStore.When.AFTER_WRITE);
+            case DOCUMENT_SAVE -> documents.failUpdate(1);
+        }
+        MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(crashed.error()).isNotNull();
+        assertThat(stores.routing().get(crashed.migrationId()).orElseThrow().status())
+                .isEqualTo(MigrationStatus.FAILED);
+
+        // writers carry on meanwhile; after a written close they land on the target through its continuation
+        EventData meanwhile = note("meanwhile");
+        AppendResult landed = writer.append(ExpectedVersion.any(), List.of(meanwhile));
+        expected.add(meanwhile.eventId());
+        if (crash == Crash.CLOSE_WRITTEN || crash == Crash.DOCUMENT_SAVE) {
+            assertThat(landed.store()).isEqualTo("other");
+        }
+
+        MigrationResult resumed = migrations.resume(crashed.migrationId());
+        assertThat(resumed.isSuccess()).as("resumed %s", resumed).isTrue();
+        assertThat(resumed.migrationId()).isEqualTo(crashed.migrationId());
+
+        EventData after = note("after");
+        writer.append(ExpectedVersion.any(), List.of(after));
+        expected.add(after.eventId());
+        assertThat(eventIds(id)).containsExactlyElementsOf(expected);
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id + "-v2", "other"));
+        assertThat(main.faults() + other.faults()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aPlainReRunOfTheSameMigrationResumesIt() {
+        String id = newId();
+        EventStream writer = streams.open("Order", id);
+        List<EventData> initial = IntStream.range(0, 2 * chunkSize() + 5).mapToObj(i -> note("n" + i)).toList();
+        writer.append(ExpectedVersion.noStream(), initial);
+        other.failOn(2, b -> true, FaultInjectingEventStore.When.AFTER_WRITE);
+        MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);
+
+        MigrationResult again = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(again.isSuccess()).isTrue();
+        assertThat(again.migrationId()).isEqualTo(crashed.migrationId());
+        assertThat(other.version("order-" + id + "-v2")).isEqualTo(initial.size());
+        assertThat(eventIds(id)).containsExactlyElementsOf(initial.stream().map(EventData::eventId).toList());
+    }
+
+    @Test
+    void migratesAcrossStoresBothWays() {
+        String id = newId();
+        EventStream writer = streams.open("Order", id);
+        List<EventData> initial = IntStream.range(0, chunkSize() + 7).mapToObj(i -> note("n" + i)).toList();
+        writer.append(ExpectedVersion.noStream(), initial);
+
+        assertThat(migrations.forDocument("Order", id).withTargetStore("other").execute().isSuccess()).isTrue();
+        assertThat(migrations.forDocument("Order", id).withTargetStore("main").execute().isSuccess()).isTrue();
+
+        ObjectDocument document = documents.get("Order", id).orElseThrow();
+        assertThat(document.active()).isEqualTo(new StreamPointer("order-" + id + "-v3", "main"));
+        List<StoredEvent> copies = main.read("order-" + id + "-v3", 1, 1000);
+        assertThat(copies).hasSize(initial.size());
+        StoredEvent firstCopy = copies.get(0);
+        StoredEvent original = main.read("order-" + id, 1, 1).get(0);
+        assertThat(firstCopy.eventId()).isEqualTo(original.eventId());
+        assertThat(firstCopy.recordedAt()).isEqualTo(original.recordedAt());
+        assertThat(firstCopy.metadata()).containsEntry("es.migratedFrom", "other/order-" + id + "-v2")
+                .containsEntry("es.sourceVersion", "1");
+        assertThat(eventIds(id)).containsExactlyElementsOf(initial.stream().map(EventData::eventId).toList());
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch not reached in 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
