@@ -1,0 +1,414 @@
+package dev.es.engine.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.event.CloseEvent;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.StoredEvent;
+import dev.es.engine.lock.DistributedLock;
+import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.lock.LockLostException;
+import dev.es.engine.lock.memory.InMemoryLockProvider;
+import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.memory.InMemoryDocumentStore;
+import dev.es.engine.store.memory.InMemoryEventStore;
+import dev.es.engine.store.memory.InMemoryTagStore;
+import dev.es.engine.stream.EventStream;
+import dev.es.engine.transform.FunctionTransformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Convergence strategies, progress, pause/resume/cancel, locks and odd starting states, on the memory stores. */
+class MigrationControlTest extends AbstractLiveMigrationTest {
+
+    private final AtomicBoolean lockValid = new AtomicBoolean(true);
+
+    /** A lock provider whose locks turn invalid when the test says so, as a lost lease would. */
+    private final class LosableLocks implements DistributedLockProvider {
+        private final InMemoryLockProvider delegate = new InMemoryLockProvider();
+
+        @Override
+        public Optional<DistributedLock> tryAcquire(String key, Duration maxWait) {
+            return delegate.tryAcquire(key, maxWait).map(lock -> new DistributedLock() {
+                @Override
+                public String key() {
+                    return lock.key();
+                }
+
+                @Override
+                public long fencingToken() {
+                    return lock.fencingToken();
+                }
+
+                @Override
+                public boolean isValid() {
+                    return lockValid.get() && lock.isValid();
+                }
+
+                @Override
+                public void close() {
+                    lock.close();
+                }
+            });
+        }
+
+        @Override
+        public boolean isLocked(String key) {
+            return delegate.isLocked(key);
+        }
+    }
+
+    @Override
+    protected MigrationTestStores createStores() {
+        return new MigrationTestStores(new InMemoryEventStore("main"), new InMemoryEventStore("other"),
+                new InMemoryDocumentStore(), new InMemoryTagStore(), new LosableLocks(),
+                new InMemoryMigrationRoutingTable());
+    }
+
+    private String objectWith(int events) {
+        String id = newId();
+        streams.open("Order", id).append(ExpectedVersion.noStream(),
+                IntStream.range(0, events).mapToObj(i -> note("n" + i)).toList());
+        return id;
+    }
+
+    /** A writer appending as fast as it can (with a 1 ms breath) until stopped; counts its errors. */
+    private Thread hammer(String id, AtomicBoolean stop, List<Throwable> errors, AtomicInteger written) {
+        Thread t = new Thread(() -> {
+            EventStream stream = streams.open("Order", id);
+            try {
+                while (!stop.get()) {
+                    stream.append(note("h" + written.get()));
+                    written.incrementAndGet();
+                    Thread.sleep(1);
+                }
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void failStrategyGivesUpWithinTheCloseTimeoutAndLeavesTheSourceWritable() throws Exception {
+        String id = objectWith(50);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger written = new AtomicInteger();
+        Thread writer = hammer(id, stop, errors, written);
+
+        long started = System.nanoTime();
+        MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.closeTimeout(Duration.ofMillis(500))
+                        .onConvergenceFailure(ConvergenceFailureStrategy.FAIL)
+                        .onBeforeAppend(e -> sleep(2)))
+                .execute();
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        stop.set(true);
+        writer.join();
+
+        assertThat(result.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(result.error()).hasMessageContaining("close timeout");
+        assertThat(tookMillis).isLessThan(10_000);
+        assertThat(errors).isEmpty();
+        StoredEvent last = main.lastEvent("order-" + id);
+        assertThat(last.isCloseEvent()).isFalse();
+        streams.open("Order", id).append(note("still writable"));
+        assertThat(documents.get("Order", id).orElseThrow().active().store()).isEqualTo("main");
+    }
+
+    @Test
+    void pauseSourceStrategyWinsTheCloseWithoutDroppingWrites() throws Exception {
+        String id = objectWith(50);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger written = new AtomicInteger();
+        Thread writer = hammer(id, stop, errors, written);
+
+        MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.closeTimeout(Duration.ofMillis(500))
+                        .onConvergenceFailure(ConvergenceFailureStrategy.PAUSE_SOURCE)
+                        .maxSourcePause(Duration.ofSeconds(10))
+                        .onBeforeAppend(e -> sleep(2)))
+                .execute();
+        sleep(50);
+        stop.set(true);
+        writer.join();
+
+        assertThat(result.isSuccess()).as("%s", result).isTrue();
+        assertThat(errors).isEmpty();
+        try (var all = streams.open("Order", id).readAll()) {
+            assertThat(all.count()).isEqualTo(50L + written.get());
+        }
+        assertThat(documents.get("Order", id).orElseThrow().active().store()).isEqualTo("other");
+    }
+
+    @Test
+    void progressCallbacksFire() {
+        String id = objectWith(3 * chunkSize() + 1);
+        List<MigrationProgress> progress = Collections.synchronizedList(new ArrayList<>());
+        List<MigrationResult> completed = new ArrayList<>();
+        AtomicInteger copied = new AtomicInteger();
+        List<CatchUpProgress> catchUps = new ArrayList<>();
+        MigrationResult result = migrations.forDocument("Order", id)
+                .withProgress(p -> p.interval(Duration.ZERO).onProgress(progress::add).onCompleted(completed::add))
+                .withLiveMigration(o -> o.onEventCopied(e -> copied.incrementAndGet()).onCatchUpProgress(catchUps::add))
+                .execute();
+
+        assertThat(result.isSuccess()).isTrue();
+        assertThat(result.statistics().totalEvents()).isEqualTo(3L * chunkSize() + 1);
+        assertThat(result.statistics().catchUpAttempts()).isGreaterThanOrEqualTo(1);
+        assertThat(copied.get()).isEqualTo(3 * chunkSize() + 1);
+        assertThat(catchUps).first().satisfies(p -> assertThat(p.eventsBehind()).isZero());
+        assertThat(progress).extracting(MigrationProgress::phase)
+                .contains(MigrationPhase.CATCH_UP, MigrationPhase.CLOSING, MigrationPhase.CUTOVER,
+                        MigrationPhase.BOOK_CLOSED);
+        assertThat(progress).extracting(MigrationProgress::eventsCopied).contains((long) chunkSize());
+        assertThat(completed).containsExactly(result);
+    }
+
+    @Test
+    void pauseHoldsTheMigrationAndResumeFinishesIt() throws Exception {
+        String id = objectWith(4 * chunkSize());
+        CountDownLatch firstPage = new CountDownLatch(1);
+        CountDownLatch paused = new CountDownLatch(1);
+        AtomicInteger before = new AtomicInteger();
+        MigrationHandle handle = migrations.forDocument("Order", id)
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (before.incrementAndGet() == 1) {
+                        firstPage.countDown();
+                        await(paused);
+                    }
+                }))
+                .start();
+        await(firstPage);
+        handle.pause();
+        paused.countDown();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (handle.progress().status() != MigrationStatus.PAUSED && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(handle.progress().status()).isEqualTo(MigrationStatus.PAUSED);
+        assertThat(migrations.get(handle.migrationId()).orElseThrow().status()).isEqualTo(MigrationStatus.PAUSED);
+        long copiedWhilePaused = handle.progress().eventsCopied();
+        Thread.sleep(200);
+        assertThat(handle.progress().eventsCopied()).isEqualTo(copiedWhilePaused);
+        assertThat(handle.isDone()).isFalse();
+
+        handle.resume();
+        MigrationResult result = handle.await(Duration.ofSeconds(30));
+        assertThat(result.isSuccess()).isTrue();
+        assertThat(result.statistics().totalEvents()).isEqualTo(4L * chunkSize());
+    }
+
+    @Test
+    void cancelBeforeTheCloseLeavesTheSourceUntouchedAndDiscardsTheTarget() throws Exception {
+        String id = objectWith(2 * chunkSize() + 3);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger appends = new AtomicInteger();
+        MigrationHandle handle = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (appends.incrementAndGet() == chunkSize() + 1) {
+                        holding.countDown();
+                        await(release);
+                    }
+                }))
+                .start();
+        await(holding);
+        assertThat(handle.cancel()).isTrue();
+        release.countDown();
+        MigrationResult result = handle.await(Duration.ofSeconds(30));
+
+        assertThat(result.status()).isEqualTo(MigrationStatus.CANCELLED);
+        assertThat(main.version("order-" + id)).isEqualTo(2L * chunkSize() + 3);
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).isFalse();
+        assertThat(other.version("order-" + id + "-v2")).isZero();
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id, "main"));
+        assertThat(migrations.get(result.migrationId()).orElseThrow().phase()).isEqualTo(MigrationPhase.CANCELLED);
+        assertThat(handle.cancel()).isFalse();
+        streams.open("Order", id).append(note("after cancel"));
+    }
+
+    @Test
+    void twoMigrationsOfOneObjectAtOnceExactlyOneRuns() throws Exception {
+        String id = objectWith(10);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        MigrationHandle running = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        await(release);
+                    }
+                }))
+                .start();
+        await(holding);
+
+        MigrationResult refused = migrations.forDocument("Order", id).withTargetStream("elsewhere").execute();
+        assertThat(refused.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(refused.error()).isInstanceOf(MigrationLockedException.class)
+                .hasMessageContaining("migration/Order/" + id);
+        assertThat(migrations.get(refused.migrationId())).isEmpty();
+
+        MigrationResult sameAgain = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(sameAgain.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(sameAgain.error()).isInstanceOf(MigrationLockedException.class);
+
+        release.countDown();
+        assertThat(running.await(Duration.ofSeconds(30)).isSuccess()).isTrue();
+        assertThat(main.version("elsewhere")).isZero();
+    }
+
+    @Test
+    void differentObjectsMigrateConcurrently() {
+        List<String> ids = IntStream.range(0, 6).mapToObj(i -> objectWith(3 * chunkSize())).toList();
+        List<MigrationHandle> handles = ids.stream()
+                .map(id -> migrations.forDocument("Order", id).withTargetStore("other").start()).toList();
+        assertThat(handles).allSatisfy(h -> assertThat(h.await().isSuccess()).isTrue());
+    }
+
+    @Test
+    void aSourceAlreadyClosedByHandIsCutOverToItsContinuation() {
+        String id = objectWith(5);
+        main.append("order-" + id, ExpectedVersion.exactly(5), List.of(
+                new CloseEvent("order-" + id + "-moved", "other", "by hand", null, 5, 0, Instant.now()).toEventData()));
+
+        MigrationResult result = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> migrations.forDocument("Order", id).execute());
+        assertThat(result.isSuccess()).as("%s", result).isTrue();
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id + "-moved", "other"));
+    }
+
+    @Test
+    void aSourceClosedTowardAnotherTargetFailsClearlyWithoutLooping() {
+        String id = objectWith(5);
+        main.append("order-" + id, ExpectedVersion.exactly(5), List.of(
+                new CloseEvent("somewhere", "other", "by hand", null, 5, 0, Instant.now()).toEventData()));
+        MigrationResult result = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> migrations.forDocument("Order", id).withTargetStream("order-new").execute());
+        assertThat(result.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(result.error()).hasMessageContaining("already closed").hasMessageContaining("somewhere");
+
+        String id2 = objectWith(2);
+        main.append("order-" + id2, ExpectedVersion.exactly(2), List.of(
+                new CloseEvent(null, null, "end of life", null, 2, 0, Instant.now()).toEventData()));
+        MigrationResult noContinuation = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> migrations.forDocument("Order", id2).execute());
+        assertThat(noContinuation.error()).hasMessageContaining("without a continuation");
+    }
+
+    @Test
+    void aThrowingTransformerFailsBeforeTheCloseUnlessSkippingIsChosen() {
+        String id = objectWith(10);
+        FunctionTransformer broken = FunctionTransformer.of("NoteAdded", e -> {
+            if (e.version() == 4) {
+                throw new IllegalArgumentException("cannot read v4");
+            }
+            return e.toEventData();
+        });
+        MigrationResult failed = migrations.forDocument("Order", id).withTransformer(broken).execute();
+        assertThat(failed.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(failed.error()).hasMessageContaining("transformer failed").hasMessageContaining("version 4");
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).isFalse();
+
+        String id2 = objectWith(10);
+        MigrationResult skipped = migrations.forDocument("Order", id2).withTransformer(broken)
+                .onTransformFailure(TransformFailurePolicy.SKIP_AND_RECORD).execute();
+        assertThat(skipped.isSuccess()).isTrue();
+        assertThat(skipped.skippedEvents()).singleElement().satisfies(s -> {
+            assertThat(s.sourceVersion()).isEqualTo(4);
+            assertThat(s.error()).contains("cannot read v4");
+        });
+        assertThat(main.version("order-" + id2 + "-v2")).isEqualTo(9);
+    }
+
+    @Test
+    void aTransformerMayMapOneEventToManyOrNone() {
+        String id = objectWith(4);
+        FunctionTransformer split = FunctionTransformer.many("NoteAdded", e -> e.version() == 2 ? List.of()
+                : List.of(e.toEventData(), new EventData(null, "NoteIndexed", 1, "{}", null)));
+        MigrationResult result = migrations.forDocument("Order", id).withTransformer(split).execute();
+        assertThat(result.isSuccess()).isTrue();
+        assertThat(result.statistics().transformedEvents()).isEqualTo(4);
+        List<StoredEvent> target = main.read("order-" + id + "-v2", 1, 100);
+        assertThat(target).extracting(StoredEvent::type).containsExactly("NoteAdded", "NoteIndexed", "NoteAdded",
+                "NoteIndexed", "NoteAdded", "NoteIndexed");
+        // the close carries both numberings, so an exact expected version carries over
+        CloseEvent close = CloseEvent.from(main.lastEvent("order-" + id));
+        assertThat(close.lastSourceVersion()).isEqualTo(4);
+        assertThat(close.targetVersionAtClose()).isEqualTo(6);
+        EventStream stale = streams.open("Order", id);
+        assertThat(stale.append(ExpectedVersion.exactly(6), List.of(note("x"))).newVersion()).isEqualTo(7);
+    }
+
+    @Test
+    void aLostLockStopsTheMigrationBeforeItsNextWrite() {
+        String id = objectWith(3 * chunkSize());
+        AtomicInteger appended = new AtomicInteger();
+        MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (appended.incrementAndGet() == chunkSize() + 1) {
+                        lockValid.set(false);
+                    }
+                }))
+                .execute();
+        assertThat(result.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(result.error()).hasCauseInstanceOf(LockLostException.class);
+        assertThat(other.version("order-" + id + "-v2")).isEqualTo(chunkSize());
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).isFalse();
+
+        lockValid.set(true);
+        assertThat(migrations.forDocument("Order", id).withTargetStore("other").execute().isSuccess()).isTrue();
+    }
+
+    @Test
+    void dryRunMeasuresAndWritesNothing() {
+        String id = objectWith(120);
+        MigrationPlan plan = migrations.forDocument("Order", id).withTargetStore("other")
+                .withTransformer(FunctionTransformer.of("NoteAdded", StoredEvent::toEventData)).dryRun();
+        assertThat(plan.sourceEvents()).isEqualTo(120);
+        assertThat(plan.eventsToTransform()).isEqualTo(120);
+        assertThat(plan.sourceBytes()).isGreaterThan(120L * 10);
+        assertThat(plan.measuredReadsPerSecond()).isPositive();
+        assertThat(plan.target()).isEqualTo(new StreamPointer("order-" + id + "-v2", "other"));
+        assertThat(other.version("order-" + id + "-v2")).isZero();
+        assertThat(stores.routing().all()).isEmpty();
+    }
+
+    @Test
+    void unknownStoresAndSameStreamAreRefusedUpFront() {
+        String id = objectWith(1);
+        assertThatThrownBy(() -> migrations.forDocument("Order", id).withTargetStore("nowhere").start())
+                .isInstanceOf(dev.es.engine.store.UnknownStoreException.class).hasMessageContaining("nowhere");
+        assertThatThrownBy(() -> migrations.forDocument("Order", id).withTargetStream("order-" + id).start())
+                .isInstanceOf(MigrationException.class).hasMessageContaining("same stream");
+        assertThatThrownBy(() -> migrations.forDocument("Order", "missing").start())
+                .isInstanceOf(MigrationException.class).hasMessageContaining("no document");
+        assertThat(DefaultEventStreamMigrationService.nextStreamId("order-7-v9")).isEqualTo("order-7-v10");
+    }
+}
