@@ -11,8 +11,10 @@ import javax.sql.DataSource;
 public interface JdbcConnections {
 
     /**
-     * Runs {@code work} in a transaction and returns its result. When the work throws, the transaction is rolled back
-     * (or, when joined, marked to be) and the exception passes through unchanged.
+     * Runs {@code work} in a transaction and returns its result. When the work throws, the exception passes through
+     * unchanged; an own transaction is rolled back, a joined one is left to its owner. The stores keep a joined
+     * transaction usable after their own refusals (a wrong expected version, a closed stream, a stale etag): they
+     * decide those by reading under row locks, not by provoking constraint violations.
      *
      * @throws JdbcCommitException when the commit itself failed, so the outcome is unknown
      * @throws SQLException        what the work, or getting the connection, threw
