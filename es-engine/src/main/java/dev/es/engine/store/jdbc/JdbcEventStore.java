@@ -175,46 +175,30 @@ public final class JdbcEventStore implements EventStore {
 
     private AppendResult append(Connection connection, String streamId, ExpectedVersion expected,
                                 List<EventData> events, long[] versions) throws SQLException {
-        long current = -1;
-        String closePayload = null;
-        // Lock the stream's row, creating it first when the stream is new; a writer already holding it makes us wait
-        // for its commit, so we then see its version.
-        for (int attempt = 0; attempt < 2 && current < 0; attempt++) {
-            if (attempt > 0) {
-                try (PreparedStatement create = connection.prepareStatement(createStream)) {
-                    create.setString(1, streamId);
-                    create.executeUpdate();
-                }
+        // Lock the stream's row, creating it first when the stream is new. A writer already holding it makes us wait
+        // for its commit, so we then see its version; waiting in that queue also spaces out contending writers.
+        StreamRow row = lockStreamRow(connection, streamId);
+        if (row == null) {
+            try (PreparedStatement create = connection.prepareStatement(createStream)) {
+                create.setString(1, streamId);
+                create.executeUpdate();
             }
-            try (PreparedStatement lock = connection.prepareStatement(lockStream)) {
-                lock.setString(1, streamId);
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (rs.next()) {
-                        current = rs.getLong(1);
-                        closePayload = rs.getString(2);
-                    }
-                }
+            row = lockStreamRow(connection, streamId);
+            if (row == null) {
+                throw new SQLException("Stream row of '" + streamId + "' vanished while appending", "40001");
             }
         }
-        if (current < 0) {
-            throw new SQLException("Stream row of '" + streamId + "' vanished while appending", "40001");
-        }
+        long current = row.version();
         versions[0] = current;
         versions[1] = current + events.size();
+        if (row.closePayload() != null || !expected.matches(current)) {
+            return refuse(connection, streamId, expected, events, current, row.closePayload());
+        }
         if (current > 0) {
-            Map<String, Long> existing = findEventIds(connection, streamId, events);
-            if (!existing.isEmpty()) {
-                long last = Appends.alreadyWritten(streamId, events, id -> existing.getOrDefault(id, -1L));
-                if (last >= 0) {
-                    return new AppendResult(streamId, name, last - events.size(), last, true);
-                }
+            AppendResult written = alreadyWritten(connection, streamId, events);
+            if (written != null) {
+                return written;
             }
-        }
-        if (closePayload != null) {
-            throw new EventStreamClosedException(streamId, CloseEvent.fromPayload(closePayload));
-        }
-        if (!expected.matches(current)) {
-            throw new WrongExpectedVersionException(streamId, expected, current);
         }
         Instant now = clock.instant();
         long version = current;
@@ -241,6 +225,47 @@ public final class JdbcEventStore implements EventStore {
             update.executeUpdate();
         }
         return new AppendResult(streamId, name, current, version, false);
+    }
+
+    /** The stream's row, locked until the transaction ends; {@code null} when the stream has none yet. */
+    private StreamRow lockStreamRow(Connection connection, String streamId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(lockStream)) {
+            query.setString(1, streamId);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? new StreamRow(rs.getLong(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    /**
+     * The answer to an append that cannot go ahead as asked: success when its events are already there (an
+     * idempotent retry), else the closed stream, else the version conflict.
+     */
+    private AppendResult refuse(Connection connection, String streamId, ExpectedVersion expected,
+                                List<EventData> events, long current, String closePayload) throws SQLException {
+        if (current > 0) {
+            AppendResult written = alreadyWritten(connection, streamId, events);
+            if (written != null) {
+                return written;
+            }
+        }
+        if (closePayload != null) {
+            throw new EventStreamClosedException(streamId, CloseEvent.fromPayload(closePayload));
+        }
+        throw new WrongExpectedVersionException(streamId, expected, current);
+    }
+
+    private AppendResult alreadyWritten(Connection connection, String streamId, List<EventData> events)
+            throws SQLException {
+        Map<String, Long> existing = findEventIds(connection, streamId, events);
+        if (existing.isEmpty()) {
+            return null;
+        }
+        long last = Appends.alreadyWritten(streamId, events, id -> existing.getOrDefault(id, -1L));
+        return last < 0 ? null : new AppendResult(streamId, name, last - events.size(), last, true);
+    }
+
+    private record StreamRow(long version, String closePayload) {
     }
 
     private Map<String, Long> findEventIds(Connection connection, String streamId, List<EventData> events)

@@ -89,6 +89,18 @@ public final class JdbcSchema {
         return missingTables().isEmpty();
     }
 
+    /**
+     * Checks that every es table exists.
+     *
+     * @throws JdbcSchemaMissingException naming the missing tables and how to create them
+     */
+    public void verify() {
+        List<String> missing = missingTables();
+        if (!missing.isEmpty()) {
+            throw new JdbcSchemaMissingException(tables.prefix(), missing);
+        }
+    }
+
     /** The es tables that do not exist; empty when the schema is complete. */
     public List<String> missingTables() {
         try {

@@ -33,9 +33,14 @@ class JdbcSchemaTest {
         JdbcSchema schema = new JdbcSchema(db.connections(), tables);
         assertThat(schema.schemaExists()).isFalse();
         assertThat(schema.missingTables()).containsExactlyElementsOf(tables.all());
+        assertThatThrownBy(schema::verify).isInstanceOfSatisfying(JdbcSchemaMissingException.class, e -> {
+            assertThat(e.prefix()).isEqualTo("twice_");
+            assertThat(e.missingTables()).contains("twice_events");
+        }).hasMessageContaining("initialize-schema");
 
         schema.initialize();
         assertThat(schema.schemaExists()).isTrue();
+        schema.verify();
         JdbcEventStore store = new JdbcEventStore("pg", db.connections(), tables);
         store.append("kept", ExpectedVersion.noStream(), List.of(EventData.of("Kept", "{}")));
 
