@@ -1,0 +1,39 @@
+package dev.es.engine.store.jdbc;
+
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * How the JDBC stores get connections and transactions. The default, {@link #of(DataSource)}, runs every call in its
+ * own transaction. An integration (the Spring module) may supply one that joins a transaction already running on the
+ * same {@code DataSource}, so that an append commits or rolls back with the caller's own data.
+ */
+public interface JdbcConnections {
+
+    /**
+     * Runs {@code work} in a transaction and returns its result. When the work throws, the exception passes through
+     * unchanged; an own transaction is rolled back, a joined one is left to its owner. The stores keep a joined
+     * transaction usable after their own refusals (a wrong expected version, a closed stream, a stale etag): they
+     * decide those by reading under row locks, not by provoking constraint violations.
+     *
+     * @throws JdbcCommitException when the commit itself failed, so the outcome is unknown
+     * @throws SQLException        what the work, or getting the connection, threw
+     */
+    <T> T inTransaction(SqlWork<T> work) throws SQLException;
+
+    /** Runs read-only {@code work}; it may share a transaction already running, or run without one. */
+    <T> T read(SqlWork<T> work) throws SQLException;
+
+    /**
+     * Whether a call of {@link #inTransaction} commits by itself. When false, the caller's transaction commits later,
+     * and a failure there is outside the store's view.
+     */
+    default boolean commitsOwnTransactions() {
+        return true;
+    }
+
+    /** Connections from {@code dataSource}, each call in its own transaction. */
+    static JdbcConnections of(DataSource dataSource) {
+        return new DataSourceConnections(dataSource);
+    }
+}

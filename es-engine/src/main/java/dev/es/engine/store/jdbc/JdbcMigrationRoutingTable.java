@@ -1,0 +1,160 @@
+package dev.es.engine.store.jdbc;
+
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.migration.MigrationEntry;
+import dev.es.engine.migration.MigrationPhase;
+import dev.es.engine.migration.MigrationRoutingTable;
+import dev.es.engine.migration.MigrationStatus;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The migration routing table in PostgreSQL: one row per migration, replaced whole on every save. */
+public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
+
+    private static final String COLUMNS = "migration_id, object_name, object_id, source_stream_id, source_store,"
+            + " target_stream_id, target_store, phase, status, events_copied, events_behind, fencing_token,"
+            + " started_at, updated_at, error";
+    private static final String ORDER = " ORDER BY started_at ASC NULLS FIRST, migration_id";
+
+    private final JdbcConnections connections;
+    private final String upsert;
+    private final String selectOne;
+    private final String selectAll;
+    private final String selectActive;
+    private final String delete;
+
+    /** A table over {@code dataSource} with the default tables. */
+    public JdbcMigrationRoutingTable(DataSource dataSource) {
+        this(JdbcConnections.of(dataSource), JdbcTables.defaults());
+    }
+
+    public JdbcMigrationRoutingTable(JdbcConnections connections, JdbcTables tables) {
+        this.connections = Objects.requireNonNull(connections, "connections");
+        String table = tables.migrations();
+        this.upsert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (migration_id) DO UPDATE SET object_name = EXCLUDED.object_name,"
+                + " object_id = EXCLUDED.object_id, source_stream_id = EXCLUDED.source_stream_id,"
+                + " source_store = EXCLUDED.source_store, target_stream_id = EXCLUDED.target_stream_id,"
+                + " target_store = EXCLUDED.target_store, phase = EXCLUDED.phase, status = EXCLUDED.status,"
+                + " events_copied = EXCLUDED.events_copied, events_behind = EXCLUDED.events_behind,"
+                + " fencing_token = EXCLUDED.fencing_token, started_at = EXCLUDED.started_at,"
+                + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error";
+        this.selectOne = "SELECT " + COLUMNS + " FROM " + table + " WHERE migration_id = ?";
+        this.selectAll = "SELECT " + COLUMNS + " FROM " + table + ORDER;
+        this.selectActive = "SELECT " + COLUMNS + " FROM " + table + " WHERE status <> ALL (?)" + ORDER;
+        this.delete = "DELETE FROM " + table + " WHERE migration_id = ?";
+    }
+
+    @Override
+    public void save(MigrationEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        try {
+            connections.inTransaction(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(upsert)) {
+                    statement.setString(1, entry.migrationId());
+                    statement.setString(2, entry.objectName());
+                    statement.setString(3, entry.objectId());
+                    statement.setString(4, entry.source().streamId());
+                    statement.setString(5, entry.source().store());
+                    statement.setString(6, entry.target().streamId());
+                    statement.setString(7, entry.target().store());
+                    statement.setString(8, entry.phase().name());
+                    statement.setString(9, entry.status().name());
+                    statement.setLong(10, entry.eventsCopied());
+                    statement.setLong(11, entry.eventsBehind());
+                    statement.setLong(12, entry.fencingToken());
+                    Sql.setInstant(statement, 13, entry.startedAt());
+                    Sql.setInstant(statement, 14, entry.updatedAt());
+                    statement.setString(15, entry.error());
+                    return statement.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Saving migration " + entry.migrationId() + " failed", e);
+        }
+    }
+
+    @Override
+    public Optional<MigrationEntry> get(String migrationId) {
+        Objects.requireNonNull(migrationId, "migrationId");
+        List<MigrationEntry> found = query(selectOne, migrationId, null);
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<MigrationEntry> active() {
+        Object[] terminal = Arrays.stream(MigrationStatus.values()).filter(MigrationStatus::isTerminal)
+                .map(Enum::name).toArray();
+        return query(selectActive, null, terminal);
+    }
+
+    @Override
+    public List<MigrationEntry> all() {
+        return query(selectAll, null, null);
+    }
+
+    @Override
+    public void delete(String migrationId) {
+        Objects.requireNonNull(migrationId, "migrationId");
+        try {
+            connections.inTransaction(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(delete)) {
+                    statement.setString(1, migrationId);
+                    return statement.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Deleting migration " + migrationId + " failed", e);
+        }
+    }
+
+    @Override
+    public boolean isReachable() {
+        return JdbcHealth.isReachable(connections);
+    }
+
+    private List<MigrationEntry> query(String sql, String id, Object[] statuses) {
+        try {
+            return connections.read(connection -> {
+                try (PreparedStatement query = connection.prepareStatement(sql)) {
+                    Array array = null;
+                    if (id != null) {
+                        query.setString(1, id);
+                    } else if (statuses != null) {
+                        array = connection.createArrayOf("varchar", statuses);
+                        query.setArray(1, array);
+                    }
+                    List<MigrationEntry> entries = new ArrayList<>();
+                    try (ResultSet rs = query.executeQuery()) {
+                        while (rs.next()) {
+                            entries.add(new MigrationEntry(rs.getString("migration_id"), rs.getString("object_name"),
+                                    rs.getString("object_id"),
+                                    new StreamPointer(rs.getString("source_stream_id"), rs.getString("source_store")),
+                                    new StreamPointer(rs.getString("target_stream_id"), rs.getString("target_store")),
+                                    MigrationPhase.valueOf(rs.getString("phase")),
+                                    MigrationStatus.valueOf(rs.getString("status")), rs.getLong("events_copied"),
+                                    rs.getLong("events_behind"), rs.getLong("fencing_token"),
+                                    Sql.getInstant(rs, "started_at"), Sql.getInstant(rs, "updated_at"),
+                                    rs.getString("error")));
+                        }
+                    } finally {
+                        if (array != null) {
+                            array.free();
+                        }
+                    }
+                    return entries;
+                }
+            });
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Reading the migration routing table failed", e);
+        }
+    }
+}

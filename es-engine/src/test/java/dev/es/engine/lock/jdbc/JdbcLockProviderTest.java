@@ -1,0 +1,58 @@
+package dev.es.engine.lock.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.es.engine.lock.AbstractLockProviderContractTest;
+import dev.es.engine.lock.DistributedLock;
+import dev.es.engine.lock.LeaseLockProvider;
+import dev.es.engine.lock.LockSettings;
+import dev.es.engine.store.jdbc.JdbcConnections;
+import dev.es.engine.store.jdbc.JdbcTables;
+import dev.es.engine.store.jdbc.PostgresTestDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JdbcLockProviderTest extends AbstractLockProviderContractTest {
+
+    private static PostgresTestDatabase db;
+    private static JdbcConnections second;
+
+    @BeforeAll
+    static void database() {
+        db = PostgresTestDatabase.create();
+        db.initializeSchema(JdbcTables.defaults());
+        second = JdbcConnections.of(db.newDataSource());
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        db.close();
+    }
+
+    @Override
+    protected LeaseLockProvider createProvider(LockSettings settings) {
+        return new JdbcLockProvider(db.connections(), JdbcTables.defaults(), settings, Clock.systemUTC());
+    }
+
+    @Override
+    protected LeaseLockProvider secondProvider(LeaseLockProvider first, LockSettings settings) {
+        return new JdbcLockProvider(second, JdbcTables.defaults(), settings, Clock.systemUTC());
+    }
+
+    @Test
+    void fencingTokensKeepGrowingAcrossReleases() {
+        try (JdbcLockProvider provider = (JdbcLockProvider) createProvider(LockSettings.defaults())) {
+            long previous = 0;
+            for (int i = 0; i < 3; i++) {
+                try (DistributedLock lock = provider.acquire("grow/1", Duration.ZERO)) {
+                    assertThat(lock.fencingToken()).isGreaterThan(previous);
+                    previous = lock.fencingToken();
+                }
+            }
+            assertThat(provider.isReachable()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.es.engine.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.es.engine.event.EventData;
+import dev.es.engine.store.ExpectedVersion;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JdbcSchemaTest {
+
+    private static PostgresTestDatabase db;
+
+    @BeforeAll
+    static void database() {
+        db = PostgresTestDatabase.create();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        db.close();
+    }
+
+    @Test
+    void aMissingSchemaIsReportedAndInitialisingTwiceIsHarmlessAndKeepsData() {
+        JdbcTables tables = new JdbcTables("twice_");
+        JdbcSchema schema = new JdbcSchema(db.connections(), tables);
+        assertThat(schema.schemaExists()).isFalse();
+        assertThat(schema.missingTables()).containsExactlyElementsOf(tables.all());
+        assertThatThrownBy(schema::verify).isInstanceOfSatisfying(JdbcSchemaMissingException.class, e -> {
+            assertThat(e.prefix()).isEqualTo("twice_");
+            assertThat(e.missingTables()).contains("twice_events");
+        }).hasMessageContaining("initialize-schema");
+
+        schema.initialize();
+        assertThat(schema.schemaExists()).isTrue();
+        schema.verify();
+        JdbcEventStore store = new JdbcEventStore("pg", db.connections(), tables);
+        store.append("kept", ExpectedVersion.noStream(), List.of(EventData.of("Kept", "{}")));
+
+        schema.initialize();
+        assertThat(schema.schemaExists()).isTrue();
+        assertThat(store.version("kept")).isEqualTo(1);
+    }
+
+    @Test
+    void everyStatementOnlyCreatesWhatIsMissing() {
+        List<String> statements = new JdbcSchema(db.connections(), JdbcTables.defaults()).statements();
+        assertThat(statements).isNotEmpty().allSatisfy(sql -> {
+            String upper = sql.toUpperCase(Locale.ROOT);
+            assertThat(upper).startsWith("CREATE").contains("IF NOT EXISTS").doesNotContain("DROP")
+                    .doesNotContain("ALTER").doesNotContain("TRUNCATE").doesNotContain("DELETE");
+            assertThat(sql).doesNotContain("${");
+        });
+    }
+
+    @Test
+    void concurrentInitialisationsDoNotFail() throws Exception {
+        JdbcTables tables = new JdbcTables("race_");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(pool.submit(() -> new JdbcSchema(JdbcConnections.of(db.newDataSource()), tables).initialize()));
+        }
+        for (var run : runs) {
+            run.get();
+        }
+        pool.shutdown();
+        assertThat(new JdbcSchema(db.connections(), tables).schemaExists()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "ES_", "1es_", "es_; DROP TABLE x; --", "es-", "es_\"x", "a_prefix_that_is_far_too_long_xyz"})
+    void aBadPrefixIsATypedErrorNamingIt(String prefix) {
+        assertThatThrownBy(() -> new JdbcTables(prefix))
+                .isInstanceOfSatisfying(InvalidTablePrefixException.class, e -> {
+                    assertThat(e.value()).isEqualTo(prefix);
+                    assertThat(e.kind()).isEqualTo("table prefix");
+                })
+                .hasMessageContaining(prefix.isEmpty() ? "table prefix ''" : prefix.substring(0, Math.min(prefix.length(), 20)));
+    }
+
+    @Test
+    void goodPrefixesAreAccepted() {
+        assertThat(new JdbcTables("es_").events()).isEqualTo("es_events");
+        assertThat(new JdbcTables("tenant1_es_").locks()).isEqualTo("tenant1_es_locks");
+        assertThat(JdbcTables.defaults().prefix()).isEqualTo("es_");
+    }
+}
