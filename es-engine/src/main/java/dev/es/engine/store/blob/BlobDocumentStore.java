@@ -121,6 +121,11 @@ public final class BlobDocumentStore implements DocumentStore {
         return ids;
     }
 
+    /** The container holding the documents. */
+    public BlobContainerClient container() {
+        return container;
+    }
+
     @Override
     public boolean isReachable() {
         try {

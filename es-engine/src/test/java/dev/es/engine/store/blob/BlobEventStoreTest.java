@@ -7,7 +7,18 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import dev.es.engine.store.AbstractEventStoreContractTest;
+import dev.es.engine.store.AppendResult;
+import dev.es.engine.store.CommitFailedException;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Mono;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.WrongExpectedVersionException;
@@ -106,6 +117,46 @@ class BlobEventStoreTest extends AbstractEventStoreContractTest {
         // just under the limit goes through as one atomic block
         store.append(id, ExpectedVersion.exactly(1), huge.subList(0, 7));
         assertThat(store.version(id)).isEqualTo(8);
+    }
+
+    @Test
+    void anAppendWhoseAnswerIsLostIsACommitFailureAndItsRetryWritesNothingTwice() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        AtomicBoolean dropAnswers = new AtomicBoolean(true);
+        HttpPipelinePolicy loseAppendAnswers = new HttpPipelinePolicy() {
+            @Override
+            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+                boolean append = String.valueOf(context.getHttpRequest().getUrl().getQuery())
+                        .contains("comp=appendblock");
+                return next.process().flatMap(response -> append && dropAnswers.get()
+                        ? Mono.error(new IOException("connection reset after the request was sent (simulated)"))
+                        : Mono.just(response));
+            }
+
+            @Override
+            public HttpPipelinePosition getPipelinePosition() {
+                return HttpPipelinePosition.PER_CALL;
+            }
+        };
+        BlobServiceClient flaky = new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
+                .addPolicy(loseAppendAnswers).buildClient();
+        String containerName = ((BlobEventStore) store).container().getBlobContainerName();
+        BlobEventStore unlucky = new BlobEventStore(flaky.getBlobContainerClient(containerName), "blob");
+        List<EventData> batch = events(2, 3);
+
+        assertThatThrownBy(() -> unlucky.append(id, ExpectedVersion.exactly(2), batch))
+                .isInstanceOfSatisfying(CommitFailedException.class, e -> {
+                    assertThat(e.eventsMayBeWritten()).isTrue();
+                    assertThat(e.originalVersion()).isEqualTo(2);
+                    assertThat(e.attemptedVersion()).isEqualTo(5);
+                });
+        dropAnswers.set(false);
+        AppendResult retry = unlucky.append(id, ExpectedVersion.exactly(2), batch);
+        assertThat(retry.alreadyWritten()).isTrue();
+        assertThat(retry.newVersion()).isEqualTo(5);
+        assertThat(store.append(id, ExpectedVersion.any(), batch).alreadyWritten()).isTrue();
+        assertThat(store.read(id, 1, 100)).hasSize(5);
     }
 
     @Test
