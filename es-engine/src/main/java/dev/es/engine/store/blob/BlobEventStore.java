@@ -29,6 +29,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +68,9 @@ import org.slf4j.LoggerFactory;
  * {@link CommitFailedException}; retrying it with the same events is safe.
  *
  * <h2>Reads</h2>
- * A page read lists the stream's chunks (one listing, with their first versions) and downloads the chunks that hold
- * the page. All clients of one stream must use the same prefix; they may use different chunk sizes (a chunk keeps
+ * A page read lists the stream's chunks (one listing, with their first versions and ETags) and downloads the chunks
+ * that hold the page; the last few chunks read are kept, by ETag, so reading a stream page by page downloads each
+ * chunk once. All clients of one stream must use the same prefix; they may use different chunk sizes (a chunk keeps
  * the capacity it was created with).
  */
 public final class BlobEventStore implements EventStore {
@@ -84,6 +87,7 @@ public final class BlobEventStore implements EventStore {
     private static final String CAPACITY = "capacity";
     private static final int MAX_BLOCKS = 50_000;
     private static final int MAX_ATTEMPTS = 200;
+    private static final int CACHED_CHUNKS = 4;
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
 
     private final BlobContainerClient container;
@@ -92,6 +96,13 @@ public final class BlobEventStore implements EventStore {
     private final int chunkSize;
     private final Clock clock;
     private final Map<String, Integer> lastChunks = new ConcurrentHashMap<>();
+    private final Map<String, List<StoredEvent>> chunkCache = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<StoredEvent>> eldest) {
+                    return size() > CACHED_CHUNKS;
+                }
+            });
 
     /** A store named {@code name} with its streams under {@code events/<name>}, 1000 events per chunk. */
     public BlobEventStore(BlobContainerClient container, String name) {
@@ -164,11 +175,7 @@ public final class BlobEventStore implements EventStore {
         }
         List<StoredEvent> page = new ArrayList<>(Math.min(maxCount, 1024));
         for (int i = start; i < chunks.size() && page.size() < maxCount; i++) {
-            byte[] data = download(chunkName(streamId, chunks.get(i).index()), null);
-            if (data == null) {
-                continue; // deleted meanwhile
-            }
-            for (StoredEvent e : BatchCodec.parse(data, 0, data.length)) {
+            for (StoredEvent e : chunkEvents(streamId, chunks.get(i))) {
                 if (e.version() >= fromVersion && page.size() < maxCount) {
                     page.add(e);
                 }
@@ -297,7 +304,33 @@ public final class BlobEventStore implements EventStore {
     }
 
     /** A chunk as a listing shows it. */
-    private record Chunk(int index, long firstVersion) {
+    private record Chunk(int index, long firstVersion, String etag) {
+    }
+
+    /**
+     * The events of a chunk, from the cache when the chunk has not changed since (its ETag is the same); paged reads
+     * of one chunk then download it once.
+     */
+    private List<StoredEvent> chunkEvents(String streamId, Chunk chunk) {
+        String blobName = chunkName(streamId, chunk.index());
+        List<StoredEvent> cached = chunk.etag() == null ? null : chunkCache.get(blobName + "@" + chunk.etag());
+        if (cached != null) {
+            return cached;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            var response = container.getBlobClient(blobName).downloadStreamWithResponse(out, null, null, null, false,
+                    null, Context.NONE);
+            byte[] data = out.toByteArray();
+            List<StoredEvent> events = List.copyOf(BatchCodec.parse(data, 0, data.length));
+            chunkCache.put(blobName + "@" + response.getDeserializedHeaders().getETag(), events);
+            return events;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return List.of(); // deleted meanwhile
+            }
+            throw e;
+        }
     }
 
     private Tail tail(String streamId) {
@@ -424,7 +457,8 @@ public final class BlobEventStore implements EventStore {
                 continue;
             }
             Map<String, String> md = item.getMetadata() == null ? Map.of() : item.getMetadata();
-            chunks.add(new Chunk(Integer.parseInt(suffix), Long.parseLong(md.getOrDefault(FIRST_VERSION, "1"))));
+            chunks.add(new Chunk(Integer.parseInt(suffix), Long.parseLong(md.getOrDefault(FIRST_VERSION, "1")),
+                    item.getProperties() == null ? null : item.getProperties().getETag()));
         }
         chunks.sort((a, b) -> Integer.compare(a.index(), b.index()));
         return chunks;
