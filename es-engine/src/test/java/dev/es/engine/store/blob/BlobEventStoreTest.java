@@ -17,7 +17,12 @@ import dev.es.engine.store.AbstractEventStoreContractTest;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.CommitFailedException;
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
@@ -95,6 +100,45 @@ class BlobEventStoreTest extends AbstractEventStoreContractTest {
         fresh.append(id, ExpectedVersion.exactly(19), batch);
         assertThat(small.append(id, ExpectedVersion.exactly(19), batch).alreadyWritten()).isTrue();
         assertThat(small.version(id)).isEqualTo(22);
+    }
+
+    @Test
+    void twoClientsRacingOverChunkRolloversLoseNothingAndDuplicateNothing() throws Exception {
+        BlobEventStore one = smallChunks(((BlobEventStore) store).container(), 3);
+        BlobEventStore other = (BlobEventStore) secondClient(one);
+        BlobEventStore two = smallChunks(other.container(), 3);
+        String id = newStreamId();
+        int total = 120;
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            BlobEventStore client = t % 2 == 0 ? one : two;
+            futures.add(pool.submit(() -> {
+                int n;
+                while ((n = next.getAndIncrement()) < total) {
+                    EventData data = event(n);
+                    while (true) {
+                        try {
+                            client.append(id, ExpectedVersion.exactly(client.version(id)), List.of(data));
+                            break;
+                        } catch (WrongExpectedVersionException conflict) {
+                            // someone else got there first: read the version again
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        List<StoredEvent> all = two.read(id, 1, 1000);
+        assertThat(all).extracting(StoredEvent::version)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(all).extracting(StoredEvent::eventId).doesNotHaveDuplicates();
+        assertThat(Blobs.names(one.container(), "events/blob/" + id + "/")).hasSize(total / 3);
     }
 
     @Test
