@@ -35,6 +35,7 @@ public final class AzuriteExtension implements BeforeAllCallback, AfterAllCallba
     private static final String VERSION = "3.35.0";
 
     private Process process;
+    private Thread shutdownHook;
     private int port;
     private BlobServiceClient client;
 
@@ -54,6 +55,12 @@ public final class AzuriteExtension implements BeforeAllCallback, AfterAllCallba
             throw new IllegalStateException("Cannot start Azurite with 'node': is Node.js (20+) installed and on the"
                     + " PATH? " + installHint(), e);
         }
+        Process started = process;
+        shutdownHook = new Thread(() -> {
+            started.descendants().forEach(ProcessHandle::destroyForcibly);
+            started.destroyForcibly();
+        }, "azurite-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook); // when the JVM ends before afterAll
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!answers(port)) {
             if (!process.isAlive()) {
@@ -122,6 +129,14 @@ public final class AzuriteExtension implements BeforeAllCallback, AfterAllCallba
                 Thread.currentThread().interrupt();
             }
             process = null;
+        }
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already
+            }
+            shutdownHook = null;
         }
     }
 
