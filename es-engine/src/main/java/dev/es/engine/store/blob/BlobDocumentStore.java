@@ -1,0 +1,153 @@
+package dev.es.engine.store.blob;
+
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import dev.es.engine.Identifiers;
+import dev.es.engine.document.DocumentConcurrencyException;
+import dev.es.engine.document.DocumentStore;
+import dev.es.engine.document.ObjectDocument;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Object documents as JSON blobs, {@code <prefix>/<objectName>/<objectId>.json}. A document's etag is its blob's
+ * ETag: a create is conditional on {@code If-None-Match: *}, an update and a delete on {@code If-Match: <etag>}, so
+ * a stale writer gets a {@link DocumentConcurrencyException} whatever process it runs in.
+ */
+public final class BlobDocumentStore implements DocumentStore {
+
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final Logger log = LoggerFactory.getLogger(BlobDocumentStore.class);
+    private static final String SUFFIX = ".json";
+
+    private final BlobContainerClient container;
+    private final String prefix;
+
+    /** A store with its documents under {@code documents/}. */
+    public BlobDocumentStore(BlobContainerClient container) {
+        this(container, "documents");
+    }
+
+    public BlobDocumentStore(BlobContainerClient container, String prefix) {
+        this.container = Objects.requireNonNull(container, "container");
+        this.prefix = Blobs.requirePrefix(prefix,
+                2 + Identifiers.MAX_NAME_LENGTH + Identifiers.MAX_OBJECT_ID_LENGTH + SUFFIX.length());
+    }
+
+    @Override
+    public Optional<ObjectDocument> get(String objectName, String objectId) {
+        BlobClient blob = blob(objectName, objectId);
+        try {
+            var response = blob.downloadContentWithResponse(null, null, null, Context.NONE);
+            ObjectDocument document = MAPPER.readValue(response.getValue().toBytes(), ObjectDocument.class);
+            return Optional.of(document.withEtag(response.getDeserializedHeaders().getETag()));
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ObjectDocument create(ObjectDocument document) {
+        Objects.requireNonNull(document, "document");
+        try {
+            return document.withEtag(upload(document, new BlobRequestConditions().setIfNoneMatch("*")));
+        } catch (BlobStorageException e) {
+            if (Blobs.isStatus(e, 409, 412)) {
+                throw new DocumentConcurrencyException(document.objectName(), document.objectId(), null);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ObjectDocument update(ObjectDocument document) {
+        Objects.requireNonNull(document, "document");
+        if (document.etag() == null) {
+            throw new DocumentConcurrencyException(document.objectName(), document.objectId(), null);
+        }
+        try {
+            return document.withEtag(upload(document, new BlobRequestConditions().setIfMatch(document.etag())));
+        } catch (BlobStorageException e) {
+            if (Blobs.isStatus(e, 404, 409, 412)) {
+                throw new DocumentConcurrencyException(document.objectName(), document.objectId(), document.etag());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void delete(String objectName, String objectId, String etag) {
+        BlobClient blob = blob(objectName, objectId);
+        try {
+            blob.deleteWithResponse(null, new BlobRequestConditions().setIfMatch(etag), null, Context.NONE);
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return;
+            }
+            if (Blobs.isStatus(e, 409, 412)) {
+                throw new DocumentConcurrencyException(objectName, objectId, etag);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> objectIds(String objectName) {
+        String dir = prefix + "/" + Identifiers.requireObjectName(objectName) + "/";
+        List<String> ids = new ArrayList<>();
+        for (String name : Blobs.names(container, dir)) {
+            String rest = name.substring(dir.length());
+            if (rest.endsWith(SUFFIX) && rest.indexOf('/') < 0) {
+                ids.add(rest.substring(0, rest.length() - SUFFIX.length()));
+            }
+        }
+        return ids;
+    }
+
+    /** The container holding the documents. */
+    public BlobContainerClient container() {
+        return container;
+    }
+
+    @Override
+    public boolean isReachable() {
+        try {
+            return container.exists();
+        } catch (RuntimeException e) {
+            log.debug("Blob document store is not reachable", e);
+            return false;
+        }
+    }
+
+    private String upload(ObjectDocument document, BlobRequestConditions conditions) {
+        byte[] json = MAPPER.writeValueAsBytes(document.withEtag(null));
+        BlobClient blob = blob(document.objectName(), document.objectId());
+        var response = blob.uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(json))
+                .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                .setRequestConditions(conditions), null, Context.NONE);
+        BlockBlobItem item = response.getValue();
+        return item.getETag();
+    }
+
+    private BlobClient blob(String objectName, String objectId) {
+        return container.getBlobClient(prefix + "/" + Identifiers.requireObjectName(objectName) + "/"
+                + Identifiers.requireObjectId(objectId) + SUFFIX);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.es.engine.store.blob;
+
+import dev.es.engine.EsException;
+
+/** A blob container name Azure Storage would refuse: 3 to 63 lowercase letters, digits and single hyphens. */
+public class InvalidContainerNameException extends EsException {
+
+    private final String containerName;
+
+    public InvalidContainerNameException(String containerName, String reason) {
+        super("Invalid blob container name " + (containerName == null ? "null" : "'" + containerName + "'") + ": "
+                + reason + " (a container name is 3 to 63 characters: lowercase letters, digits and single hyphens,"
+                + " starting and ending with a letter or digit)");
+        this.containerName = containerName;
+    }
+
+    /** The rejected name, possibly {@code null}. */
+    public String containerName() {
+        return containerName;
+    }
+}
