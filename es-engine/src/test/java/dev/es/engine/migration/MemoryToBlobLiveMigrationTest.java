@@ -1,0 +1,28 @@
+package dev.es.engine.migration;
+
+import dev.es.engine.lock.memory.InMemoryLockProvider;
+import dev.es.engine.store.blob.AzuriteExtension;
+import dev.es.engine.store.blob.BlobEventStore;
+import dev.es.engine.store.memory.InMemoryDocumentStore;
+import dev.es.engine.store.memory.InMemoryEventStore;
+import dev.es.engine.store.memory.InMemoryTagStore;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The live-migration scenarios between the memory store ({@code main}) and a blob store ({@code other}), both ways. */
+class MemoryToBlobLiveMigrationTest extends AbstractLiveMigrationTest {
+
+    @RegisterExtension
+    static final AzuriteExtension AZURITE = new AzuriteExtension();
+
+    @Override
+    protected MigrationTestStores createStores() {
+        return new MigrationTestStores(new InMemoryEventStore("main"),
+                new BlobEventStore(AZURITE.newContainer(), "other", chunkSize()), new InMemoryDocumentStore(),
+                new InMemoryTagStore(), new InMemoryLockProvider(), new InMemoryMigrationRoutingTable());
+    }
+
+    @Override
+    protected int chainedMigrations() {
+        return 6;
+    }
+}
