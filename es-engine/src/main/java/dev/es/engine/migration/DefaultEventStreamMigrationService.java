@@ -109,6 +109,28 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         return List.copyOf(running.values());
     }
 
+    /**
+     * Suspends every migration running in this process at its next safe point and waits up to {@code timeout} for
+     * them: each releases its lock and is left {@code PAUSED} in the routing table, to be resumed by running it again
+     * (after a restart too). Migrations already past their close finish instead.
+     *
+     * @return how many migrations were still running when the timeout ran out
+     */
+    public int suspendAll(Duration timeout) {
+        List<LiveMigration> now = List.copyOf(running.values());
+        now.forEach(LiveMigration::suspend);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int left = 0;
+        for (LiveMigration migration : now) {
+            try {
+                migration.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            } catch (java.util.concurrent.TimeoutException e) {
+                left++;
+            }
+        }
+        return left;
+    }
+
     /** Stops the migration threads; running migrations stop where they are and can be resumed. */
     @Override
     public void close() {

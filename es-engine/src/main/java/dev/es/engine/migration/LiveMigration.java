@@ -75,6 +75,7 @@ final class LiveMigration implements MigrationHandle {
     private long lastReport;
     private boolean paused;
     private boolean cancelRequested;
+    private boolean suspendRequested;
     private boolean closing;
     /** Source version when catch-up began: copying up to it is history, not a race with writers. */
     private long initialSourceVersion;
@@ -138,6 +139,11 @@ final class LiveMigration implements MigrationHandle {
             log.info("Migration {} of {}/{} completed: {} -> {}", migrationId, definition.objectName,
                     definition.objectId, source, target);
             finish(MigrationStatus.COMPLETED, null, started, true);
+        } catch (Suspended suspended) {
+            moveTo(phase, MigrationStatus.PAUSED);
+            log.info("Migration {} of {}/{} suspended in phase {}; run it again to resume it", migrationId,
+                    definition.objectName, definition.objectId, phase);
+            finish(MigrationStatus.PAUSED, null, started, true);
         } catch (Cancelled cancelled) {
             discardTarget();
             moveTo(MigrationPhase.CANCELLED, MigrationStatus.CANCELLED);
@@ -454,7 +460,7 @@ final class LiveMigration implements MigrationHandle {
     /** Between steps: stop if cancelled or the lock is lost, wait while paused. */
     private void checkpoint() {
         synchronized (this) {
-            while (paused && !cancelRequested) {
+            while (paused && !cancelRequested && !suspendRequested) {
                 if (status != MigrationStatus.PAUSED) {
                     moveTo(phase, MigrationStatus.PAUSED);
                 }
@@ -478,6 +484,9 @@ final class LiveMigration implements MigrationHandle {
         if (cancelRequested) {
             throw new Cancelled();
         }
+        if (suspendRequested && !closing) {
+            throw new Suspended();
+        }
     }
 
     private void requireLock() {
@@ -494,7 +503,7 @@ final class LiveMigration implements MigrationHandle {
             try {
                 long until = System.nanoTime() + delay.toNanos();
                 long left;
-                while (!cancelRequested && (left = until - System.nanoTime()) > 0) {
+                while (!cancelRequested && !suspendRequested && (left = until - System.nanoTime()) > 0) {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 }
             } catch (InterruptedException e) {
@@ -535,6 +544,16 @@ final class LiveMigration implements MigrationHandle {
         cancelRequested = true;
         notifyAll();
         return true;
+    }
+
+    /**
+     * Stops the migration at its next safe point (before the close) and releases its lock, leaving its routing entry
+     * {@code PAUSED}, so that it can be resumed later, in this process or after a restart. A migration past its close
+     * finishes instead.
+     */
+    synchronized void suspend() {
+        suspendRequested = true;
+        notifyAll();
     }
 
     /** Whether {@link #pause()} was asked and the migration is waiting at a safe point. */
@@ -659,6 +678,13 @@ final class LiveMigration implements MigrationHandle {
 
     private EventStore store(StreamPointer pointer) {
         return streams.stores().get(pointer.store());
+    }
+
+    /** Thrown inside the run when a suspension takes effect. */
+    private static final class Suspended extends RuntimeException {
+        Suspended() {
+            super(null, null, false, false);
+        }
     }
 
     /** Thrown inside the run when a cancellation takes effect. */

@@ -1,0 +1,62 @@
+package dev.es.autoconfigure;
+
+import dev.es.autoconfigure.actuate.EsHealthIndicator;
+import dev.es.autoconfigure.actuate.MigrationsEndpoint;
+import dev.es.autoconfigure.actuate.WritableMigrationsEndpoint;
+import dev.es.engine.document.DocumentStore;
+import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.store.EventStoreRegistry;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The {@code migrations} actuator endpoint and the {@code es} health contributor, when actuator is present. */
+@AutoConfiguration(after = EsMigrationAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+@ConditionalOnClass(Endpoint.class)
+public final class EsActuatorAutoConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(endpoint = MigrationsEndpoint.class)
+    @ConditionalOnBean(EventStreamMigrationService.class)
+    static class EndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(MigrationsEndpoint.class)
+        @ConditionalOnBooleanProperty(name = "es.actuator.migrations.write-enabled", havingValue = false,
+                matchIfMissing = true)
+        MigrationsEndpoint migrationsEndpoint(EventStreamMigrationService migrations) {
+            return new MigrationsEndpoint(migrations);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(MigrationsEndpoint.class)
+        @ConditionalOnBooleanProperty(name = "es.actuator.migrations.write-enabled")
+        WritableMigrationsEndpoint writableMigrationsEndpoint(EventStreamMigrationService migrations) {
+            return new WritableMigrationsEndpoint(migrations);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(AbstractHealthIndicator.class)
+    @ConditionalOnEnabledHealthIndicator("es")
+    @ConditionalOnBean(EventStoreRegistry.class)
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "esHealthIndicator")
+        EsHealthIndicator esHealthIndicator(EventStoreRegistry stores, DocumentStore documents,
+                                            DistributedLockProvider locks) {
+            return new EsHealthIndicator(stores, documents, locks);
+        }
+    }
+}

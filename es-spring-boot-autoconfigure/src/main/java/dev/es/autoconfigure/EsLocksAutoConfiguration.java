@@ -1,0 +1,44 @@
+package dev.es.autoconfigure;
+
+import dev.es.autoconfigure.store.EsLockProviderBackend;
+import dev.es.autoconfigure.store.EsStoreResolver;
+import dev.es.autoconfigure.store.MemoryStoreBackend;
+import dev.es.engine.lock.DistributedLockProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** The {@link DistributedLockProvider} named by {@code es.locks.provider}. */
+@AutoConfiguration(after = EsStoresAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+public final class EsLocksAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    DistributedLockProvider distributedLockProvider(EsProperties properties, EsStoreResolver resolver,
+                                                    List<EsLockProviderBackend> backends,
+                                                    MemoryStoreBackend memory) {
+        Map<String, EsLockProviderBackend> byType = backends.stream()
+                .collect(Collectors.toMap(EsLockProviderBackend::type, b -> b, (a, b) -> a));
+        String provider = properties.getLocks().getProvider();
+        EsLockProviderBackend backend = byType.get(provider);
+        if (backend == null) {
+            throw EsSettings.bad("es.locks.provider", "names '" + provider + "', which is not available (available: "
+                    + byType.keySet() + ")", "Use one of " + byType.keySet() + "; blob needs a BlobServiceClient,"
+                    + " jdbc a DataSource.");
+        }
+        String store = properties.getLocks().getStore();
+        if (store == null || store.isBlank()) {
+            store = resolver.documentsStoreName();
+        }
+        if (resolver.config(store) == null) {
+            throw EsSettings.bad("es.locks.store", "names '" + store + "', which is not configured under es.stores",
+                    "Set es.locks.store to a configured store.");
+        }
+        return backend.lockProvider(store, resolver.config(store), EsSettings.locks(properties));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.es.autoconfigure;
+
+import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.migration.DefaultEventStreamMigrationService;
+import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationListener;
+import dev.es.engine.migration.MigrationRoutingTable;
+import dev.es.engine.stream.EventStreams;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** The injectable {@link EventStreamMigrationService}, and pausing of running migrations at shutdown. */
+@AutoConfiguration(after = {EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class})
+@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+public final class EsMigrationAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(EventStreamMigrationService.class)
+    DefaultEventStreamMigrationService eventStreamMigrationService(EventStreams streams,
+                                                                   DistributedLockProvider locks,
+                                                                   MigrationRoutingTable routing,
+                                                                   EsProperties properties,
+                                                                   ObjectProvider<MigrationListener> listeners) {
+        return new DefaultEventStreamMigrationService(streams, locks, routing, EsSettings.migration(properties),
+                Listeners.migrations(listeners.orderedStream().toList()), Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnBean(DefaultEventStreamMigrationService.class)
+    @ConditionalOnMissingBean
+    MigrationShutdown esMigrationShutdown(DefaultEventStreamMigrationService service, EsProperties properties) {
+        return new MigrationShutdown(service, EsSettings.nonNegative("es.migration.shutdown-timeout",
+                properties.getMigration().getShutdownTimeout()));
+    }
+}

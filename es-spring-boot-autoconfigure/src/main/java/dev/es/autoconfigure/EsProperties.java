@@ -1,0 +1,344 @@
+package dev.es.autoconfigure;
+
+import dev.es.engine.migration.ConvergenceFailureStrategy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Configuration of es: stores, streams, locks, migrations. */
+@ConfigurationProperties("es")
+public class EsProperties {
+
+    /** Name of the configured store new documents get their first stream in. */
+    private String defaultStore = "main";
+
+    /** Event stores by name. When none is configured, one memory store named "main" is used. */
+    private Map<String, Store> stores = new LinkedHashMap<>();
+
+    private final Documents documents = new Documents();
+    private final Streams streams = new Streams();
+    private final Locks locks = new Locks();
+    private final Migration migration = new Migration();
+    private final Jdbc jdbc = new Jdbc();
+    private final Actuator actuator = new Actuator();
+
+    public String getDefaultStore() {
+        return defaultStore;
+    }
+
+    public void setDefaultStore(String defaultStore) {
+        this.defaultStore = defaultStore;
+    }
+
+    public Map<String, Store> getStores() {
+        return stores;
+    }
+
+    public void setStores(Map<String, Store> stores) {
+        this.stores = stores;
+    }
+
+    public Documents getDocuments() {
+        return documents;
+    }
+
+    public Streams getStreams() {
+        return streams;
+    }
+
+    public Locks getLocks() {
+        return locks;
+    }
+
+    public Migration getMigration() {
+        return migration;
+    }
+
+    public Jdbc getJdbc() {
+        return jdbc;
+    }
+
+    public Actuator getActuator() {
+        return actuator;
+    }
+
+    /** The configured stores, or one memory store named after the default store when none is configured. */
+    public Map<String, Store> effectiveStores() {
+        if (!stores.isEmpty()) {
+            return stores;
+        }
+        Map<String, Store> fallback = new LinkedHashMap<>();
+        fallback.put(defaultStore, new Store());
+        return fallback;
+    }
+
+    /** One event store. */
+    public static class Store {
+
+        /** Kind of store: memory, blob or jdbc. */
+        private String type = "memory";
+
+        /** Blob container holding this store's streams (type blob). */
+        private String container;
+
+        /** Whether a missing blob container is created at start-up (type blob). Nothing is ever deleted. */
+        private boolean autoProvision = true;
+
+        /** Prefix of this store's tables (type jdbc). */
+        private String tablePrefix = "es_";
+
+        public String getType() {
+            return type;
+        }
+
+        public void setType(String type) {
+            this.type = type;
+        }
+
+        public String getContainer() {
+            return container;
+        }
+
+        public void setContainer(String container) {
+            this.container = container;
+        }
+
+        public boolean isAutoProvision() {
+            return autoProvision;
+        }
+
+        public void setAutoProvision(boolean autoProvision) {
+            this.autoProvision = autoProvision;
+        }
+
+        public String getTablePrefix() {
+            return tablePrefix;
+        }
+
+        public void setTablePrefix(String tablePrefix) {
+            this.tablePrefix = tablePrefix;
+        }
+    }
+
+    /** Where object documents, tags and the migration routing table are kept. */
+    public static class Documents {
+
+        /** Name of the configured store that holds documents, tags and migration entries; the default store if unset. */
+        private String store;
+
+        public String getStore() {
+            return store;
+        }
+
+        public void setStore(String store) {
+            this.store = store;
+        }
+    }
+
+    /** Behaviour of event streams. */
+    public static class Streams {
+
+        /** Whether an append to a closed stream is retried on its continuation. */
+        private boolean autoRetryOnStreamClosure = true;
+
+        /** Most continuation hops one append may follow. */
+        private int maxStreamContinuationRetries = 3;
+
+        /** Events per read page and per chunk of chunked stores. */
+        private int chunkSize = 1000;
+
+        public boolean isAutoRetryOnStreamClosure() {
+            return autoRetryOnStreamClosure;
+        }
+
+        public void setAutoRetryOnStreamClosure(boolean autoRetryOnStreamClosure) {
+            this.autoRetryOnStreamClosure = autoRetryOnStreamClosure;
+        }
+
+        public int getMaxStreamContinuationRetries() {
+            return maxStreamContinuationRetries;
+        }
+
+        public void setMaxStreamContinuationRetries(int maxStreamContinuationRetries) {
+            this.maxStreamContinuationRetries = maxStreamContinuationRetries;
+        }
+
+        public int getChunkSize() {
+            return chunkSize;
+        }
+
+        public void setChunkSize(int chunkSize) {
+            this.chunkSize = chunkSize;
+        }
+    }
+
+    /** Distributed locks taken by migrations. */
+    public static class Locks {
+
+        /** Lock provider: memory, blob or jdbc. */
+        private String provider = "memory";
+
+        /** Name of the configured store whose container or database holds the locks; the documents store if unset. */
+        private String store;
+
+        /** How long a lease lives without renewal. */
+        private Duration leaseDuration = Duration.ofSeconds(60);
+
+        /** How often a held lease is renewed. */
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+
+        /** Longest wait for a lock held by someone else. */
+        private Duration maxAcquireWait = Duration.ofSeconds(30);
+
+        public String getProvider() {
+            return provider;
+        }
+
+        public void setProvider(String provider) {
+            this.provider = provider;
+        }
+
+        public String getStore() {
+            return store;
+        }
+
+        public void setStore(String store) {
+            this.store = store;
+        }
+
+        public Duration getLeaseDuration() {
+            return leaseDuration;
+        }
+
+        public void setLeaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public Duration getMaxAcquireWait() {
+            return maxAcquireWait;
+        }
+
+        public void setMaxAcquireWait(Duration maxAcquireWait) {
+            this.maxAcquireWait = maxAcquireWait;
+        }
+    }
+
+    /** Defaults of live migrations. */
+    public static class Migration {
+
+        /** How long writers may keep the close from winning before the convergence strategy acts. */
+        private Duration closeTimeout = Duration.ofMinutes(5);
+
+        /** Pause between catch-up iterations that lost the close race. */
+        private Duration catchUpDelay = Duration.ofMillis(100);
+
+        /** What to do after the close timeout: keep-trying, fail or pause-source. */
+        private ConvergenceFailureStrategy convergenceFailure = ConvergenceFailureStrategy.KEEP_TRYING;
+
+        /** Longest a writer waits at a paused source (pause-source). */
+        private Duration maxSourcePause = Duration.ofSeconds(5);
+
+        /** How long a migration waits for another migration of the same object before it is refused. */
+        private Duration lockWait = Duration.ZERO;
+
+        /** Longest wait, at shutdown, for running migrations to reach a safe point and pause. */
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        public Duration getCloseTimeout() {
+            return closeTimeout;
+        }
+
+        public void setCloseTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout;
+        }
+
+        public Duration getCatchUpDelay() {
+            return catchUpDelay;
+        }
+
+        public void setCatchUpDelay(Duration catchUpDelay) {
+            this.catchUpDelay = catchUpDelay;
+        }
+
+        public ConvergenceFailureStrategy getConvergenceFailure() {
+            return convergenceFailure;
+        }
+
+        public void setConvergenceFailure(ConvergenceFailureStrategy convergenceFailure) {
+            this.convergenceFailure = convergenceFailure;
+        }
+
+        public Duration getMaxSourcePause() {
+            return maxSourcePause;
+        }
+
+        public void setMaxSourcePause(Duration maxSourcePause) {
+            this.maxSourcePause = maxSourcePause;
+        }
+
+        public Duration getLockWait() {
+            return lockWait;
+        }
+
+        public void setLockWait(Duration lockWait) {
+            this.lockWait = lockWait;
+        }
+
+        public Duration getShutdownTimeout() {
+            return shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+        }
+    }
+
+    /** JDBC stores. */
+    public static class Jdbc {
+
+        /** When to create missing tables: always, embedded (only for an embedded database) or never. */
+        private String initializeSchema = "embedded";
+
+        public String getInitializeSchema() {
+            return initializeSchema;
+        }
+
+        public void setInitializeSchema(String initializeSchema) {
+            this.initializeSchema = initializeSchema;
+        }
+    }
+
+    /** Actuator integration. */
+    public static class Actuator {
+
+        private final Migrations migrations = new Migrations();
+
+        public Migrations getMigrations() {
+            return migrations;
+        }
+
+        /** The migrations endpoint. */
+        public static class Migrations {
+
+            /** Whether the endpoint offers pause, resume and cancel. */
+            private boolean writeEnabled;
+
+            public boolean isWriteEnabled() {
+                return writeEnabled;
+            }
+
+            public void setWriteEnabled(boolean writeEnabled) {
+                this.writeEnabled = writeEnabled;
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.es.autoconfigure;
+
+import dev.es.engine.lock.LockSettings;
+import dev.es.engine.migration.MigrationDefaults;
+import dev.es.engine.stream.EventStreamSettings;
+import java.time.Duration;
+
+/** Checks {@link EsProperties} and turns them into engine settings; bad values name their property. */
+final class EsSettings {
+
+    private EsSettings() {
+    }
+
+    static EventStreamSettings streams(EsProperties properties) {
+        EsProperties.Streams s = properties.getStreams();
+        if (s.getMaxStreamContinuationRetries() < 0) {
+            throw bad("es.streams.max-stream-continuation-retries", "must not be negative, was "
+                    + s.getMaxStreamContinuationRetries(), "Set it to 0 or more (default 3).");
+        }
+        if (s.getChunkSize() < 1) {
+            throw bad("es.streams.chunk-size", "must be 1 or more, was " + s.getChunkSize(),
+                    "Set it to a positive number of events (default 1000).");
+        }
+        return new EventStreamSettings(s.isAutoRetryOnStreamClosure(), s.getMaxStreamContinuationRetries(),
+                s.getChunkSize());
+    }
+
+    static MigrationDefaults migration(EsProperties properties) {
+        EsProperties.Migration m = properties.getMigration();
+        return new MigrationDefaults(
+                nonNegative("es.migration.close-timeout", m.getCloseTimeout()),
+                nonNegative("es.migration.catch-up-delay", m.getCatchUpDelay()),
+                m.getConvergenceFailure(),
+                nonNegative("es.migration.max-source-pause", m.getMaxSourcePause()),
+                nonNegative("es.migration.lock-wait", m.getLockWait()));
+    }
+
+    static LockSettings locks(EsProperties properties) {
+        EsProperties.Locks l = properties.getLocks();
+        Duration lease = positive("es.locks.lease-duration", l.getLeaseDuration());
+        Duration heartbeat = positive("es.locks.heartbeat-interval", l.getHeartbeatInterval());
+        nonNegative("es.locks.max-acquire-wait", l.getMaxAcquireWait());
+        if (heartbeat.compareTo(lease) >= 0) {
+            throw bad("es.locks.heartbeat-interval", "(" + heartbeat + ") must be shorter than es.locks.lease-duration ("
+                    + lease + ")", "Renew leases well before they expire, for example every 10s for 60s leases.");
+        }
+        return new LockSettings(lease, heartbeat);
+    }
+
+    static Duration nonNegative(String property, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw bad(property, "must not be negative, was " + value, "Set a duration of zero or more, like 30s.");
+        }
+        return value;
+    }
+
+    static Duration positive(String property, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw bad(property, "must be positive, was " + value, "Set a positive duration, like 30s.");
+        }
+        return value;
+    }
+
+    static EsConfigurationException bad(String property, String problem, String action) {
+        return new EsConfigurationException(property, property + " " + problem, action);
+    }
+}
