@@ -10,7 +10,15 @@ public class DocumentConcurrencyException extends EsException {
     private final String expectedEtag;
 
     public DocumentConcurrencyException(String objectName, String objectId, String expectedEtag) {
-        super(expectedEtag == null
+        this(objectName, objectId, expectedEtag, expectedEtag == null);
+    }
+
+    /**
+     * @param creating whether the failed write was a create of a document that exists (otherwise an update or delete
+     *                 whose etag is stale, or of a document that is gone)
+     */
+    public DocumentConcurrencyException(String objectName, String objectId, String expectedEtag, boolean creating) {
+        super(creating
                 ? "Document " + objectName + "/" + objectId + " already exists"
                 : "Document " + objectName + "/" + objectId + " changed since it was read (etag " + expectedEtag
                         + " is stale or the document is gone)");

@@ -70,9 +70,11 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
         long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos());
         long backoff = MIN_BACKOFF_MILLIS;
         while (true) {
+            // the lease runs from before the request: the holder never believes in it longer than the storage does
+            Instant requested = clock.instant();
             OptionalLong token = tryLease(key, owner, settings.leaseDuration());
             if (token.isPresent()) {
-                return Optional.of(new LeaseLock(key, owner, token.getAsLong()));
+                return Optional.of(new LeaseLock(key, owner, token.getAsLong(), requested));
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
@@ -95,7 +97,8 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
         heartbeats.shutdownNow();
     }
 
-    protected LockSettings settings() {
+    /** The lease timing this provider uses. */
+    public LockSettings settings() {
         return settings;
     }
 
@@ -120,11 +123,11 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
         private volatile boolean lost;
         private final ScheduledFuture<?> heartbeat;
 
-        LeaseLock(String key, String owner, long token) {
+        LeaseLock(String key, String owner, long token, Instant requested) {
             this.key = key;
             this.owner = owner;
             this.token = token;
-            this.validUntil = clock.instant().plus(settings.leaseDuration());
+            this.validUntil = requested.plus(settings.leaseDuration());
             long every = settings.heartbeatInterval().toMillis();
             this.heartbeat = heartbeats.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
         }

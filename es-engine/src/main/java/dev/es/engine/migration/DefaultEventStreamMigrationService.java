@@ -104,6 +104,11 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         return Optional.ofNullable(running.get(migrationId));
     }
 
+    /** The defaults every migration of this service starts from. */
+    public MigrationDefaults defaults() {
+        return defaults;
+    }
+
     /** Handles of the migrations running in this process. */
     public List<MigrationHandle> runningMigrations() {
         return List.copyOf(running.values());

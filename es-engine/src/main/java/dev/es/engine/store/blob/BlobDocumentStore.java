@@ -86,7 +86,7 @@ public final class BlobDocumentStore implements DocumentStore {
             return document.withEtag(upload(document, new BlobRequestConditions().setIfMatch(document.etag())));
         } catch (BlobStorageException e) {
             if (Blobs.isStatus(e, 404, 409, 412)) {
-                throw new DocumentConcurrencyException(document.objectName(), document.objectId(), document.etag());
+                throw new DocumentConcurrencyException(document.objectName(), document.objectId(), document.etag(), false);
             }
             throw e;
         }
@@ -102,7 +102,7 @@ public final class BlobDocumentStore implements DocumentStore {
                 return;
             }
             if (Blobs.isStatus(e, 409, 412)) {
-                throw new DocumentConcurrencyException(objectName, objectId, etag);
+                throw new DocumentConcurrencyException(objectName, objectId, etag, false);
             }
             throw e;
         }

@@ -110,7 +110,7 @@ public final class JdbcDocumentStore implements DocumentStore {
             }
         }));
         if (version == null) {
-            throw new DocumentConcurrencyException(document.objectName(), document.objectId(), document.etag());
+            throw new DocumentConcurrencyException(document.objectName(), document.objectId(), document.etag(), false);
         }
         return document.withEtag(String.valueOf(version));
     }
@@ -140,7 +140,7 @@ public final class JdbcDocumentStore implements DocumentStore {
                     }
                 }));
         if (stale) {
-            throw new DocumentConcurrencyException(objectName, objectId, etag);
+            throw new DocumentConcurrencyException(objectName, objectId, etag, false);
         }
     }
 
@@ -177,7 +177,7 @@ public final class JdbcDocumentStore implements DocumentStore {
 
     private static long etagVersion(String objectName, String objectId, String etag) {
         if (!isEtagNumber(etag)) {
-            throw new DocumentConcurrencyException(objectName, objectId, etag);
+            throw new DocumentConcurrencyException(objectName, objectId, etag, false);
         }
         return Long.parseLong(etag);
     }

@@ -42,7 +42,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
         ObjectDocument result = documents.computeIfPresent(key,
                 (k, current) -> Objects.equals(current.etag(), document.etag()) ? stored : current);
         if (result != stored) {
-            throw new DocumentConcurrencyException(document.objectName(), document.objectId(), document.etag());
+            throw new DocumentConcurrencyException(document.objectName(), document.objectId(), document.etag(), false);
         }
         return stored;
     }
@@ -55,7 +55,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
             return;
         }
         if (!Objects.equals(current.etag(), etag) || !documents.remove(key, current)) {
-            throw new DocumentConcurrencyException(objectName, objectId, etag);
+            throw new DocumentConcurrencyException(objectName, objectId, etag, false);
         }
     }
 

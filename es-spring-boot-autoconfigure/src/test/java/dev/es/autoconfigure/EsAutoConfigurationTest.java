@@ -1,0 +1,169 @@
+package dev.es.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.es.engine.document.DocumentStore;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.EventSerializer;
+import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.lock.LeaseLockProvider;
+import dev.es.engine.lock.memory.InMemoryLockProvider;
+import dev.es.engine.migration.ConvergenceFailureStrategy;
+import dev.es.engine.migration.DefaultEventStreamMigrationService;
+import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationRoutingTable;
+import dev.es.engine.store.EventStoreRegistry;
+import dev.es.engine.store.memory.InMemoryDocumentStore;
+import dev.es.engine.store.memory.InMemoryEventStore;
+import dev.es.engine.stream.EventStreamSettings;
+import dev.es.engine.stream.EventStreams;
+import dev.es.engine.tag.TagStore;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import tools.jackson.databind.json.JsonMapper;
+
+class EsAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EsStoresAutoConfiguration.class,
+                    EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class,
+                    EsMigrationAutoConfiguration.class));
+
+    @Test
+    void runWithoutPropertiesShouldUseTheEmbeddedDefaults() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            EventStoreRegistry stores = context.getBean(EventStoreRegistry.class);
+            assertThat(stores.names()).containsExactly("main");
+            assertThat(stores.get("main")).isInstanceOf(InMemoryEventStore.class);
+            assertThat(context.getBean(EventStreamSettings.class)).isEqualTo(EventStreamSettings.defaults());
+            assertThat(context.getBean(DocumentStore.class)).isInstanceOf(InMemoryDocumentStore.class);
+            assertThat(context).hasSingleBean(TagStore.class).hasSingleBean(MigrationRoutingTable.class)
+                    .hasSingleBean(EventSerializer.class).hasSingleBean(EventStreamMigrationService.class)
+                    .hasSingleBean(MigrationShutdown.class);
+            assertThat(context.getBean(DistributedLockProvider.class)).isInstanceOf(InMemoryLockProvider.class);
+            EventStreams streams = context.getBean(EventStreams.class);
+            assertThat(streams.defaultStore()).isEqualTo("main");
+            assertThat(context.getBean(DefaultEventStreamMigrationService.class).defaults().closeTimeout())
+                    .isEqualTo(Duration.ofMinutes(5));
+
+            streams.open("Order", "1").append(EventData.of("OrderPlaced", "{}"));
+            assertThat(stores.get("main").version("order-1")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void eachPropertyChangesItsBean() {
+        runner.withPropertyValues("es.stores.hot.type=memory", "es.stores.cold.type=memory",
+                        "es.default-store=cold", "es.documents.store=hot",
+                        "es.streams.auto-retry-on-stream-closure=false",
+                        "es.streams.max-stream-continuation-retries=5", "es.streams.chunk-size=50",
+                        "es.locks.lease-duration=20s", "es.locks.heartbeat-interval=5s",
+                        "es.migration.close-timeout=1m", "es.migration.catch-up-delay=10ms",
+                        "es.migration.convergence-failure=pause-source", "es.migration.lock-wait=2s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(EventStoreRegistry.class).names()).containsExactly("hot", "cold");
+                    assertThat(context.getBean(EventStreams.class).defaultStore()).isEqualTo("cold");
+                    assertThat(context.getBean(EventStreamSettings.class))
+                            .isEqualTo(new EventStreamSettings(false, 5, 50));
+                    LeaseLockProvider locks = (LeaseLockProvider) context.getBean(DistributedLockProvider.class);
+                    assertThat(locks.settings().leaseDuration()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(locks.settings().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+                    var defaults = context.getBean(DefaultEventStreamMigrationService.class).defaults();
+                    assertThat(defaults.closeTimeout()).isEqualTo(Duration.ofMinutes(1));
+                    assertThat(defaults.catchUpDelay()).isEqualTo(Duration.ofMillis(10));
+                    assertThat(defaults.convergenceFailure()).isEqualTo(ConvergenceFailureStrategy.PAUSE_SOURCE);
+                    assertThat(defaults.lockWait()).isEqualTo(Duration.ofSeconds(2));
+                });
+    }
+
+    @Test
+    void userBeansBackTheAutoConfiguredOnesOff() {
+        EventStoreRegistry registry = EventStoreRegistry.of(new InMemoryEventStore("custom"));
+        InMemoryLockProvider locks = new InMemoryLockProvider();
+        JsonMapper mapper = JsonMapper.builder().build();
+        runner.withPropertyValues("es.default-store=custom")
+                .withBean(EventStoreRegistry.class, () -> registry)
+                .withBean(DistributedLockProvider.class, () -> locks)
+                .withBean(EventStreamSettings.class, () -> new EventStreamSettings(true, 1, 10))
+                .withBean(JsonMapper.class, () -> mapper)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(EventStoreRegistry.class)).isSameAs(registry);
+                    assertThat(context.getBean(DistributedLockProvider.class)).isSameAs(locks);
+                    assertThat(context.getBean(EventStreamSettings.class).chunkSize()).isEqualTo(10);
+                    assertThat(context.getBean(EventStreams.class).stores()).isSameAs(registry);
+                });
+    }
+
+    @Test
+    void esEnabledFalseTurnsEverythingOff() {
+        runner.withPropertyValues("es.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(EventStreams.class).doesNotHaveBean(EventStreamMigrationService.class);
+        });
+    }
+
+    @Test
+    void unknownStoreTypeFailsNamingTheProperty() {
+        runner.withPropertyValues("es.stores.main.type=cassandra").run(context ->
+                assertFailure(context, "es.stores.main.type", "cassandra", "memory"));
+    }
+
+    @Test
+    void defaultStoreThatIsNotConfiguredFailsNamingTheProperty() {
+        runner.withPropertyValues("es.stores.primary.type=memory").run(context ->
+                assertFailure(context, "es.default-store", "'main'", "primary"));
+    }
+
+    @Test
+    void documentsStoreThatIsNotConfiguredFailsNamingTheProperty() {
+        runner.withPropertyValues("es.documents.store=nowhere").run(context ->
+                assertFailure(context, "es.documents.store", "nowhere", "main"));
+    }
+
+    @Test
+    void negativeDurationsFailNamingTheProperty() {
+        runner.withPropertyValues("es.migration.close-timeout=-5s").run(context ->
+                assertFailure(context, "es.migration.close-timeout", "-5", "zero or more"));
+        runner.withPropertyValues("es.locks.lease-duration=-1s").run(context ->
+                assertFailure(context, "es.locks.lease-duration", "positive", "positive duration"));
+        runner.withPropertyValues("es.locks.lease-duration=5s", "es.locks.heartbeat-interval=10s").run(context ->
+                assertFailure(context, "es.locks.heartbeat-interval", "shorter", "Renew"));
+        runner.withPropertyValues("es.streams.chunk-size=0").run(context ->
+                assertFailure(context, "es.streams.chunk-size", "0", "positive"));
+    }
+
+    @Test
+    void blobStoreWithoutABlobServiceClientFailsSayingHowToGetOne() {
+        runner.withPropertyValues("es.stores.main.type=blob", "es.stores.main.container=events").run(context ->
+                assertFailure(context, "es.stores.main.type", "blob", "spring.cloud.azure.storage.blob.connection-string"));
+    }
+
+    @Test
+    void jdbcStoreWithoutADataSourceFailsSayingHowToGetOne() {
+        runner.withPropertyValues("es.stores.main.type=jdbc").run(context ->
+                assertFailure(context, "es.stores.main.type", "jdbc", "spring.datasource.url"));
+    }
+
+    @Test
+    void unknownLockProviderFailsNamingTheProperty() {
+        runner.withPropertyValues("es.locks.provider=zookeeper").run(context ->
+                assertFailure(context, "es.locks.provider", "zookeeper", "memory"));
+    }
+
+    private static void assertFailure(AssertableApplicationContext context, String property, String inDescription,
+                                      String inAction) {
+        assertThat(context).hasFailed();
+        Throwable failure = context.getStartupFailure();
+        FailureAnalysis analysis = new EsConfigurationFailureAnalyzer().analyze(failure);
+        assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+        assertThat(analysis.getDescription()).contains(property).contains(inDescription);
+        assertThat(analysis.getAction()).contains(inAction);
+    }
+}
