@@ -160,7 +160,12 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
             return migration;
         }
         definitions.put(migrationId, builder);
-        migration.onFinish(() -> running.remove(migrationId, migration));
+        migration.onFinish(status -> {
+            running.remove(migrationId, migration);
+            if (status == MigrationStatus.COMPLETED || status == MigrationStatus.CANCELLED) {
+                definitions.remove(migrationId, builder);
+            }
+        });
         try {
             executor.execute(migration::run);
         } catch (RuntimeException e) {

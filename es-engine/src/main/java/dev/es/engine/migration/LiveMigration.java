@@ -62,7 +62,7 @@ final class LiveMigration implements MigrationHandle {
     private final CompletableFuture<MigrationResult> result = new CompletableFuture<>();
     private final List<SkippedEvent> skipped = new ArrayList<>();
     private final String lockKey;
-    private volatile Runnable onFinish = () -> { };
+    private volatile java.util.function.Consumer<MigrationStatus> onFinish = s -> { };
 
     private volatile MigrationPhase phase = MigrationPhase.PENDING;
     private volatile MigrationStatus status = MigrationStatus.PENDING;
@@ -117,8 +117,27 @@ final class LiveMigration implements MigrationHandle {
             return;
         }
         listener.lockAcquired(lockKey, Duration.between(waitStart, clock.instant()));
+        MigrationStatus outcome;
+        MigrationException error = null;
+        // the result is handed out only after the lock is released, so a caller may start the next migration at once
         try (DistributedLock held = acquired.get()) {
             lock = held;
+            outcome = protocol(held);
+        } catch (RuntimeException | Error failure) {
+            error = failure instanceof MigrationException m ? m
+                    : new MigrationException(migrationId, "failed in phase " + phase + ": " + failure.getMessage(),
+                    failure);
+            log.warn("Migration {} of {}/{} failed in phase {}; run it again to resume", migrationId,
+                    definition.objectName, definition.objectId, phase, failure);
+            saveFailure(error);
+            outcome = MigrationStatus.FAILED;
+        }
+        finish(outcome, error, started, true);
+    }
+
+    /** Steps 2 to 7 of the protocol under the held lock; answers the final status. */
+    private MigrationStatus protocol(DistributedLock held) {
+        try {
             Instant now = clock.instant();
             entry = routing.get(migrationId)
                     .map(e -> new MigrationEntry(migrationId, e.objectName(), e.objectId(), source, target,
@@ -138,26 +157,18 @@ final class LiveMigration implements MigrationHandle {
             moveTo(MigrationPhase.BOOK_CLOSED, MigrationStatus.COMPLETED);
             log.info("Migration {} of {}/{} completed: {} -> {}", migrationId, definition.objectName,
                     definition.objectId, source, target);
-            finish(MigrationStatus.COMPLETED, null, started, true);
+            return MigrationStatus.COMPLETED;
         } catch (Suspended suspended) {
             moveTo(phase, MigrationStatus.PAUSED);
             log.info("Migration {} of {}/{} suspended in phase {}; run it again to resume it", migrationId,
                     definition.objectName, definition.objectId, phase);
-            finish(MigrationStatus.PAUSED, null, started, true);
+            return MigrationStatus.PAUSED;
         } catch (Cancelled cancelled) {
             discardTarget();
             moveTo(MigrationPhase.CANCELLED, MigrationStatus.CANCELLED);
             log.info("Migration {} of {}/{} cancelled; source {} untouched, target discarded", migrationId,
                     definition.objectName, definition.objectId, source);
-            finish(MigrationStatus.CANCELLED, null, started, true);
-        } catch (RuntimeException | Error failure) {
-            MigrationException error = failure instanceof MigrationException m ? m
-                    : new MigrationException(migrationId, "failed in phase " + phase + ": " + failure.getMessage(),
-                    failure);
-            log.warn("Migration {} of {}/{} failed in phase {}; run it again to resume", migrationId,
-                    definition.objectName, definition.objectId, phase, failure);
-            saveFailure(error);
-            finish(MigrationStatus.FAILED, error, started, true);
+            return MigrationStatus.CANCELLED;
         }
     }
 
@@ -590,8 +601,8 @@ final class LiveMigration implements MigrationHandle {
         return result.isDone();
     }
 
-    /** Runs {@code hook} when the migration ends, before its result is handed out. */
-    void onFinish(Runnable hook) {
+    /** Calls {@code hook} with the final status when the migration ends, before its result is handed out. */
+    void onFinish(java.util.function.Consumer<MigrationStatus> hook) {
         onFinish = hook;
     }
 
@@ -655,7 +666,7 @@ final class LiveMigration implements MigrationHandle {
         MigrationResult outcome = new MigrationResult(migrationId, finalStatus,
                 new MigrationStatistics(eventsCopied, transformed, iterations,
                         Duration.ofNanos(System.nanoTime() - startedNanos)), error, skipped);
-        onFinish.run();
+        onFinish.accept(finalStatus);
         listener.finished(outcome);
         try {
             definition.progress.onCompleted.accept(outcome);
