@@ -41,6 +41,11 @@ final class Listeners {
         }
         return new MigrationListener() {
             @Override
+            public void started(String migrationId, String objectName, String objectId) {
+                all.forEach(l -> l.started(migrationId, objectName, objectId));
+            }
+
+            @Override
             public void eventsCopied(String objectName, int count) {
                 all.forEach(l -> l.eventsCopied(objectName, count));
             }

@@ -102,6 +102,41 @@ class EsAutoConfigurationTest {
     }
 
     @Test
+    void migrationsAreObservedOnTheApplicationsObservationRegistry() {
+        java.util.List<io.micrometer.observation.Observation.Context> stopped =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry
+                .create();
+        observations.observationConfig().observationHandler(
+                new io.micrometer.observation.ObservationHandler<io.micrometer.observation.Observation.Context>() {
+                    @Override
+                    public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+                        return true;
+                    }
+
+                    @Override
+                    public void onStop(io.micrometer.observation.Observation.Context context) {
+                        stopped.add(context);
+                    }
+                });
+        runner.withConfiguration(AutoConfigurations.of(EsMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.observation.ObservationRegistry.class, () -> observations)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(EventStreams.class).open("Order", "7").append(EventData.of("OrderPlaced", "{}"));
+                    var result = context.getBean(EventStreamMigrationService.class).forDocument("Order", "7")
+                            .execute();
+                    assertThat(result.isSuccess()).isTrue();
+                    assertThat(stopped).singleElement().satisfies(c -> {
+                        assertThat(c.getName()).isEqualTo("es.migration");
+                        assertThat(c.getLowCardinalityKeyValue("status").getValue()).isEqualTo("COMPLETED");
+                        assertThat(c.getHighCardinalityKeyValue("migration.id").getValue())
+                                .isEqualTo(result.migrationId());
+                    });
+                });
+    }
+
+    @Test
     void esEnabledFalseTurnsEverythingOff() {
         runner.withPropertyValues("es.enabled=false").run(context -> {
             assertThat(context).hasNotFailed();

@@ -117,6 +117,7 @@ final class LiveMigration implements MigrationHandle {
             return;
         }
         listener.lockAcquired(lockKey, Duration.between(waitStart, clock.instant()));
+        listener.started(migrationId, definition.objectName, definition.objectId);
         MigrationStatus outcome;
         MigrationException error = null;
         // the result is handed out only after the lock is released, so a caller may start the next migration at once

@@ -8,6 +8,10 @@ public interface MigrationListener {
     MigrationListener NONE = new MigrationListener() {
     };
 
+    /** A migration took its lock and begins (or resumes) its work. */
+    default void started(String migrationId, String objectName, String objectId) {
+    }
+
     default void eventsCopied(String objectName, int count) {
     }
 
