@@ -106,7 +106,7 @@ class EsBlobSpringBootTest {
                     stream.append(note("during-" + i));
                     acknowledged.add("during-" + i);
                     fiveWritten.countDown();
-                    Thread.sleep(2);
+                    Thread.sleep(10);
                 }
             } catch (Throwable t) {
                 writerErrors.add(t);
