@@ -1,0 +1,121 @@
+package dev.es.autoconfigure.store;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import dev.es.autoconfigure.EsConfigurationException;
+import dev.es.autoconfigure.EsProperties;
+import dev.es.engine.document.DocumentStore;
+import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.lock.LockSettings;
+import dev.es.engine.lock.blob.BlobLeaseLockProvider;
+import dev.es.engine.migration.MigrationRoutingTable;
+import dev.es.engine.store.EventStore;
+import dev.es.engine.store.blob.BlobContainers;
+import dev.es.engine.store.blob.BlobDocumentStore;
+import dev.es.engine.store.blob.BlobEventStore;
+import dev.es.engine.store.blob.BlobMigrationRoutingTable;
+import dev.es.engine.store.blob.BlobTagStore;
+import dev.es.engine.store.blob.ContainerNotFoundException;
+import dev.es.engine.store.blob.InvalidContainerNameException;
+import dev.es.engine.stream.EventStreamSettings;
+import dev.es.engine.tag.TagStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Stores of type {@code blob} and the {@code blob} lock provider, in containers of the application's
+ * {@link BlobServiceClient} (the one Spring Cloud Azure builds from {@code spring.cloud.azure.storage.blob.*}).
+ * Each store's container ({@code es.stores.<name>.container}) is checked, and created when missing and
+ * {@code es.stores.<name>.auto-provision} allows it, the first time the store is built; nothing is ever deleted.
+ */
+public final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
+
+    private static final String LOCK_PREFIX = "locks";
+
+    private final BlobServiceClient service;
+    private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
+
+    public BlobStoreBackend(BlobServiceClient service) {
+        this.service = Objects.requireNonNull(service, "service");
+    }
+
+    @Override
+    public String type() {
+        return "blob";
+    }
+
+    @Override
+    public EventStore eventStore(String name, EsProperties.Store config, EventStreamSettings settings) {
+        if (settings.chunkSize() > BlobEventStore.MAX_CHUNK_SIZE) {
+            throw new EsConfigurationException("es.streams.chunk-size", "es.streams.chunk-size is "
+                    + settings.chunkSize() + ", more than a chunk of blob store '" + name + "' can hold ("
+                    + BlobEventStore.MAX_CHUNK_SIZE + " events)", "Set es.streams.chunk-size to "
+                    + BlobEventStore.MAX_CHUNK_SIZE + " or less (default 1000).");
+        }
+        return new BlobEventStore(container(name, config), name, settings.chunkSize());
+    }
+
+    @Override
+    public DocumentStore documentStore(String name, EsProperties.Store config) {
+        return new BlobDocumentStore(container(name, config));
+    }
+
+    @Override
+    public TagStore tagStore(String name, EsProperties.Store config) {
+        return new BlobTagStore(container(name, config));
+    }
+
+    @Override
+    public MigrationRoutingTable routingTable(String name, EsProperties.Store config) {
+        return new BlobMigrationRoutingTable(container(name, config));
+    }
+
+    @Override
+    public DistributedLockProvider lockProvider(String storeName, EsProperties.Store storeConfig,
+                                                LockSettings settings) {
+        if (!type().equals(storeConfig.getType())) {
+            throw new EsConfigurationException("es.locks.store", "es.locks.provider is blob, but the locks store '"
+                    + storeName + "' has type '" + storeConfig.getType() + "'", "Set es.locks.store to a store of"
+                    + " type blob (the locks are kept in its container), or choose another es.locks.provider.");
+        }
+        Duration lease = settings.leaseDuration();
+        if (lease.compareTo(BlobLeaseLockProvider.MIN_LEASE) < 0 || lease.compareTo(BlobLeaseLockProvider.MAX_LEASE) > 0
+                || lease.toMillis() % 1000 != 0) {
+            throw new EsConfigurationException("es.locks.lease-duration", "es.locks.lease-duration is " + lease
+                    + ", but blob leases last 15 to 60 whole seconds", "Set es.locks.lease-duration to a whole"
+                    + " number of seconds from 15s to 60s (default 60s).");
+        }
+        return new BlobLeaseLockProvider(container(storeName, storeConfig), LOCK_PREFIX, settings,
+                Clock.systemUTC());
+    }
+
+    /** The container of store {@code name}, checked and provisioned once. */
+    private BlobContainerClient container(String name, EsProperties.Store config) {
+        String property = "es.stores." + name + ".container";
+        String containerName = config.getContainer();
+        if (containerName == null || containerName.isBlank()) {
+            throw new EsConfigurationException(property, "blob store '" + name + "' has no container (" + property
+                    + " is not set)", "Set " + property + " to the name of the blob container holding this store,"
+                    + " for example " + property + "=es-" + name.toLowerCase() + ".");
+        }
+        return containers.computeIfAbsent(name, key -> prepare(name, property, containerName,
+                config.isAutoProvision()));
+    }
+
+    private BlobContainerClient prepare(String name, String property, String containerName, boolean autoProvision) {
+        try {
+            return BlobContainers.prepare(service, containerName, autoProvision);
+        } catch (InvalidContainerNameException e) {
+            throw new EsConfigurationException(property, property + " is not a valid container name: "
+                    + e.getMessage(), "Use 3 to 63 lowercase letters, digits and single hyphens, starting and"
+                    + " ending with a letter or digit.");
+        } catch (ContainerNotFoundException e) {
+            throw new EsConfigurationException(property, "blob container '" + containerName + "' of store '" + name
+                    + "' does not exist and es.stores." + name + ".auto-provision is false", "Create the container,"
+                    + " or set es.stores." + name + ".auto-provision=true to let es create it.");
+        }
+    }
+}
