@@ -39,6 +39,17 @@ public final class Appends {
         }
     }
 
+    /** Validates the arguments of {@link EventStore#read}. */
+    public static void validateRead(String streamId, long fromVersion, int maxCount) {
+        Identifiers.requireStreamId(streamId);
+        if (fromVersion < 1) {
+            throw new IllegalArgumentException("fromVersion is 1-based, was " + fromVersion);
+        }
+        if (maxCount < 1) {
+            throw new IllegalArgumentException("maxCount must be 1 or more, was " + maxCount);
+        }
+    }
+
     /**
      * Decides whether a batch was already written, given where the stream holds each event id
      * ({@code versionOf} answers -1 for ids it does not hold).

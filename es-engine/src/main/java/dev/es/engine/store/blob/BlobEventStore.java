@@ -159,13 +159,7 @@ public final class BlobEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> read(String streamId, long fromVersion, int maxCount) {
-        Identifiers.requireStreamId(streamId);
-        if (fromVersion < 1) {
-            throw new IllegalArgumentException("fromVersion is 1-based, was " + fromVersion);
-        }
-        if (maxCount < 1) {
-            throw new IllegalArgumentException("maxCount must be 1 or more, was " + maxCount);
-        }
+        Appends.validateRead(streamId, fromVersion, maxCount);
         List<Chunk> chunks = listChunks(streamId);
         int start = 0;
         for (int i = 0; i < chunks.size(); i++) {

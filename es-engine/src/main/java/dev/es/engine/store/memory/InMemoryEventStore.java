@@ -40,13 +40,7 @@ public final class InMemoryEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> read(String streamId, long fromVersion, int maxCount) {
-        Identifiers.requireStreamId(streamId);
-        if (fromVersion < 1) {
-            throw new IllegalArgumentException("fromVersion is 1-based, was " + fromVersion);
-        }
-        if (maxCount < 1) {
-            throw new IllegalArgumentException("maxCount must be 1 or more, was " + maxCount);
-        }
+        Appends.validateRead(streamId, fromVersion, maxCount);
         MemoryStream stream = streams.get(streamId);
         return stream == null ? List.of() : stream.read(fromVersion, maxCount);
     }
