@@ -36,8 +36,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem;
     }
 
-    @ExceptionHandler(MigrationException.class)
-    ProblemDetail migrationRefused(MigrationException e) {
+    @ExceptionHandler({MigrationException.class, MigrationController.MigrationAlreadyRunningException.class})
+    ProblemDetail migrationRefused(RuntimeException e) {
         return problem(HttpStatus.CONFLICT, "Migration refused", e.getMessage());
     }
 

@@ -6,6 +6,7 @@ import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.MigrationBuilder;
 import dev.es.engine.migration.MigrationHandle;
 import dev.es.engine.migration.MigrationProgress;
+import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.stream.EventStreams;
 import java.net.URI;
 import java.time.Duration;
@@ -61,6 +62,12 @@ class MigrationController {
         if (streams.find(Order.OBJECT_NAME, orderId).isEmpty()) {
             throw new AggregateNotFoundException(Order.OBJECT_NAME, orderId);
         }
+        migrations.activeMigrations().stream()
+                .filter(m -> Order.OBJECT_NAME.equals(m.objectName()) && orderId.equals(m.objectId()))
+                .findFirst()
+                .ifPresent(running -> {
+                    throw new MigrationAlreadyRunningException(orderId, running.migrationId());
+                });
         MigrationBuilder migration = migrations.forDocument(Order.OBJECT_NAME, orderId);
         if (targetStore != null) {
             // fails with UnknownStoreException (400) before anything starts
@@ -70,6 +77,7 @@ class MigrationController {
             Duration pause = Duration.ofMillis(throttleMillis);
             migration.withLiveMigration(live -> live.onBeforeAppend(event -> sleep(pause)));
         }
+        migration.withProgress(progress -> progress.onCompleted(MigrationController::logOutcome));
         MigrationHandle handle = migration.start();
         MigrationProgress progress = handle.progress();
         log.info("Started migration {} of order {} (target store {}, throttle {} ms)", handle.migrationId(), orderId,
@@ -77,6 +85,24 @@ class MigrationController {
         String monitor = "/actuator/migrations/" + handle.migrationId();
         return ResponseEntity.accepted().location(URI.create(monitor)).body(new MigrationStarted(handle.migrationId(),
                 orderId, progress.status().name(), progress.phase().name(), targetStore, throttleMillis, monitor));
+    }
+
+    private static void logOutcome(MigrationResult result) {
+        if (result.error() == null) {
+            log.info("Migration {} ended {} after copying {} event(s)", result.migrationId(), result.status(),
+                    result.statistics().totalEvents());
+        } else {
+            log.warn("Migration {} ended {}: {}", result.migrationId(), result.status(), result.error().getMessage());
+        }
+    }
+
+    /** A migration of the order is already under way; the API answers it with 409. */
+    static final class MigrationAlreadyRunningException extends RuntimeException {
+
+        MigrationAlreadyRunningException(String orderId, String migrationId) {
+            super("Order " + orderId + " is already being migrated by migration " + migrationId
+                    + "; wait for it to end (see /actuator/migrations/" + migrationId + ")");
+        }
     }
 
     private static void sleep(Duration pause) {

@@ -159,6 +159,22 @@ class SampleApplicationHttpTest {
         assertThat(get("/orders/o-2", 200).get("notes").size()).isEqualTo(1);
     }
 
+    @Test
+    void aSecondMigrationOfAnOrderBeingMigratedIsAConflict() throws Exception {
+        post("/orders", "{\"id\":\"o-3\",\"customer\":\"ada\"}", 201);
+        addNote("o-3", "one");
+        String first = post("/admin/migrations/o-3?throttleMillis=300", null, 202).get("migrationId").asString();
+        awaitMigration(first, m -> "IN_PROGRESS".equals(m.get("status").asString()));
+
+        assertProblem(send(request("/admin/migrations/o-3?targetStore=archive")
+                .POST(HttpRequest.BodyPublishers.noBody())), 409, "already being migrated by migration " + first);
+
+        awaitMigration(first, m -> "COMPLETED".equals(m.get("status").asString()));
+        JsonNode order = get("/orders/o-3", 200);
+        assertThat(order.get("store").asString()).isEqualTo("main");
+        assertThat(order.get("stream").asString()).isEqualTo("order-o-3-v2");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void addNote(String id, String text) throws IOException, InterruptedException {
