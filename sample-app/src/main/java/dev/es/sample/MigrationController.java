@@ -64,6 +64,8 @@ class MigrationController {
         }
         migrations.activeMigrations().stream()
                 .filter(m -> Order.OBJECT_NAME.equals(m.objectName()) && orderId.equals(m.objectId()))
+                // one left PAUSED by a shutdown is not running: starting the same migration again resumes it
+                .filter(m -> migrations.handle(m.migrationId()).isPresent())
                 .findFirst()
                 .ifPresent(running -> {
                     throw new MigrationAlreadyRunningException(orderId, running.migrationId());
@@ -96,7 +98,7 @@ class MigrationController {
         }
     }
 
-    /** A migration of the order is already under way; the API answers it with 409. */
+    /** A migration of the order is already running in this process; the API answers it with 409. */
     static final class MigrationAlreadyRunningException extends RuntimeException {
 
         MigrationAlreadyRunningException(String orderId, String migrationId) {
