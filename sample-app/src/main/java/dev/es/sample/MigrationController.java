@@ -1,0 +1,117 @@
+package dev.es.sample;
+
+import dev.es.engine.Identifiers;
+import dev.es.engine.aggregate.AggregateNotFoundException;
+import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationBuilder;
+import dev.es.engine.migration.MigrationHandle;
+import dev.es.engine.migration.MigrationProgress;
+import dev.es.engine.migration.MigrationResult;
+import dev.es.engine.stream.EventStreams;
+import java.net.URI;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /admin/migrations/{orderId}}: starts a live migration of one order's event stream in the background and
+ * answers at once; {@code /actuator/migrations/{migrationId}} follows it. Writers keep writing meanwhile.
+ */
+@RestController
+class MigrationController {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationController.class);
+
+    /** Longest demo throttle per copied event. */
+    static final long MAX_THROTTLE_MILLIS = 60_000;
+
+    private final EventStreamMigrationService migrations;
+    private final EventStreams streams;
+
+    MigrationController(EventStreamMigrationService migrations, EventStreams streams) {
+        this.migrations = migrations;
+        this.streams = streams;
+    }
+
+    /** What {@code POST /admin/migrations/{orderId}} answers: the new migration and where to watch it. */
+    record MigrationStarted(String migrationId, String orderId, String status, String phase, String targetStore,
+                            long throttleMillis, String monitor) {
+    }
+
+    /**
+     * Starts the migration of order {@code orderId} to a new stream ({@code order-<id>-v2}, ...) in
+     * {@code targetStore} (by default the store the order is in now).
+     *
+     * @param throttleMillis demo aid only: sleep this long before each event is copied, so that a person can watch
+     *                       the migration run at {@code /actuator/migrations} and add notes while it does
+     */
+    @PostMapping("/admin/migrations/{orderId}")
+    ResponseEntity<MigrationStarted> start(@PathVariable String orderId,
+                                           @RequestParam(required = false) String targetStore,
+                                           @RequestParam(defaultValue = "0") long throttleMillis) {
+        Identifiers.requireObjectId(orderId);
+        if (throttleMillis < 0 || throttleMillis > MAX_THROTTLE_MILLIS) {
+            throw new InvalidOrderException("throttleMillis must be between 0 and " + MAX_THROTTLE_MILLIS + ", was "
+                    + throttleMillis);
+        }
+        if (streams.find(Order.OBJECT_NAME, orderId).isEmpty()) {
+            throw new AggregateNotFoundException(Order.OBJECT_NAME, orderId);
+        }
+        migrations.activeMigrations().stream()
+                .filter(m -> Order.OBJECT_NAME.equals(m.objectName()) && orderId.equals(m.objectId()))
+                // one left PAUSED by a shutdown is not running: starting the same migration again resumes it
+                .filter(m -> migrations.handle(m.migrationId()).isPresent())
+                .findFirst()
+                .ifPresent(running -> {
+                    throw new MigrationAlreadyRunningException(orderId, running.migrationId());
+                });
+        MigrationBuilder migration = migrations.forDocument(Order.OBJECT_NAME, orderId);
+        if (targetStore != null) {
+            // fails with UnknownStoreException (400) before anything starts
+            migration.withTargetStore(streams.stores().get(targetStore).name());
+        }
+        if (throttleMillis > 0) {
+            Duration pause = Duration.ofMillis(throttleMillis);
+            migration.withLiveMigration(live -> live.onBeforeAppend(event -> sleep(pause)));
+        }
+        migration.withProgress(progress -> progress.onCompleted(MigrationController::logOutcome));
+        MigrationHandle handle = migration.start();
+        MigrationProgress progress = handle.progress();
+        log.info("Started migration {} of order {} (target store {}, throttle {} ms)", handle.migrationId(), orderId,
+                targetStore == null ? "unchanged" : targetStore, throttleMillis);
+        String monitor = "/actuator/migrations/" + handle.migrationId();
+        return ResponseEntity.accepted().location(URI.create(monitor)).body(new MigrationStarted(handle.migrationId(),
+                orderId, progress.status().name(), progress.phase().name(), targetStore, throttleMillis, monitor));
+    }
+
+    private static void logOutcome(MigrationResult result) {
+        if (result.error() == null) {
+            log.info("Migration {} ended {} after copying {} event(s)", result.migrationId(), result.status(),
+                    result.statistics().totalEvents());
+        } else {
+            log.warn("Migration {} ended {}: {}", result.migrationId(), result.status(), result.error().getMessage());
+        }
+    }
+
+    /** A migration of the order is already running in this process; the API answers it with 409. */
+    static final class MigrationAlreadyRunningException extends RuntimeException {
+
+        MigrationAlreadyRunningException(String orderId, String migrationId) {
+            super("Order " + orderId + " is already being migrated by migration " + migrationId
+                    + "; wait for it to end (see /actuator/migrations/" + migrationId + ")");
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
