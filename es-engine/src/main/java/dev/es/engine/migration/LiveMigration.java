@@ -112,6 +112,8 @@ final class LiveMigration implements MigrationHandle {
             return;
         }
         if (acquired.isEmpty()) {
+            log.warn("Migration {} of {}/{} refused: another migration holds lock '{}'", migrationId,
+                    definition.objectName, definition.objectId, lockKey);
             listener.lockAcquireFailed(lockKey);
             finish(MigrationStatus.FAILED, new MigrationLockedException(migrationId, lockKey, null), started, false);
             return;
