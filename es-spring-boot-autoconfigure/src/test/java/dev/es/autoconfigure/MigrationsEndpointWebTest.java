@@ -1,0 +1,201 @@
+package dev.es.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.es.autoconfigure.actuate.MigrationsEndpoint;
+import dev.es.autoconfigure.actuate.WritableMigrationsEndpoint;
+import dev.es.engine.event.EventData;
+import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationHandle;
+import dev.es.engine.migration.MigrationResult;
+import dev.es.engine.migration.MigrationStatus;
+import dev.es.engine.stream.EventStream;
+import dev.es.engine.stream.EventStreams;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code migrations} actuator endpoint and the {@code es} health contributor over real HTTP, with the write
+ * operations off (the default).
+ */
+@SpringBootTest(classes = MigrationsEndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {
+                "es.stores.main.type=memory",
+                "es.stores.archive.type=memory",
+                "management.endpoints.web.exposure.include=health,migrations",
+                "management.endpoint.health.show-details=always"})
+class MigrationsEndpointWebTest {
+
+    private static final String SECRET = "secret-payload-7f3a";
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private EventStreams streams;
+
+    @Autowired
+    private EventStreamMigrationService migrations;
+
+    private ActuatorHttp http;
+
+    @BeforeEach
+    void setUp() {
+        http = new ActuatorHttp(port);
+    }
+
+    @Test
+    void listShowsAHeldMigrationWithoutPayloadsAndOneMigrationShowsItCompleted() throws Exception {
+        orderWithEvents("web-1", 5);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MigrationHandle handle = heldMigration("web-1", holding, release);
+        try {
+            await(holding);
+
+            HttpResponse<String> list = http.get("/actuator/migrations");
+            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.body()).doesNotContain(SECRET).doesNotContain("payload");
+            JsonNode shown = find(ActuatorHttp.json(list), handle.migrationId());
+            assertThat(shown).as("migration %s in %s", handle.migrationId(), list.body()).isNotNull();
+            assertThat(shown.get("objectName").asString()).isEqualTo("Order");
+            assertThat(shown.get("objectId").asString()).isEqualTo("web-1");
+            assertThat(shown.get("sourceStream").asString()).isEqualTo("order-web-1");
+            assertThat(shown.get("sourceStore").asString()).isEqualTo("main");
+            assertThat(shown.get("targetStream").asString()).isEqualTo("order-web-1-v2");
+            assertThat(shown.get("targetStore").asString()).isEqualTo("archive");
+            assertThat(shown.get("phase").asString()).isEqualTo("CATCH_UP");
+            assertThat(shown.get("status").asString()).isEqualTo("IN_PROGRESS");
+            assertThat(shown.get("eventsCopied").asLong()).isZero();
+            assertThat(shown.hasNonNull("startedAt")).isTrue();
+            assertThat(shown.hasNonNull("updatedAt")).isTrue();
+        } finally {
+            release.countDown();
+        }
+        MigrationResult result = handle.await(Duration.ofSeconds(30));
+        assertThat(result.status()).isEqualTo(MigrationStatus.COMPLETED);
+
+        HttpResponse<String> one = http.get("/actuator/migrations/" + handle.migrationId());
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(one.body()).doesNotContain(SECRET);
+        JsonNode done = ActuatorHttp.json(one);
+        assertThat(done.get("id").asString()).isEqualTo(handle.migrationId());
+        assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(done.get("phase").asString()).isEqualTo("BOOK_CLOSED");
+        assertThat(done.get("eventsCopied").asLong()).isEqualTo(5);
+
+        HttpResponse<String> after = http.get("/actuator/migrations");
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(find(ActuatorHttp.json(after), handle.migrationId())).as("finished, so no longer active").isNull();
+    }
+
+    @Test
+    void anUnknownMigrationIsNotFound() {
+        assertThat(http.get("/actuator/migrations/no-such-migration").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void writeOperationsAreNotOfferedUnlessEnabled() throws Exception {
+        orderWithEvents("web-2", 3);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MigrationHandle handle = heldMigration("web-2", holding, release);
+        try {
+            await(holding);
+            for (String action : new String[] {"cancel", "pause", "resume"}) {
+                HttpResponse<String> refused = http.post("/actuator/migrations/" + handle.migrationId() + "/" + action);
+                assertThat(refused.statusCode()).as("POST %s: %s", action, refused.body()).isIn(404, 405);
+            }
+        } finally {
+            release.countDown();
+        }
+        assertThat(handle.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.COMPLETED);
+    }
+
+    @Test
+    void healthShowsTheEsComponentUpWithItsStores() {
+        HttpResponse<String> health = http.get("/actuator/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode es = ActuatorHttp.json(health).path("components").path("es");
+        assertThat(es.path("status").asString()).as(health.body()).isEqualTo("UP");
+        JsonNode details = es.path("details");
+        assertThat(details.path("store.main").asString()).isEqualTo("UP");
+        assertThat(details.path("store.archive").asString()).isEqualTo("UP");
+        assertThat(details.path("documents").asString()).isEqualTo("UP");
+        assertThat(details.path("locks").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void withoutActuatorOnTheClasspathThereIsNoEndpoint() {
+        ApplicationContextRunner runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EsStoresAutoConfiguration.class,
+                        EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class,
+                        EsMigrationAutoConfiguration.class, EsActuatorAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=health,migrations");
+        runner.run(context -> assertThat(context).hasSingleBean(MigrationsEndpoint.class)
+                .doesNotHaveBean(WritableMigrationsEndpoint.class));
+        runner.withPropertyValues("es.actuator.migrations.write-enabled=true")
+                .run(context -> assertThat(context).hasSingleBean(WritableMigrationsEndpoint.class));
+        runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(EventStreamMigrationService.class);
+                    assertThat(context).doesNotHaveBean(MigrationsEndpoint.class);
+                });
+    }
+
+    private void orderWithEvents(String id, int count) {
+        EventStream stream = streams.open("Order", id);
+        for (int i = 1; i <= count; i++) {
+            stream.append(EventData.of("NoteAdded", "{\"note\":\"" + SECRET + " " + i + "\"}"));
+        }
+    }
+
+    /** A migration of {@code Order/id} to the archive store, held before its first append until {@code release}. */
+    private MigrationHandle heldMigration(String id, CountDownLatch holding, CountDownLatch release) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return migrations.forDocument("Order", id).withTargetStore("archive")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        await(release);
+                    }
+                }))
+                .start();
+    }
+
+    static JsonNode find(JsonNode list, String migrationId) {
+        assertThat(list.isArray()).as("a JSON array: %s", list).isTrue();
+        for (JsonNode node : list) {
+            if (migrationId.equals(node.path("id").asString())) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch not released within 30s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.es.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.StoredEvent;
+import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationHandle;
+import dev.es.engine.migration.MigrationResult;
+import dev.es.engine.migration.MigrationStatus;
+import dev.es.engine.store.EventStoreRegistry;
+import dev.es.engine.stream.EventStream;
+import dev.es.engine.stream.EventStreams;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** The {@code migrations} endpoint with {@code es.actuator.migrations.write-enabled=true}, over real HTTP. */
+@SpringBootTest(classes = MigrationsEndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {
+                "es.stores.main.type=memory",
+                "es.stores.archive.type=memory",
+                "es.actuator.migrations.write-enabled=true",
+                "es.streams.chunk-size=2",
+                "management.endpoints.web.exposure.include=health,migrations"})
+class WritableMigrationsEndpointWebTest {
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private EventStreams streams;
+
+    @Autowired
+    private EventStreamMigrationService migrations;
+
+    @Autowired
+    private EventStoreRegistry stores;
+
+    private ActuatorHttp http;
+
+    @BeforeEach
+    void setUp() {
+        http = new ActuatorHttp(port);
+    }
+
+    @Test
+    void cancelOverHttpCancelsAHeldMigrationAndLeavesTheSourceUntouched() throws Exception {
+        EventStream stream = streams.open("Order", "cancel-1");
+        for (int i = 1; i <= 4; i++) {
+            stream.append(EventData.of("NoteAdded", "{\"note\":" + i + "}"));
+        }
+        List<StoredEvent> before = stores.get("main").read("order-cancel-1", 1, 100);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        MigrationHandle handle = migrations.forDocument("Order", "cancel-1").withTargetStore("archive")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        MigrationsEndpointWebTest.await(release);
+                    }
+                }))
+                .start();
+        HttpResponse<String> cancelled;
+        try {
+            MigrationsEndpointWebTest.await(holding);
+            cancelled = http.post("/actuator/migrations/" + handle.migrationId() + "/cancel");
+        } finally {
+            release.countDown();
+        }
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(ActuatorHttp.json(cancelled).get("id").asString()).isEqualTo(handle.migrationId());
+
+        MigrationResult result = handle.await(Duration.ofSeconds(30));
+        assertThat(result.status()).isEqualTo(MigrationStatus.CANCELLED);
+        assertThat(stores.get("main").read("order-cancel-1", 1, 100)).isEqualTo(before);
+        assertThat(stores.get("main").lastEvent("order-cancel-1").isCloseEvent()).isFalse();
+        assertThat(stores.get("archive").version("order-cancel-1-v2")).isZero();
+        assertThat(streams.document("Order", "cancel-1").active())
+                .isEqualTo(new StreamPointer("order-cancel-1", "main"));
+
+        JsonNode shown = ActuatorHttp.json(http.get("/actuator/migrations/" + handle.migrationId()));
+        assertThat(shown.get("status").asString()).isEqualTo("CANCELLED");
+        assertThat(shown.get("phase").asString()).isEqualTo("CANCELLED");
+        stream.append(EventData.of("NoteAdded", "{\"note\":\"after cancel\"}"));
+        assertThat(stores.get("main").version("order-cancel-1")).isEqualTo(5);
+    }
+
+    @Test
+    void pauseAndResumeOverHttpHoldAndThenFinishAMigration() throws Exception {
+        EventStream stream = streams.open("Order", "pause-1");
+        for (int i = 1; i <= 5; i++) {
+            stream.append(EventData.of("NoteAdded", "{\"note\":" + i + "}"));
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        MigrationHandle handle = migrations.forDocument("Order", "pause-1").withTargetStore("archive")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        MigrationsEndpointWebTest.await(release);
+                    }
+                }))
+                .start();
+        try {
+            MigrationsEndpointWebTest.await(holding);
+            assertThat(http.post("/actuator/migrations/" + handle.migrationId() + "/pause").statusCode())
+                    .isEqualTo(200);
+        } finally {
+            release.countDown();
+        }
+        String path = "/actuator/migrations/" + handle.migrationId();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!"PAUSED".equals(ActuatorHttp.json(http.get(path)).path("status").asString())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ActuatorHttp.json(http.get(path)).path("status").asString()).isEqualTo("PAUSED");
+        Thread.sleep(200);
+        assertThat(handle.isDone()).isFalse();
+
+        assertThat(http.post(path + "/resume").statusCode()).isEqualTo(200);
+        assertThat(handle.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.COMPLETED);
+        assertThat(ActuatorHttp.json(http.get(path)).path("status").asString()).isEqualTo("COMPLETED");
+        assertThat(stores.get("archive").version("order-pause-1-v2")).isEqualTo(5);
+    }
+
+    @Test
+    void writeOperationsOnAMigrationNotRunningHereAreNotFound() {
+        assertThat(http.post("/actuator/migrations/no-such-migration/cancel").statusCode()).isEqualTo(404);
+        assertThat(http.post("/actuator/migrations/no-such-migration/pause").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anUnknownActionIsABadRequest() {
+        assertThat(http.post("/actuator/migrations/no-such-migration/explode").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void readOperationsStillWork() {
+        HttpResponse<String> list = http.get("/actuator/migrations");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(ActuatorHttp.json(list).isArray()).isTrue();
+        assertThat(http.get("/actuator/migrations/no-such-migration").statusCode()).isEqualTo(404);
+    }
+}
