@@ -663,10 +663,6 @@ final class LiveMigration implements MigrationHandle {
 
     private void finish(MigrationStatus finalStatus, MigrationException error, long startedNanos, boolean recorded) {
         status = finalStatus;
-        if (lock != null) {
-            // released before the result is handed out: whoever awaited it may take the lock at once
-            lock.close();
-        }
         if (!recorded) {
             phase = MigrationPhase.FAILED;
         }
