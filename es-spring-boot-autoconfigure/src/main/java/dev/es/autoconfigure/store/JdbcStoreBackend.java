@@ -1,0 +1,175 @@
+package dev.es.autoconfigure.store;
+
+import dev.es.autoconfigure.EsConfigurationException;
+import dev.es.autoconfigure.EsProperties;
+import dev.es.engine.document.DocumentStore;
+import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.lock.LockSettings;
+import dev.es.engine.lock.jdbc.JdbcLockProvider;
+import dev.es.engine.migration.MigrationRoutingTable;
+import dev.es.engine.store.EventStore;
+import dev.es.engine.store.jdbc.InvalidTablePrefixException;
+import dev.es.engine.store.jdbc.JdbcConnections;
+import dev.es.engine.store.jdbc.JdbcDocumentStore;
+import dev.es.engine.store.jdbc.JdbcEventStore;
+import dev.es.engine.store.jdbc.JdbcMigrationRoutingTable;
+import dev.es.engine.store.jdbc.JdbcSchema;
+import dev.es.engine.store.jdbc.JdbcSchemaMissingException;
+import dev.es.engine.store.jdbc.JdbcTables;
+import dev.es.engine.store.jdbc.JdbcTagStore;
+import dev.es.engine.stream.EventStreamSettings;
+import dev.es.engine.tag.TagStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores ({@code es.stores.<name>.type=jdbc}) and locks ({@code es.locks.provider=jdbc}) in the application's
+ * PostgreSQL {@code DataSource}. The stores join a Spring transaction running on that {@code DataSource}
+ * ({@link SpringJdbcConnections}); the lock provider always commits its leases on its own.
+ * <p>
+ * Before the first store or lock provider of a table prefix is handed out, the prefix is checked and its tables are
+ * created or verified according to {@code es.jdbc.initialize-schema}.
+ */
+public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
+
+    static final String INITIALIZE_SCHEMA = "es.jdbc.initialize-schema";
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcStoreBackend.class);
+
+    private final DataSource dataSource;
+    private final JdbcConnections connections;
+    private final JdbcConnections ownTransactions;
+    private final SchemaInitialization initialization;
+    private final Predicate<DataSource> embedded;
+    private final Map<String, JdbcTables> prepared = new ConcurrentHashMap<>();
+
+    /**
+     * @param embedded tells whether the database is embedded, for {@code es.jdbc.initialize-schema=embedded}
+     * @throws EsConfigurationException when {@code es.jdbc.initialize-schema} is not always, embedded or never
+     */
+    public JdbcStoreBackend(DataSource dataSource, EsProperties properties, Predicate<DataSource> embedded) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.connections = new SpringJdbcConnections(dataSource);
+        this.ownTransactions = SpringJdbcConnections.ownTransactions(dataSource);
+        this.initialization = SchemaInitialization.parse(properties.getJdbc().getInitializeSchema());
+        this.embedded = Objects.requireNonNull(embedded, "embedded");
+    }
+
+    @Override
+    public String type() {
+        return "jdbc";
+    }
+
+    @Override
+    public EventStore eventStore(String name, EsProperties.Store config, EventStreamSettings settings) {
+        return new JdbcEventStore(name, connections, tables(name, config), Clock.systemUTC());
+    }
+
+    @Override
+    public DocumentStore documentStore(String name, EsProperties.Store config) {
+        return new JdbcDocumentStore(connections, tables(name, config));
+    }
+
+    @Override
+    public TagStore tagStore(String name, EsProperties.Store config) {
+        return new JdbcTagStore(connections, tables(name, config));
+    }
+
+    @Override
+    public MigrationRoutingTable routingTable(String name, EsProperties.Store config) {
+        return new JdbcMigrationRoutingTable(connections, tables(name, config));
+    }
+
+    /** Leases in the tables of store {@code storeName}, each taken, renewed and released in its own transaction. */
+    @Override
+    public DistributedLockProvider lockProvider(String storeName, EsProperties.Store storeConfig,
+                                                LockSettings settings) {
+        return new JdbcLockProvider(ownTransactions, tables(storeName, storeConfig), settings, Clock.systemUTC());
+    }
+
+    /** The tables of a store, checked, and created or verified once per prefix. */
+    private JdbcTables tables(String name, EsProperties.Store config) {
+        JdbcTables tables;
+        try {
+            tables = new JdbcTables(config.getTablePrefix());
+        } catch (InvalidTablePrefixException e) {
+            throw new EsConfigurationException("es.stores." + name + ".table-prefix", "es.stores." + name
+                    + ".table-prefix '" + config.getTablePrefix() + "' is not a valid table prefix: it "
+                    + "must match " + JdbcTables.PREFIX_PATTERN, "Use a lower-case letter followed by up to 30"
+                    + " lower-case letters, digits or '_', for example 'es_' (the default).");
+        }
+        return prepared.computeIfAbsent(tables.prefix(), prefix -> prepare(name, tables));
+    }
+
+    private JdbcTables prepare(String name, JdbcTables tables) {
+        checkPostgresql(name);
+        JdbcSchema schema = new JdbcSchema(ownTransactions, tables);
+        boolean create = switch (initialization) {
+            case ALWAYS -> true;
+            case EMBEDDED -> embedded.test(dataSource);
+            case NEVER -> false;
+        };
+        if (create) {
+            schema.initialize();
+            return tables;
+        }
+        List<String> missing = schema.missingTables();
+        if (!missing.isEmpty()) {
+            String why = initialization == SchemaInitialization.NEVER ? "is 'never'"
+                    : "is 'embedded' and the database is not an embedded one";
+            throw new EsConfigurationException(INITIALIZE_SCHEMA, "The es tables with prefix '" + tables.prefix()
+                    + "' (store '" + name + "') are missing " + missing + ", and " + INITIALIZE_SCHEMA + " " + why
+                    + ", so they are not created",
+                    "Set " + INITIALIZE_SCHEMA + "=always to create them at start-up (CREATE ... IF NOT EXISTS only;"
+                            + " nothing is dropped), or create them yourself: "
+                            + new JdbcSchemaMissingException(tables.prefix(), missing).getMessage());
+        }
+        log.debug("es tables with prefix '{}' are in place", tables.prefix());
+        return tables;
+    }
+
+    /** The stores use PostgreSQL SQL (jsonb, advisory locks); any other database fails here, not on first use. */
+    private void checkPostgresql(String name) {
+        String product;
+        try (Connection connection = dataSource.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw new EsConfigurationException("spring.datasource.url", "Store '" + name + "' of type jdbc cannot"
+                    + " reach its database: " + e.getMessage(), "Check spring.datasource.url, the credentials and"
+                    + " that the database is running.");
+        }
+        if (!"PostgreSQL".equalsIgnoreCase(product)) {
+            throw new EsConfigurationException("es.stores." + name + ".type", "Store '" + name + "' has type jdbc,"
+                    + " but the DataSource is " + product + "; jdbc stores need PostgreSQL",
+                    "Point spring.datasource.url at a PostgreSQL database, or use another store type.");
+        }
+    }
+
+    /** The values of {@code es.jdbc.initialize-schema}. */
+    enum SchemaInitialization {
+        ALWAYS, EMBEDDED, NEVER;
+
+        static SchemaInitialization parse(String value) {
+            String normalized = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+            for (SchemaInitialization mode : values()) {
+                if (mode.name().equals(normalized)) {
+                    return mode;
+                }
+            }
+            throw new EsConfigurationException(INITIALIZE_SCHEMA, INITIALIZE_SCHEMA + " is '" + value
+                    + "', which is not one of always, embedded, never",
+                    "Set " + INITIALIZE_SCHEMA + " to always (create missing tables at start-up), embedded (only for"
+                            + " an embedded database, the default) or never.");
+        }
+    }
+}
