@@ -10,6 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("es")
 public class EsProperties {
 
+    /** Whether es is auto-configured at all. */
+    private boolean enabled = true;
+
     /** Name of the configured store new documents get their first stream in. */
     private String defaultStore = "main";
 
@@ -22,6 +25,14 @@ public class EsProperties {
     private final Migration migration = new Migration();
     private final Jdbc jdbc = new Jdbc();
     private final Actuator actuator = new Actuator();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
 
     public String getDefaultStore() {
         return defaultStore;

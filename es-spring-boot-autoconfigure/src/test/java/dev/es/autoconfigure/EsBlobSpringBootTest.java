@@ -58,7 +58,8 @@ class EsBlobSpringBootTest {
     }
 
     @SpringBootConfiguration
-    @EnableAutoConfiguration
+    // no database in this test; spring-boot-starter-jdbc is on the test classpath for the jdbc tests
+    @EnableAutoConfiguration(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
     static class App {
     }
 

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
  * configurations of other tests in this package stay out of it).
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+// no database in this test; spring-boot-starter-jdbc is on the test classpath for the jdbc tests
+@EnableAutoConfiguration(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 class MigrationsEndpointTestApplication {
 }
