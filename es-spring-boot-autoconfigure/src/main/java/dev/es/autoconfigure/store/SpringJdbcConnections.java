@@ -1,14 +1,11 @@
 package dev.es.autoconfigure.store;
 
-import dev.es.engine.store.jdbc.JdbcCommitException;
 import dev.es.engine.store.jdbc.JdbcConnections;
 import dev.es.engine.store.jdbc.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -24,8 +21,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@link #ownTransactions(DataSource)}.
  */
 public final class SpringJdbcConnections implements JdbcConnections {
-
-    private static final Logger log = LoggerFactory.getLogger(SpringJdbcConnections.class);
 
     private final DataSource dataSource;
 
@@ -62,7 +57,7 @@ public final class SpringJdbcConnections implements JdbcConnections {
                 // the caller's transaction: its owner commits or rolls back; a failure here reaches the caller
                 return work.run(connection);
             }
-            return runOwnTransaction(connection, work);
+            return JdbcConnections.inOwnTransaction(connection, work);
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
@@ -75,7 +70,7 @@ public final class SpringJdbcConnections implements JdbcConnections {
             if (connection.getAutoCommit() || joins(connection)) {
                 return work.run(connection);
             }
-            return runOwnTransaction(connection, work);
+            return JdbcConnections.inOwnTransaction(connection, work);
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
@@ -100,49 +95,6 @@ public final class SpringJdbcConnections implements JdbcConnections {
         return TransactionSynchronizationManager.isActualTransactionActive()
                 && DataSourceUtils.isConnectionTransactional(connection, dataSource)
                 && !connection.getAutoCommit();
-    }
-
-    private static <T> T runOwnTransaction(Connection connection, SqlWork<T> work) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        if (autoCommit) {
-            connection.setAutoCommit(false);
-        }
-        try {
-            T result;
-            try {
-                result = work.run(connection);
-            } catch (SQLException | RuntimeException | Error e) {
-                rollback(connection, e);
-                throw e;
-            }
-            try {
-                connection.commit();
-            } catch (SQLException e) {
-                throw new JdbcCommitException(e);
-            }
-            return result;
-        } finally {
-            if (autoCommit) {
-                restoreAutoCommit(connection);
-            }
-        }
-    }
-
-    private static void rollback(Connection connection, Throwable cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-            log.debug("Rollback failed after {}", cause.toString(), e);
-        }
-    }
-
-    private static void restoreAutoCommit(Connection connection) {
-        try {
-            connection.setAutoCommit(true);
-        } catch (SQLException e) {
-            log.debug("Could not restore auto-commit on a connection", e);
-        }
     }
 
     @Override

@@ -21,28 +21,33 @@ final class DataSourceConnections implements JdbcConnections {
     @Override
     public <T> T inTransaction(SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            if (autoCommit) {
-                connection.setAutoCommit(false);
+            return inOwnTransaction(connection, work);
+        }
+    }
+
+    /** See {@link JdbcConnections#inOwnTransaction}. */
+    static <T> T inOwnTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (autoCommit) {
+            connection.setAutoCommit(false);
+        }
+        try {
+            T result;
+            try {
+                result = work.run(connection);
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(connection, e);
+                throw e;
             }
             try {
-                T result;
-                try {
-                    result = work.run(connection);
-                } catch (SQLException | RuntimeException | Error e) {
-                    rollback(connection, e);
-                    throw e;
-                }
-                try {
-                    connection.commit();
-                } catch (SQLException e) {
-                    throw new JdbcCommitException(e);
-                }
-                return result;
-            } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(connection);
-                }
+                connection.commit();
+            } catch (SQLException e) {
+                throw new JdbcCommitException(e);
+            }
+            return result;
+        } finally {
+            if (autoCommit) {
+                restoreAutoCommit(connection);
             }
         }
     }
@@ -64,7 +69,7 @@ final class DataSourceConnections implements JdbcConnections {
         }
     }
 
-    private static void rollback(Connection connection, Throwable cause) {
+    static void rollback(Connection connection, Throwable cause) {
         try {
             connection.rollback();
         } catch (SQLException e) {

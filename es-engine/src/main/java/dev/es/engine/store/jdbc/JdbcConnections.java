@@ -32,6 +32,17 @@ public interface JdbcConnections {
         return true;
     }
 
+    /**
+     * Runs {@code work} in a transaction of its own on {@code connection}: commits it, or rolls it back when the work
+     * throws, and restores auto-commit as it was. The one implementation every {@code JdbcConnections} uses for work
+     * that does not join a caller's transaction.
+     *
+     * @throws JdbcCommitException when the commit itself failed, so the outcome is unknown
+     */
+    static <T> T inOwnTransaction(java.sql.Connection connection, SqlWork<T> work) throws SQLException {
+        return DataSourceConnections.inOwnTransaction(connection, work);
+    }
+
     /** Connections from {@code dataSource}, each call in its own transaction. */
     static JdbcConnections of(DataSource dataSource) {
         return new DataSourceConnections(dataSource);
