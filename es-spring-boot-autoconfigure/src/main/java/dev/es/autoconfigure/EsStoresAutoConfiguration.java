@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 public final class EsStoresAutoConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean
     MemoryStoreBackend esMemoryStoreBackend() {
         return new MemoryStoreBackend();
     }

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -266,6 +267,12 @@ public final class JdbcEventStore implements EventStore {
             throws SQLException {
         Object[] ids = events.stream().map(EventData::eventId).toArray();
         Map<String, Long> found = new HashMap<>();
+        // A generic plan cached while the table was small probes (stream_id, event_id) by stream_id alone and filters
+        // the ids: every append would then cost the length of the stream. Plan with the actual ids instead (PG 12+);
+        // LOCAL ends with this transaction.
+        try (Statement custom = connection.createStatement()) {
+            custom.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+        }
         try (PreparedStatement query = connection.prepareStatement(findEventIds)) {
             Array array = connection.createArrayOf("varchar", ids);
             try {

@@ -31,12 +31,6 @@ class JdbcEventStoreTest extends AbstractEventStoreContractTest {
         return new JdbcEventStore("pg", db.connections(), JdbcTables.defaults());
     }
 
-    /** 10,000 single-event transactions on one row lock take minutes on two cores; 2,000 prove the same. */
-    @Override
-    protected int concurrentAppends() {
-        return 2_000;
-    }
-
     @Override
     protected EventStore secondClient(EventStore store) {
         return new JdbcEventStore("pg", second, JdbcTables.defaults());
