@@ -143,6 +143,13 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     }
 
     MigrationHandle launch(MigrationBuilder builder) {
+        Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(builder);
+        if (unfinishedCutover.isPresent()) {
+            // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"
+            // again finishes that one, instead of migrating its target onwards
+            MigrationEntry e = unfinishedCutover.get();
+            return launch(builder, e.source(), e.target(), e.migrationId());
+        }
         StreamPointer source = source(builder);
         StreamPointer target = target(builder, source);
         String migrationId = resumableEntry(builder, source, target).map(MigrationEntry::migrationId)
@@ -238,6 +245,23 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
             return m.group(1) + "-v" + (Long.parseLong(m.group(2)) + 1);
         }
         return streamId + "-v2";
+    }
+
+    private Optional<MigrationEntry> unfinishedCutover(MigrationBuilder builder) {
+        if (builder.sourceStreamId != null) {
+            return Optional.empty();
+        }
+        Optional<ObjectDocument> document = streams.documents().get(builder.objectName, builder.objectId);
+        if (document.isEmpty()) {
+            return Optional.empty();
+        }
+        StreamPointer active = document.get().active();
+        return routing.all().stream()
+                .filter(e -> e.objectName().equals(builder.objectName) && e.objectId().equals(builder.objectId))
+                .filter(e -> e.isActive() || e.status() == MigrationStatus.FAILED)
+                .filter(e -> e.target().equals(active))
+                .filter(e -> builder.targetStreamId == null || builder.targetStreamId.equals(active.streamId()))
+                .findFirst();
     }
 
     private Optional<MigrationEntry> resumableEntry(MigrationBuilder builder, StreamPointer source,

@@ -77,6 +77,12 @@ final class LiveMigration implements MigrationHandle {
     private boolean cancelRequested;
     private boolean suspendRequested;
     private boolean closing;
+    /** A close append whose outcome was unknown: from then on the migration can no longer be cancelled. */
+    private boolean closeMayBeWritten;
+    /** Whether this migration holds the object's write gate (PAUSE_SOURCE); it does not pause meanwhile. */
+    private boolean gated;
+    /** This migration's own close, found in the source while copying (a close whose answer was lost). */
+    private CloseEvent ownClose;
     /** Source version when catch-up began: copying up to it is history, not a race with writers. */
     private long initialSourceVersion;
     /** When catch-up first reached {@link #initialSourceVersion}; the close timeout counts from here (0: not yet). */
@@ -153,7 +159,11 @@ final class LiveMigration implements MigrationHandle {
             moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
 
             CloseEvent close = existingClose();
-            if (close == null) {
+            if (close != null) {
+                synchronized (this) {
+                    closing = true;
+                }
+            } else {
                 close = catchUpAndClose();
             }
             cutOver(close);
@@ -213,7 +223,10 @@ final class LiveMigration implements MigrationHandle {
         initialSourceVersion = sourceStore.version(source.streamId());
         moveTo(MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS);
         while (true) {
-            position = copy(position, true);
+            position = copy(position, true, 0);
+            if (ownClose != null) {
+                return ownClose;
+            }
             if (convergingSince == 0) {
                 convergingSince = System.nanoTime();
             }
@@ -225,17 +238,17 @@ final class LiveMigration implements MigrationHandle {
             report(false);
 
             boolean overdue = overdue();
-            if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.FAIL) {
-                throw notConverged();
-            }
             WriteGates.Closed gate = null;
-            if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE) {
-                gate = streams.gates().close(definition.objectName, definition.objectId, live.maxSourcePause,
-                        live.maxSourcePause);
-            }
             try {
-                if (gate != null) {
-                    position = copy(position, false);
+                if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE) {
+                    gate = streams.gates().close(definition.objectName, definition.objectId, live.maxSourcePause,
+                            live.maxSourcePause);
+                    gated = gate != null;
+                    // copy what is left even without the gate, but never for longer than writers may be held
+                    position = copy(position, false, System.nanoTime() + live.maxSourcePause.toNanos());
+                    if (ownClose != null) {
+                        return ownClose;
+                    }
                 }
                 moveTo(MigrationPhase.CLOSING, MigrationStatus.IN_PROGRESS);
                 CloseEvent close = tryClose(sourceStore, position);
@@ -243,13 +256,21 @@ final class LiveMigration implements MigrationHandle {
                     return close;
                 }
             } finally {
-                if (gate != null) {
-                    gate.close();
-                }
+                closeGate(gate);
+            }
+            if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.FAIL) {
+                throw notConverged();
             }
             moveTo(MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS);
             sleep(live.catchUpDelay);
         }
+    }
+
+    private void closeGate(WriteGates.Closed gate) {
+        if (gate != null) {
+            gate.close();
+        }
+        gated = false;
     }
 
     private boolean overdue() {
@@ -290,9 +311,10 @@ final class LiveMigration implements MigrationHandle {
             }
             log.warn("Migration {}: the close append's outcome was unknown and it is not there; trying again",
                     migrationId, unknown);
+            closeMayBeWritten = true;
         }
         synchronized (this) {
-            closing = false;
+            closing = closeMayBeWritten;
         }
         return null;
     }
@@ -300,12 +322,13 @@ final class LiveMigration implements MigrationHandle {
     /**
      * Copies source events past the target's high-water mark, page by page, until the source is exhausted or, when
      * {@code enforceTimeout}, the close timeout is over (then it fails under {@code FAIL}, and returns early under
-     * {@code PAUSE_SOURCE} so that the gate can be closed).
+     * {@code PAUSE_SOURCE} so that the gate can be closed), or {@code deadline} (a {@link System#nanoTime()}; 0 for
+     * none) has passed. Finding this migration's own close in the source sets {@link #ownClose} and returns.
      *
      * @param position {source version copied, target version}
      * @return the new position
      */
-    private long[] copy(long[] position, boolean enforceTimeout) {
+    private long[] copy(long[] position, boolean enforceTimeout, long deadline) {
         EventStore sourceStore = store(source);
         EventStore targetStore = store(target);
         int pageSize = streams.settings().chunkSize();
@@ -315,6 +338,9 @@ final class LiveMigration implements MigrationHandle {
         LiveMigrationOptions live = definition.live;
         while (true) {
             checkpoint();
+            if (deadline != 0 && System.nanoTime() - deadline > 0) {
+                return new long[] {copied, targetVersion};
+            }
             if (enforceTimeout && overdue()) {
                 if (live.convergenceFailure == ConvergenceFailureStrategy.FAIL) {
                     throw notConverged();
@@ -371,8 +397,12 @@ final class LiveMigration implements MigrationHandle {
                 report(false);
             }
             if (consumed.size() < page.size()) {
-                // the source holds a close event: someone closed it while we were copying
+                // the source holds a close event: ours whose answer was lost, or someone else's
                 CloseEvent close = closeOf(source);
+                if (close != null && migrationId.equals(close.migrationId())) {
+                    ownClose = close;
+                    return new long[] {copied, targetVersion};
+                }
                 throw new MigrationException(migrationId, "source " + source + " was closed during catch-up"
                         + (close != null && close.hasContinuation() ? " toward " + close.continuationStore() + "/"
                         + close.continuationStreamId() : ""));
@@ -461,7 +491,8 @@ final class LiveMigration implements MigrationHandle {
 
     private void discardTarget() {
         try {
-            if (closeOf(source) == null) {
+            // only while this migration still holds the lock: a new holder may have closed the source toward it
+            if (lock != null && lock.isValid() && !closeMayBeWritten && closeOf(source) == null) {
                 store(target).delete(target.streamId());
             }
         } catch (RuntimeException e) {
@@ -474,7 +505,7 @@ final class LiveMigration implements MigrationHandle {
     /** Between steps: stop if cancelled or the lock is lost, wait while paused. */
     private void checkpoint() {
         synchronized (this) {
-            while (paused && !cancelRequested && !suspendRequested) {
+            while (paused && !gated && !cancelRequested && !suspendRequested) {
                 if (status != MigrationStatus.PAUSED) {
                     moveTo(phase, MigrationStatus.PAUSED);
                 }
@@ -486,6 +517,7 @@ final class LiveMigration implements MigrationHandle {
                 }
                 requireLock();
             }
+            requireLock();
             checkCancelled();
         }
         if (status == MigrationStatus.PAUSED) {

@@ -34,6 +34,35 @@ import org.junit.jupiter.api.Test;
 class MigrationControlTest extends AbstractLiveMigrationTest {
 
     private final AtomicBoolean lockValid = new AtomicBoolean(true);
+    private final AtomicBoolean failBookClosing = new AtomicBoolean();
+
+    /** A routing table that fails, once when asked, to record BOOK_CLOSED: the process died after the cutover. */
+    private final class DyingRoutingTable implements MigrationRoutingTable {
+        private final InMemoryMigrationRoutingTable delegate = new InMemoryMigrationRoutingTable();
+
+        @Override
+        public void save(MigrationEntry entry) {
+            if (entry.phase() == MigrationPhase.BOOK_CLOSED && failBookClosing.getAndSet(false)) {
+                throw new IllegalStateException("injected fault: died after the cutover");
+            }
+            delegate.save(entry);
+        }
+
+        @Override
+        public Optional<MigrationEntry> get(String migrationId) {
+            return delegate.get(migrationId);
+        }
+
+        @Override
+        public List<MigrationEntry> all() {
+            return delegate.all();
+        }
+
+        @Override
+        public void delete(String migrationId) {
+            delegate.delete(migrationId);
+        }
+    }
 
     /** A lock provider whose locks turn invalid when the test says so, as a lost lease would. */
     private final class LosableLocks implements DistributedLockProvider {
@@ -73,8 +102,7 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
     @Override
     protected MigrationTestStores createStores() {
         return new MigrationTestStores(new InMemoryEventStore("main"), new InMemoryEventStore("other"),
-                new InMemoryDocumentStore(), new InMemoryTagStore(), new LosableLocks(),
-                new InMemoryMigrationRoutingTable());
+                new InMemoryDocumentStore(), new InMemoryTagStore(), new LosableLocks(), new DyingRoutingTable());
     }
 
     private String objectWith(int events) {
@@ -384,6 +412,23 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
 
         lockValid.set(true);
         assertThat(migrations.forDocument("Order", id).withTargetStore("other").execute().isSuccess()).isTrue();
+    }
+
+    @Test
+    void aReRunAfterACutoverThatDiedBeforeBookClosingFinishesThatMigration() {
+        String id = objectWith(7);
+        failBookClosing.set(true);
+        MigrationResult died = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(died.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id + "-v2", "other"));
+
+        MigrationResult again = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(again.isSuccess()).isTrue();
+        assertThat(again.migrationId()).isEqualTo(died.migrationId());
+        assertThat(other.version("order-" + id + "-v3")).isZero();
+        assertThat(migrations.get(died.migrationId()).orElseThrow().phase()).isEqualTo(MigrationPhase.BOOK_CLOSED);
+        assertThat(migrations.activeMigrations()).isEmpty();
     }
 
     @Test
