@@ -13,6 +13,7 @@ import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import dev.es.engine.lock.LeaseLockProvider;
 import dev.es.engine.lock.LockSettings;
+import dev.es.engine.store.blob.BlobContainers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -182,12 +183,7 @@ public final class BlobLeaseLockProvider extends LeaseLockProvider {
 
     @Override
     public boolean isReachable() {
-        try {
-            return container.exists();
-        } catch (RuntimeException e) {
-            log.debug("Blob lock provider is not reachable", e);
-            return false;
-        }
+        return BlobContainers.isReachable(container, "Blob lock provider");
     }
 
     private static BlobLeaseClient leaseClient(BlobClient blob, String owner) {

@@ -65,4 +65,14 @@ public final class BlobContainers {
         }
         return container;
     }
+
+    /** Whether {@code container} answers and exists; for the health checks of every blob-backed store. */
+    public static boolean isReachable(BlobContainerClient container, String what) {
+        try {
+            return container.exists();
+        } catch (RuntimeException e) {
+            log.debug("{} is not reachable", what, e);
+            return false;
+        }
+    }
 }

@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,7 +29,6 @@ public final class BlobDocumentStore implements DocumentStore {
 
     static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    private static final Logger log = LoggerFactory.getLogger(BlobDocumentStore.class);
     private static final String SUFFIX = ".json";
 
     private final BlobContainerClient container;
@@ -128,12 +125,7 @@ public final class BlobDocumentStore implements DocumentStore {
 
     @Override
     public boolean isReachable() {
-        try {
-            return container.exists();
-        } catch (RuntimeException e) {
-            log.debug("Blob document store is not reachable", e);
-            return false;
-        }
+        return BlobContainers.isReachable(container, "Blob document store");
     }
 
     private String upload(ObjectDocument document, BlobRequestConditions conditions) {

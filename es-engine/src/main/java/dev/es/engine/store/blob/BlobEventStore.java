@@ -147,12 +147,7 @@ public final class BlobEventStore implements EventStore {
 
     @Override
     public boolean isReachable() {
-        try {
-            return container.exists();
-        } catch (RuntimeException e) {
-            log.debug("Blob store '{}' is not reachable", name, e);
-            return false;
-        }
+        return BlobContainers.isReachable(container, "Blob store '" + name + "'");
     }
 
     // ---------------------------------------------------------------- reads

@@ -10,8 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The migration routing table as one JSON blob per entry, {@code <prefix>/<migrationId>.json}. A migration's entry
@@ -20,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
-    private static final Logger log = LoggerFactory.getLogger(BlobMigrationRoutingTable.class);
     private static final String SUFFIX = ".json";
     private static final int MAX_ID_LENGTH = 200;
 
@@ -75,12 +72,7 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     @Override
     public boolean isReachable() {
-        try {
-            return container.exists();
-        } catch (RuntimeException e) {
-            log.debug("Blob routing table is not reachable", e);
-            return false;
-        }
+        return BlobContainers.isReachable(container, "Blob routing table");
     }
 
     private String name(String migrationId) {
