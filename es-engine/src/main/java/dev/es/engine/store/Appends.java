@@ -3,8 +3,11 @@ package dev.es.engine.store;
 import dev.es.engine.Identifiers;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.InvalidEventException;
+import dev.es.engine.event.StoredEvent;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToLongFunction;
@@ -19,6 +22,10 @@ public final class Appends {
     public static void validate(String streamId, ExpectedVersion expected, List<EventData> events) {
         Identifiers.requireStreamId(streamId);
         Objects.requireNonNull(expected, "expected version");
+        if (expected.stream() != null && !streamId.equals(expected.stream().streamId())) {
+            throw new IllegalArgumentException("The expected version " + expected + " was read from another stream"
+                    + " than '" + streamId + "'");
+        }
         if (events == null || events.isEmpty()) {
             throw new InvalidEventException("An append to stream '" + streamId + "' needs at least one event");
         }
@@ -48,6 +55,31 @@ public final class Appends {
         if (maxCount < 1) {
             throw new IllegalArgumentException("maxCount must be 1 or more, was " + maxCount);
         }
+    }
+
+    /**
+     * Looks for a retried batch where its earlier attempt would have put it: right after
+     * {@link ExpectedVersion#retryPosition()}. Reads only that many events, so the cost follows the batch, not the
+     * stream. Called when the stream is at {@code current}; does nothing when the condition names no position or the
+     * stream has not moved past it (then the earlier attempt did not go through).
+     *
+     * @param store the store to read the stream from
+     * @return the answer for a batch found whole at that position ({@code alreadyWritten}), or {@code null} when none
+     *         of it is there
+     * @throws DuplicateEventIdException when only a part of the batch is there
+     */
+    public static AppendResult retriedAt(EventStore store, String streamId, ExpectedVersion expected,
+                                         List<EventData> events, long current) {
+        long position = expected.retryPosition();
+        if (position < 0 || current <= position) {
+            return null;
+        }
+        Map<String, Long> found = new HashMap<>(events.size() * 2);
+        for (StoredEvent e : store.read(streamId, position + 1, events.size())) {
+            found.put(e.eventId(), e.version());
+        }
+        long last = alreadyWritten(streamId, events, id -> found.getOrDefault(id, -1L));
+        return last < 0 ? null : new AppendResult(streamId, store.name(), last - events.size(), last, true);
     }
 
     /**

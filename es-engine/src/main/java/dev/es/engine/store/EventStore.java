@@ -11,7 +11,9 @@ import java.util.List;
  * <ol>
  * <li>an append is atomic and conditional on its {@link ExpectedVersion};</li>
  * <li>a stream whose last event is a close event refuses appends with {@link EventStreamClosedException};</li>
- * <li>re-appending a batch whose event ids the stream already holds writes nothing and succeeds;</li>
+ * <li>re-appending a batch whose event ids the stream already holds writes nothing and succeeds; a retry with
+ * {@link CommitFailedException#retryCondition()} is recognised however far the stream moved (see
+ * {@link Appends#retriedAt});</li>
  * <li>an append costs in proportion to the events appended; reads come in pages.</li>
  * </ol>
  */

@@ -49,6 +49,36 @@ public abstract class AbstractEventStoreContractTest {
         return 10_000;
     }
 
+    /**
+     * How many events the store's tail lookup for plain {@link ExpectedVersion#any() any} retries covers at least
+     * (the blob store's chunk size); 0 when the store finds event ids anywhere in a stream. The idempotency tests
+     * append more than that many events of other writers between an attempt and its retry.
+     */
+    protected int chunkSize() {
+        return 0;
+    }
+
+    /** More events than one chunk holds: what other writers append between an attempt and its retry. */
+    private int moreThanAChunk() {
+        return Math.max(chunkSize(), 8) * 2 + 3;
+    }
+
+    /** Appends {@code count} events of other writers, a few at a time, through the second client. */
+    private void otherWritersAppend(String id, int count) {
+        EventStore other = secondClient(store);
+        for (int n = 0; n < count; n += 3) {
+            other.append(id, ExpectedVersion.any(), events(1000 + n, Math.min(3, count - n)));
+        }
+    }
+
+    /** Every event of the stream holds a different event id; the stream holds each of {@code batch} once. */
+    private void assertWrittenOnce(String id, List<EventData> batch) {
+        List<StoredEvent> all = store.read(id, 1, 100_000);
+        assertThat(all).extracting(StoredEvent::eventId).doesNotHaveDuplicates();
+        assertThat(all).extracting(StoredEvent::eventId).containsSubsequence(
+                batch.stream().map(EventData::eventId).toList());
+    }
+
     protected EventStore store;
 
     @BeforeEach
@@ -294,6 +324,124 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(again.alreadyWritten()).isTrue();
         assertThat(again.newVersion()).isEqualTo(3);
         assertThat(store.version(id)).isEqualTo(4);
+    }
+
+    @Test
+    void anAnyAppendWithAnUnknownOutcomeRetriedAfterMoreThanAChunkOfOtherEventsIsWrittenOnce() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 2));
+        long before = store.version(id);
+        List<EventData> batch = events(100, 3);
+        store.append(id, ExpectedVersion.any(), batch); // its answer "lost"
+        ExpectedVersion retry = new CommitFailedException(id, ExpectedVersion.any(), before, before + batch.size(),
+                true, null).retryCondition();
+        assertThat(retry).isEqualTo(ExpectedVersion.retryOfAny(before));
+        otherWritersAppend(id, moreThanAChunk());
+        long after = store.version(id);
+
+        AppendResult again = store.append(id, retry, batch);
+
+        assertThat(again.alreadyWritten()).isTrue();
+        assertThat(again.previousVersion()).isEqualTo(before);
+        assertThat(again.newVersion()).isEqualTo(before + batch.size());
+        assertThat(store.version(id)).isEqualTo(after);
+        assertWrittenOnce(id, batch);
+        assertThat(store.read(id, before + 1, batch.size())).extracting(StoredEvent::eventId)
+                .containsExactlyElementsOf(batch.stream().map(EventData::eventId).toList());
+    }
+
+    @Test
+    void aRetryOfAnAnyAppendThatDidNotGoThroughAppendsAtAnyVersion() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 2));
+        ExpectedVersion retry = new CommitFailedException(id, ExpectedVersion.any(), 2, 4, true, null)
+                .retryCondition();
+        otherWritersAppend(id, moreThanAChunk());
+        long after = store.version(id);
+        List<EventData> batch = events(100, 2);
+
+        AppendResult result = store.append(id, retry, batch);
+
+        assertThat(result.alreadyWritten()).isFalse();
+        assertThat(result.previousVersion()).isEqualTo(after);
+        assertThat(store.version(id)).isEqualTo(after + 2);
+        assertThat(store.read(id, after + 1, 10)).extracting(StoredEvent::eventId)
+                .containsExactlyElementsOf(batch.stream().map(EventData::eventId).toList());
+    }
+
+    @Test
+    void aRetryOfAnAnyAppendThatPartlyRepeatsWhatIsAtItsPositionIsRefused() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.any(), events(0, 2));
+        List<EventData> batch = events(100, 3);
+        store.append(id, ExpectedVersion.any(), batch);
+        otherWritersAppend(id, moreThanAChunk());
+        long after = store.version(id);
+        List<EventData> mixed = List.of(batch.get(0), batch.get(1), event(999));
+
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.retryOfAny(2), mixed))
+                .isInstanceOf(DuplicateEventIdException.class);
+        assertThat(store.version(id)).isEqualTo(after);
+    }
+
+    @Test
+    void anExactAppendWithAnUnknownOutcomeRetriedAfterMoreThanAChunkOfOtherEventsIsWrittenOnce() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 4));
+        List<EventData> batch = events(100, 3);
+        store.append(id, ExpectedVersion.exactly(4), batch);
+        ExpectedVersion retry = new CommitFailedException(id, ExpectedVersion.exactly(4), 4, 7, true, null)
+                .retryCondition();
+        assertThat(retry).isEqualTo(ExpectedVersion.exactly(4));
+        otherWritersAppend(id, moreThanAChunk());
+        long after = store.version(id);
+
+        AppendResult again = store.append(id, retry, batch);
+
+        assertThat(again.alreadyWritten()).isTrue();
+        assertThat(again.previousVersion()).isEqualTo(4);
+        assertThat(again.newVersion()).isEqualTo(7);
+        assertThat(store.version(id)).isEqualTo(after);
+        assertWrittenOnce(id, batch);
+        // a batch of new ids on the same stale version is still a conflict
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(4), events(200, 3)))
+                .isInstanceOf(WrongExpectedVersionException.class);
+    }
+
+    @Test
+    void aCloseRetriedWithItsExactVersionAfterTheStreamClosedIsRecognised() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        otherWritersAppend(id, moreThanAChunk());
+        long v = store.version(id);
+        EventData close = close("next", v);
+        store.append(id, ExpectedVersion.exactly(v), List.of(close));
+
+        AppendResult again = store.append(id, ExpectedVersion.exactly(v), List.of(close));
+
+        assertThat(again.alreadyWritten()).isTrue();
+        assertThat(again.newVersion()).isEqualTo(v + 1);
+        assertThat(store.version(id)).isEqualTo(v + 1);
+        AppendResult asRetryOfAny = store.append(id, ExpectedVersion.retryOfAny(v), List.of(close));
+        assertThat(asRetryOfAny.alreadyWritten()).isTrue();
+        assertThat(asRetryOfAny.newVersion()).isEqualTo(v + 1);
+        // another close on the same version is refused: the stream is closed
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(v), List.of(close("other", v))))
+                .isInstanceOf(EventStreamClosedException.class);
+    }
+
+    @Test
+    void anExpectedVersionReadFromAnotherStreamIsRefused() {
+        String id = newStreamId();
+        ExpectedVersion elsewhere = ExpectedVersion.exactly(0,
+                new dev.es.engine.document.StreamPointer(newStreamId(), store.name()));
+        assertThatThrownBy(() -> store.append(id, elsewhere, events(0, 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.version(id)).isZero();
+        ExpectedVersion here = ExpectedVersion.exactly(0, new dev.es.engine.document.StreamPointer(id, store.name()));
+        assertThat(store.append(id, here, events(0, 1)).newVersion()).isEqualTo(1);
+        assertThatThrownBy(() -> store.append(id, here, events(1, 1)))
+                .isInstanceOf(WrongExpectedVersionException.class);
     }
 
     @Test

@@ -55,11 +55,15 @@ import org.slf4j.LoggerFactory;
  * rewritten and the stream is never read whole.
  *
  * <h2>Idempotent re-appends</h2>
- * When the stream is not at an exact expected version (an {@link ExpectedVersion#any() any} append, a mismatch, a
- * closed stream), the batch's event ids are looked up in the stream's tail: the last chunk, and the chunk before it
- * while the last one is less than half full, so at least the last {@code chunkSize / 2} events. A batch found whole
- * there is not written again. An exact expected version that matches the stream needs no lookup: a retry of a batch
- * that was written always finds the version moved.
+ * A condition that names a version (exact, no stream, or the {@link ExpectedVersion#retryOfAny(long) retry of an
+ * any() append} that {@link CommitFailedException#retryCondition()} gives) tells where an earlier attempt would have
+ * put the batch: when the stream moved past that version, the events right after it are read (as many as the batch
+ * holds: a page read, however far back they are) and a batch found there whole is not written again. A condition that matches
+ * the stream needs no lookup: a retry of a batch that was written always finds the stream moved. A plain
+ * {@link ExpectedVersion#any() any} append knows no position: its ids are looked up in the stream's last
+ * {@code chunkSize} events at least (the last chunk and the chunks before it as needed), so a plain any() retry made
+ * after more than that many events of other writers writes the batch again; retry with
+ * {@link CommitFailedException#retryCondition()} instead.
  *
  * <h2>Limits</h2>
  * One append must fit in one append block ({@value #MAX_APPEND_BYTES} bytes, encoded), else it fails with
@@ -212,9 +216,14 @@ public final class BlobEventStore implements EventStore {
         boolean closes = events.get(events.size() - 1).isCloseEvent();
         for (int attempt = 1; ; attempt++) {
             Tail t = tail(streamId);
-            boolean exactMatch = expected instanceof ExpectedVersion.Exactly && expected.matches(t.version())
-                    && !t.closed();
-            if (!exactMatch && t.version() > 0) {
+            if (expected.retryPosition() >= 0) {
+                // an exact version, no stream, or the retry of an any() append: the batch can only be where the
+                // earlier attempt put it
+                AppendResult written = Appends.retriedAt(this, streamId, expected, events, t.version());
+                if (written != null) {
+                    return written;
+                }
+            } else if (t.version() > 0) {
                 Map<String, Long> ids = idsInTail(streamId, t);
                 long existing = Appends.alreadyWritten(streamId, events, id -> ids.getOrDefault(id, -1L));
                 if (existing >= 0) {
@@ -228,7 +237,7 @@ public final class BlobEventStore implements EventStore {
                 throw new WrongExpectedVersionException(streamId, expected, t.version());
             }
             if (attempt > MAX_ATTEMPTS) {
-                throw new CommitFailedException(streamId, t.version(), t.version() + events.size(), false,
+                throw new CommitFailedException(streamId, expected, t.version(), t.version() + events.size(), false,
                         new IllegalStateException("gave up after " + MAX_ATTEMPTS + " attempts lost to other writers"));
             }
             int target = t.chunk();
@@ -258,9 +267,9 @@ public final class BlobEventStore implements EventStore {
                     continue;
                 }
                 boolean mayBeWritten = e.getStatusCode() >= 500 || e.getStatusCode() == 408;
-                throw new CommitFailedException(streamId, t.version(), newVersion, mayBeWritten, e);
+                throw new CommitFailedException(streamId, expected, t.version(), newVersion, mayBeWritten, e);
             } catch (RuntimeException e) {
-                throw new CommitFailedException(streamId, t.version(), newVersion, true, e);
+                throw new CommitFailedException(streamId, expected, t.version(), newVersion, true, e);
             }
         }
     }
@@ -394,21 +403,26 @@ public final class BlobEventStore implements EventStore {
         return CloseEvent.from(batch.get(batch.size() - 1));
     }
 
+    /**
+     * The event ids of the stream's last {@code chunkSize} events at least: the last chunk, and the chunks before it
+     * until that many events are covered.
+     */
     private Map<String, Long> idsInTail(String streamId, Tail t) {
         Map<String, Long> ids = new HashMap<>();
-        int from = t.chunkEvents() * 2 < t.capacity() && t.chunk() > 0 ? t.chunk() - 1 : t.chunk();
-        for (int index = from; index <= t.chunk(); index++) {
-            if (index == t.chunk() && t.length() == 0) {
-                continue;
+        long covered = 0;
+        for (int index = t.chunk(); index >= 0 && covered < chunkSize; index--) {
+            byte[] data = index == t.chunk()
+                    ? (t.length() == 0 ? new byte[0] : download(chunkName(streamId, index), new BlobRange(0, t.length())))
+                    : download(chunkName(streamId, index), null);
+            if (data == null) {
+                break; // deleted meanwhile
             }
-            byte[] data = download(chunkName(streamId, index), index == t.chunk()
-                    ? new BlobRange(0, t.length()) : null);
-            if (data != null) {
-                int to = index == t.chunk() ? (int) Math.min(data.length, t.length()) : data.length;
-                for (StoredEvent e : BatchCodec.parse(data, 0, to)) {
-                    ids.put(e.eventId(), e.version());
-                }
+            int to = index == t.chunk() ? (int) Math.min(data.length, t.length()) : data.length;
+            List<StoredEvent> chunk = BatchCodec.parse(data, 0, to);
+            for (StoredEvent e : chunk) {
+                ids.put(e.eventId(), e.version());
             }
+            covered += chunk.size();
         }
         return ids;
     }

@@ -144,6 +144,8 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
         Appends.validate(streamId, expected, events);
+        // the version the append goes after and its last event's, set once the stream row is read: a commit failure
+        // then names them, so that CommitFailedException.retryCondition() of an any() append knows where to look
         long[] versions = {expected.value() < 0 ? -1 : expected.value(), -1};
         try {
             return connections.inTransaction(connection -> {
@@ -155,10 +157,10 @@ public final class JdbcEventStore implements EventStore {
         } catch (JdbcCommitException e) {
             log.warn("Commit of an append to stream '{}' of store '{}' failed; the outcome is unknown", streamId, name,
                     e);
-            throw new CommitFailedException(streamId, versions[0], attempted(versions, events), true, e);
+            throw new CommitFailedException(streamId, expected, versions[0], attempted(versions, events), true, e);
         } catch (SQLException e) {
             if (Sql.isTransient(e)) {
-                throw new CommitFailedException(streamId, versions[0], attempted(versions, events), false, e);
+                throw new CommitFailedException(streamId, expected, versions[0], attempted(versions, events), false, e);
             }
             throw new JdbcStoreException("Appending to stream '" + streamId + "' of store '" + name + "' failed", e);
         }

@@ -41,9 +41,17 @@ class BlobEventStoreTest extends AbstractEventStoreContractTest {
 
     private static BlobServiceClient second;
 
+    /** Small chunks, so that the contract's "more than a chunk of other writers' events" is cheap. */
+    private static final int CHUNK_SIZE = 4;
+
     @Override
     protected EventStore createStore() {
-        return new BlobEventStore(AZURITE.newContainer(), "blob");
+        return new BlobEventStore(AZURITE.newContainer(), "blob", CHUNK_SIZE);
+    }
+
+    @Override
+    protected int chunkSize() {
+        return CHUNK_SIZE;
     }
 
     @Override
@@ -168,23 +176,7 @@ class BlobEventStoreTest extends AbstractEventStoreContractTest {
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 2));
         AtomicBoolean dropAnswers = new AtomicBoolean(true);
-        HttpPipelinePolicy loseAppendAnswers = new HttpPipelinePolicy() {
-            @Override
-            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-                boolean append = String.valueOf(context.getHttpRequest().getUrl().getQuery())
-                        .contains("comp=appendblock");
-                return next.process().flatMap(response -> append && dropAnswers.get()
-                        ? Mono.error(new IOException("connection reset after the request was sent (simulated)"))
-                        : Mono.just(response));
-            }
-
-            @Override
-            public HttpPipelinePosition getPipelinePosition() {
-                return HttpPipelinePosition.PER_CALL;
-            }
-        };
-        BlobServiceClient flaky = new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
-                .addPolicy(loseAppendAnswers).buildClient();
+        BlobServiceClient flaky = flakyClient(dropAnswers);
         String containerName = ((BlobEventStore) store).container().getBlobContainerName();
         BlobEventStore unlucky = new BlobEventStore(flaky.getBlobContainerClient(containerName), "blob");
         List<EventData> batch = events(2, 3);
@@ -201,6 +193,82 @@ class BlobEventStoreTest extends AbstractEventStoreContractTest {
         assertThat(retry.newVersion()).isEqualTo(5);
         assertThat(store.append(id, ExpectedVersion.any(), batch).alreadyWritten()).isTrue();
         assertThat(store.read(id, 1, 100)).hasSize(5);
+    }
+
+    @Test
+    void aPlainAnyRetryIsRecognisedWhileTheBatchIsWithinTheLastChunkSizeEvents() {
+        BlobContainerClient container = ((BlobEventStore) store).container();
+        int chunkSize = 5;
+        for (int phase = 0; phase < chunkSize + 2; phase++) {
+            BlobEventStore small = smallChunks(container, chunkSize);
+            String id = newStreamId();
+            if (phase > 0) {
+                small.append(id, ExpectedVersion.any(), events(0, phase));
+            }
+            List<EventData> batch = events(100, 2);
+            small.append(id, ExpectedVersion.any(), batch);
+            for (int i = 0; i < chunkSize - batch.size(); i++) { // the batch's first event is chunkSize from the end
+                small.append(id, ExpectedVersion.any(), events(200 + i, 1));
+            }
+            long version = small.version(id);
+
+            AppendResult again = smallChunks(container, chunkSize).append(id, ExpectedVersion.any(), batch);
+
+            assertThat(again.alreadyWritten()).as("phase %d", phase).isTrue();
+            assertThat(again.newVersion()).isEqualTo(phase + 2);
+            assertThat(small.version(id)).isEqualTo(version);
+            assertThat(small.read(id, 1, 100)).extracting(StoredEvent::eventId).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void anAnyAppendWhoseAnswerIsLostIsFoundByItsRetryConditionAfterManyChunksOfOtherEvents() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        AtomicBoolean dropAnswers = new AtomicBoolean(true);
+        BlobEventStore unlucky = new BlobEventStore(flakyClient(dropAnswers).getBlobContainerClient(
+                ((BlobEventStore) store).container().getBlobContainerName()), "blob", CHUNK_SIZE);
+        List<EventData> batch = events(2, 3);
+
+        CommitFailedException failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+                CommitFailedException.class, () -> unlucky.append(id, ExpectedVersion.any(), batch));
+        assertThat(failure.eventsMayBeWritten()).isTrue();
+        assertThat(failure.originalVersion()).isEqualTo(2);
+        assertThat(failure.retryCondition()).isEqualTo(ExpectedVersion.retryOfAny(2));
+        dropAnswers.set(false);
+        for (int i = 0; i < 5 * CHUNK_SIZE; i++) {
+            store.append(id, ExpectedVersion.any(), events(100 + i, 1));
+        }
+
+        AppendResult retry = unlucky.append(id, failure.retryCondition(), batch);
+
+        assertThat(retry.alreadyWritten()).isTrue();
+        assertThat(retry.previousVersion()).isEqualTo(2);
+        assertThat(retry.newVersion()).isEqualTo(5);
+        assertThat(store.version(id)).isEqualTo(5 + 5 * CHUNK_SIZE);
+        assertThat(store.read(id, 1, 100)).extracting(StoredEvent::eventId).doesNotHaveDuplicates()
+                .hasSize(5 + 5 * CHUNK_SIZE);
+    }
+
+    /** A client whose append-block answers are lost (after the request reached Azurite) while {@code drop} is set. */
+    private static BlobServiceClient flakyClient(AtomicBoolean drop) {
+        HttpPipelinePolicy loseAppendAnswers = new HttpPipelinePolicy() {
+            @Override
+            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+                boolean append = String.valueOf(context.getHttpRequest().getUrl().getQuery())
+                        .contains("comp=appendblock");
+                return next.process().flatMap(response -> append && drop.get()
+                        ? Mono.error(new IOException("connection reset after the request was sent (simulated)"))
+                        : Mono.just(response));
+            }
+
+            @Override
+            public HttpPipelinePosition getPipelinePosition() {
+                return HttpPipelinePosition.PER_CALL;
+            }
+        };
+        return new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
+                .addPolicy(loseAppendAnswers).buildClient();
     }
 
     @Test
