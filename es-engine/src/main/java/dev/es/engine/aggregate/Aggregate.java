@@ -2,6 +2,7 @@ package dev.es.engine.aggregate;
 
 import dev.es.engine.event.EventData;
 import dev.es.engine.stream.EventStream;
+import dev.es.engine.stream.StreamVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ public abstract class Aggregate {
     private final Map<Class<?>, Consumer<Object>> handlers = new HashMap<>();
     private final List<Object> uncommitted = new ArrayList<>();
     private String id;
-    private long version;
+    private StreamVersion loadedAt;
     private EventStream stream;
     private List<EventData> pending;
 
@@ -40,7 +41,12 @@ public abstract class Aggregate {
 
     /** The version of the stream this aggregate was loaded from (or last saved to); 0 when new. */
     public final long version() {
-        return version;
+        return loadedAt == null ? 0 : loadedAt.version();
+    }
+
+    /** The stream this aggregate was loaded from (or last saved to) and its version then: what a save expects. */
+    public final StreamVersion loadedAt() {
+        return loadedAt;
     }
 
     /** Events raised since the last save. */
@@ -58,10 +64,10 @@ public abstract class Aggregate {
         handler.accept(event);
     }
 
-    final void attach(String objectId, EventStream eventStream, long loadedVersion) {
+    final void attach(String objectId, EventStream eventStream, StreamVersion loaded) {
         this.id = objectId;
         this.stream = eventStream;
-        this.version = loadedVersion;
+        this.loadedAt = loaded;
     }
 
     final EventStream stream() {
@@ -76,9 +82,9 @@ public abstract class Aggregate {
         return pending;
     }
 
-    final void committed(long newVersion) {
+    final void committed(StreamVersion saved) {
         uncommitted.clear();
         pending = null;
-        version = newVersion;
+        loadedAt = saved;
     }
 }

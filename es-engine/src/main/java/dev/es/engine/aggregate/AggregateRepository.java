@@ -2,16 +2,17 @@ package dev.es.engine.aggregate;
 
 import dev.es.engine.event.EventSerializer;
 import dev.es.engine.store.AppendResult;
-import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreams;
+import dev.es.engine.stream.StreamVersion;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Loads aggregates by replaying their history and saves their new events with optimistic concurrency: a save
- * expects the version the aggregate was loaded at, and follows stream continuations as the settings allow.
+ * expects the stream and version the aggregate was loaded at, and follows stream continuations as the settings
+ * allow, carrying that version over each close.
  *
  * @param <T> the aggregate type
  */
@@ -33,7 +34,8 @@ public final class AggregateRepository<T extends Aggregate> {
     /** A new, empty aggregate with {@code id}; its first save fails if the object already has events. */
     public T create(String id) {
         T aggregate = factory.get();
-        aggregate.attach(id, streams.open(objectName, id), 0);
+        EventStream stream = streams.open(objectName, id);
+        aggregate.attach(id, stream, new StreamVersion(stream.activeStream(), 0));
         return aggregate;
     }
 
@@ -49,8 +51,8 @@ public final class AggregateRepository<T extends Aggregate> {
             return Optional.empty();
         }
         T aggregate = factory.get();
-        long version = stream.get().replay(event -> aggregate.apply(serializer.deserialize(event)));
-        aggregate.attach(id, stream.get(), version);
+        StreamVersion loaded = stream.get().replay(event -> aggregate.apply(serializer.deserialize(event)));
+        aggregate.attach(id, stream.get(), loaded);
         return Optional.of(aggregate);
     }
 
@@ -67,10 +69,9 @@ public final class AggregateRepository<T extends Aggregate> {
         if (stream == null) {
             throw new IllegalArgumentException("The aggregate was not made by create() or load() of this repository");
         }
-        ExpectedVersion expected = aggregate.version() == 0 ? ExpectedVersion.noStream()
-                : ExpectedVersion.exactly(aggregate.version());
-        AppendResult result = stream.append(expected, aggregate.pending(serializer::serialize));
-        aggregate.committed(result.newVersion());
+        // the version is judged against the stream it was loaded from, and carried over any close since
+        AppendResult result = stream.append(aggregate.loadedAt(), aggregate.pending(serializer::serialize));
+        aggregate.committed(StreamVersion.of(result));
     }
 
     public String objectName() {

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class EventStream {
 
     private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+    /** How many continuations a read follows at most from where a handle stands. */
+    private static final int MAX_READ_HOPS = 100;
 
     private final EventStreams streams;
     private volatile ObjectDocument document;
@@ -70,15 +73,45 @@ public final class EventStream {
         return fresh;
     }
 
-    /** The stream appends go to: the document's active stream, or the continuation this stream last followed. */
+    /**
+     * Where this handle stands: the object's active stream as this handle last saw it (when it was opened or
+     * refreshed, read, or appended to). An exact version not tied to a stream is judged against it.
+     */
     public StreamPointer activeStream() {
         return active;
     }
 
-    /** The version of the active stream. */
+    /**
+     * The version a writer should expect next on the stream appends go to now: close events are followed to their
+     * continuation, never counted. Moves this handle to that stream.
+     */
     public long version() {
+        return position().version();
+    }
+
+    /**
+     * The stream appends go to now and its version, read together: use {@link StreamVersion#expected()} for an
+     * exact append that must be judged against exactly this state, however this handle is shared meanwhile. Close
+     * events are followed to their continuation (also when the document does not know the cutover yet). Moves this
+     * handle to that stream.
+     */
+    public StreamVersion position() {
         StreamPointer pointer = active;
-        return store(pointer).version(pointer.streamId());
+        for (int hops = 0; hops <= MAX_READ_HOPS; hops++) {
+            StoredEvent last = store(pointer).lastEvent(pointer.streamId());
+            if (last == null || !last.isCloseEvent()) {
+                advanceTo(pointer);
+                return new StreamVersion(pointer, last == null ? 0 : last.version());
+            }
+            CloseEvent close = CloseEvent.from(last);
+            if (!close.hasContinuation()) {
+                advanceTo(pointer);
+                return new StreamVersion(pointer, close.lastSourceVersion());
+            }
+            pointer = new StreamPointer(close.continuationStreamId(), close.continuationStore());
+        }
+        throw new IllegalStateException("The streams of " + objectName() + "/" + objectId() + " continue more than "
+                + MAX_READ_HOPS + " times from " + active + "; is there a cycle of continuations?");
     }
 
     /** Appends one event with any expected version. */
@@ -86,8 +119,23 @@ public final class EventStream {
         return append(ExpectedVersion.any(), List.of(events));
     }
 
-    /** Appends events atomically on the condition {@code expected}, following continuations as the settings allow. */
+    /** Appends events atomically when the object is still at {@code readAt}, following continuations. */
+    public AppendResult append(StreamVersion readAt, List<EventData> events) {
+        return append(readAt.expected(), events);
+    }
+
+    /**
+     * Appends events atomically on the condition {@code expected}, following continuations as the settings allow.
+     * The append starts on the stream {@code expected} is tied to ({@link ExpectedVersion#exactly(long,
+     * StreamPointer)}, {@link StreamVersion#expected()}), else on {@link #activeStream()}; on each closed stream on the
+     * way an exact version carries over as design section 4 point 3 says, or the append fails with
+     * {@link WrongExpectedVersionException}. A failed append leaves this handle where it was; a successful one moves
+     * it to the stream appended to. Threads sharing a handle should tie their versions to their streams (read them
+     * with {@link #position()} or {@link #replay}), since another thread may move the handle between their read and
+     * their append.
+     */
     public AppendResult append(ExpectedVersion expected, List<EventData> events) {
+        Objects.requireNonNull(expected, "expected");
         if (events == null || events.isEmpty()) {
             throw new InvalidEventException("An append to " + objectName() + "/" + objectId()
                     + " needs at least one event");
@@ -99,8 +147,8 @@ public final class EventStream {
             }
         }
         EventStreamSettings settings = streams.settings();
-        StreamPointer pointer = active;
-        ExpectedVersion condition = expected;
+        StreamPointer pointer = expected.stream() != null ? expected.stream() : active;
+        ExpectedVersion condition = expected.unbound();
         int hops = 0;
         while (true) {
             long started = System.nanoTime();
@@ -109,7 +157,7 @@ public final class EventStream {
                 ExpectedVersion expectedHere = condition;
                 AppendResult result = streams.gates().pass(objectName(), objectId(),
                         () -> appendTo(target, expectedHere, events));
-                active = pointer;
+                advanceTo(pointer);
                 streams.listener().appended(pointer.store(), events.size(), Duration.ofNanos(System.nanoTime() - started));
                 return result;
             } catch (EventStreamClosedException closed) {
@@ -121,8 +169,6 @@ public final class EventStream {
                 }
                 hops++;
                 StreamPointer next = new StreamPointer(closed.continuationStreamId(), closed.continuationStore());
-                // whatever happens next, this stream's writers belong on the continuation now
-                active = next;
                 reloadDocument();
                 condition = carryOver(condition, closed);
                 log.debug("Stream {} of {}/{} is closed; retrying the append on {} (hop {})", pointer, objectName(),
@@ -136,6 +182,11 @@ public final class EventStream {
     /** Buffers the events {@code work} adds and commits them in one atomic append with any expected version. */
     public AppendResult session(Consumer<EventStreamSession> work) {
         return session(ExpectedVersion.any(), work);
+    }
+
+    /** Buffers the events {@code work} adds and commits them when the object is still at {@code readAt}. */
+    public AppendResult session(StreamVersion readAt, Consumer<EventStreamSession> work) {
+        return session(readAt.expected(), work);
     }
 
     /** Buffers the events {@code work} adds and commits them in one atomic append on the condition {@code expected}. */
@@ -180,10 +231,10 @@ public final class EventStream {
     }
 
     /**
-     * Replays the whole history into {@code consumer} and answers the version of the stream appends go to, the
-     * expected version for the next exact append.
+     * Replays the whole history into {@code consumer} and answers where it ended: the stream appends go to and its
+     * version, to expect in the next exact append ({@link #append(StreamVersion, List)}).
      */
-    public long replay(Consumer<StoredEvent> consumer) {
+    public StreamVersion replay(Consumer<StoredEvent> consumer) {
         List<StreamPointer> history = history();
         long[] lastOfActive = {0};
         StreamPointer last = history.get(history.size() - 1);
@@ -197,7 +248,7 @@ public final class EventStream {
                 });
             }
         }
-        return lastOfActive[0];
+        return new StreamVersion(last, lastOfActive[0]);
     }
 
     /** Sets a tag on the document and indexes it. */
@@ -225,12 +276,21 @@ public final class EventStream {
     private AppendResult appendTo(StreamPointer pointer, ExpectedVersion condition, List<EventData> events) {
         try {
             return store(pointer).append(pointer.streamId(), condition, events);
+        } catch (CommitFailedException e) {
+            // tied to the stream it happened on, so that a retry through any handle looks there
+            throw new CommitFailedException(e.streamId(), e.expected().on(pointer), e.originalVersion(),
+                    e.attemptedVersion(), e.eventsMayBeWritten(), e.getCause() == null ? e : e.getCause());
         } catch (EsException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CommitFailedException(pointer.streamId(), condition.value(),
+            throw new CommitFailedException(pointer.streamId(), condition.on(pointer), condition.retryPosition(),
                     condition.value() < 0 ? -1 : condition.value() + events.size(), true, e);
         }
+    }
+
+    /** Moves this handle to {@code pointer}. */
+    private void advanceTo(StreamPointer pointer) {
+        active = pointer;
     }
 
     /**
@@ -239,8 +299,9 @@ public final class EventStream {
      */
     static ExpectedVersion carryOver(ExpectedVersion expected, EventStreamClosedException closed) {
         CloseEvent close = closed.close();
-        if (expected instanceof ExpectedVersion.Any) {
-            return expected;
+        if (expected.value() < 0) {
+            // any(), or the retry of an any() append that the closed stream did not hold: any() on the continuation
+            return ExpectedVersion.any();
         }
         if (expected.value() != close.lastSourceVersion()) {
             throw new WrongExpectedVersionException(closed.streamId(), expected, close.lastSourceVersion());
@@ -266,7 +327,7 @@ public final class EventStream {
             tip = new StreamPointer(close.continuationStreamId(), close.continuationStore());
             chain.add(tip);
         }
-        active = tip;
+        advanceTo(tip);
         // a stream whose events a migration copied into its continuation is read there, not twice
         List<StreamPointer> readable = new ArrayList<>();
         for (int i = 0; i < chain.size() - 1; i++) {

@@ -1,6 +1,7 @@
 package dev.es.engine.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.es.engine.aggregate.AggregateRepository;
 import dev.es.engine.aggregate.Order;
@@ -8,6 +9,7 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.EventSerializer;
+import dev.es.engine.event.Json;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.EventStoreRegistry;
@@ -17,6 +19,7 @@ import dev.es.engine.store.WrongExpectedVersionException;
 import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
+import dev.es.engine.stream.StreamVersion;
 import dev.es.engine.transform.EventTransformer;
 import dev.es.engine.transform.FunctionTransformer;
 import java.time.Clock;
@@ -387,6 +390,144 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(firstCopy.metadata()).containsEntry("es.migratedFrom", "other/order-" + id + "-v2")
                 .containsEntry("es.sourceVersion", "1");
         assertThat(eventIds(id)).containsExactlyElementsOf(initial.stream().map(EventData::eventId).toList());
+    }
+
+    private static EventData typed(String type, String json) {
+        return new EventData(null, type, 1, json, null);
+    }
+
+    /** Drops every {@code Noise} event: a migration that renumbers the object's events. */
+    private static final EventTransformer DROP_NOISE = FunctionTransformer.many("Noise", e -> List.of());
+
+    private List<String> types(String objectId) {
+        try (var all = streams.open("Order", objectId).readAll()) {
+            return all.map(StoredEvent::type).toList();
+        }
+    }
+
+    /** Design section 4 point 3 and section 9 point 9: a version belongs to the stream it was read from. */
+    @Test
+    void aStaleExactVersionIsRefusedAfterAMigrationThatRenumberedTheEvents() {
+        String id = newId();
+        EventStream writerA = streams.open("Order", id);
+        writerA.append(ExpectedVersion.noStream(), List.of(typed("Placed", "{}"), typed("Noise", "{}"),
+                typed("Noise", "{}")));
+        StreamVersion readByA = writerA.replay(e -> { });
+        assertThat(readByA.version()).isEqualTo(3);
+
+        MigrationResult moved = migrations.forDocument("Order", id).withTransformer(DROP_NOISE).execute();
+        assertThat(moved.isSuccess()).as("migration: %s", moved.error()).isTrue();
+        EventStream writerB = streams.open("Order", id);
+        writerB.append(ExpectedVersion.any(), List.of(typed("Shipped", "{}"), typed("Paid", "{}")));
+        assertThat(streams.open("Order", id).version()).isEqualTo(3); // the continuation's own numbering
+
+        // A's number, judged against the stream A read it from, however often A tries and through any handle
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> writerA.append(ExpectedVersion.exactly(3), List.of(typed("Cancelled", "{}"))))
+                    .isInstanceOf(WrongExpectedVersionException.class);
+        }
+        assertThatThrownBy(() -> streams.open("Order", id).append(readByA, List.of(typed("Cancelled", "{}"))))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(types(id)).containsExactly("Placed", "Shipped", "Paid");
+
+        // A reads again and decides on the latest state
+        StreamVersion fresh = writerA.replay(e -> { });
+        assertThat(fresh.stream()).isEqualTo(streams.open("Order", id).activeStream());
+        assertThat(fresh.version()).isEqualTo(3);
+        writerA.append(fresh, List.of(typed("Cancelled", "{}")));
+        assertThat(types(id)).containsExactly("Placed", "Shipped", "Paid", "Cancelled");
+    }
+
+    /** A handle left on a closed stream answers the version a writer should expect: the continuation's. */
+    @Test
+    void versionOfAStaleHandleIsTheContinuationsNotTheClosedStreams() {
+        String id = newId();
+        EventStream stale = streams.open("Order", id);
+        stale.append(ExpectedVersion.noStream(), List.of(typed("Placed", "{}"), typed("Noise", "{}")));
+        assertThat(migrations.forDocument("Order", id).withTransformer(DROP_NOISE).execute().isSuccess()).isTrue();
+
+        assertThat(stale.position()).isEqualTo(new StreamVersion(streams.open("Order", id).activeStream(), 1));
+        assertThat(stale.version()).isEqualTo(1);
+        stale.append(ExpectedVersion.exactly(1), List.of(typed("Shipped", "{}")));
+        assertThat(types(id)).containsExactly("Placed", "Shipped");
+    }
+
+    /**
+     * Several threads share one handle while the object is migrated again and again with a transformer that drops
+     * events: every exact append that succeeds was decided on the latest state of the object.
+     */
+    @Test
+    void threadsSharingOneHandleAcrossRenumberingMigrationsNeverLoseAnUpdate() throws Exception {
+        String id = newId();
+        EventStream shared = streams.open("Order", id);
+        shared.append(ExpectedVersion.noStream(), List.of(typed("Placed", "{\"after\":\"-\"}")));
+        int writers = 4;
+        int appendsEach = 15;
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        List<String> acknowledgedReal = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int n = 0; n < appendsEach; n++) {
+                        String type = (n + writer) % 2 == 0 ? "Noise" : "Real";
+                        while (true) {
+                            String[] lastReal = {"-"};
+                            StreamVersion at = shared.replay(e -> {
+                                if (!e.type().equals("Noise")) {
+                                    lastReal[0] = e.eventId();
+                                }
+                            });
+                            EventData event = typed(type, "{\"after\":\"" + lastReal[0] + "\"}");
+                            try {
+                                shared.append(at, List.of(event));
+                                if (type.equals("Real")) {
+                                    acknowledgedReal.add(event.eventId());
+                                }
+                                break;
+                            } catch (WrongExpectedVersionException conflict) {
+                                // someone else wrote first: read again and decide again
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, "writer-" + w);
+            threads.add(t);
+            t.start();
+        }
+        int hops = 0;
+        while (threads.stream().anyMatch(Thread::isAlive) && hops < 3) {
+            MigrationResult r = migrations.forDocument("Order", id).withTransformer(DROP_NOISE)
+                    .withTargetStore(hops % 2 == 0 ? "other" : "main").execute();
+            assertThat(r.isSuccess()).as("migration %s: %s", hops, r.error()).isTrue();
+            hops++;
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.MINUTES.toMillis(2));
+            assertThat(t.isAlive()).as("%s finished", t.getName()).isFalse();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(hops).isPositive();
+
+        List<StoredEvent> history;
+        try (var all = streams.open("Order", id).readAll()) {
+            history = all.toList();
+        }
+        String lastReal = null;
+        for (StoredEvent e : history) {
+            String after = Json.tree(e.payload()).get("after").asString();
+            assertThat(after).as("event %s (%s) was decided on the state ending with %s", e.eventId(), e.type(),
+                    after).isEqualTo(lastReal == null ? "-" : lastReal);
+            if (!e.type().equals("Noise")) {
+                lastReal = e.eventId();
+            }
+        }
+        List<String> realIds = history.stream().filter(e -> e.type().equals("Real")).map(StoredEvent::eventId)
+                .toList();
+        assertThat(realIds).containsExactlyInAnyOrderElementsOf(acknowledgedReal);
     }
 
     static void await(CountDownLatch latch) {
