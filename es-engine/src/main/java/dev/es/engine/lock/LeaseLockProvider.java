@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The common part of lease-based lock providers: the bounded, jittered acquire wait, the heartbeat that renews a
  * held lease, and validity tracking. A provider supplies the storage operations (take, renew, release a lease).
+ * <p>
+ * Fencing tokens: every provider gives an acquisition {@code max(previous token + 1, }{@link #tokenFloor()}{@code )},
+ * the floor being the clock in microseconds. Tokens of a key so keep growing across releases, across a restart of a
+ * provider that keeps nothing (memory) and across a switch from one provider to another.
  */
 public abstract class LeaseLockProvider implements DistributedLockProvider, AutoCloseable {
 
@@ -104,6 +108,15 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
 
     protected Clock clock() {
         return clock;
+    }
+
+    /**
+     * The lowest fencing token an acquisition may get now: the provider's clock in microseconds since the epoch.
+     * A provider answers {@code max(previous token + 1, tokenFloor())}.
+     */
+    protected long tokenFloor() {
+        Instant now = clock.instant();
+        return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
     }
 
     private static String requireKey(String key) {

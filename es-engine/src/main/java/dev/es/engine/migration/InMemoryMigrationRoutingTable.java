@@ -3,17 +3,27 @@ package dev.es.engine.migration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The routing table kept in memory; the embedded default. */
+/** The routing table kept in memory; the embedded default. A save is one atomic compare of fencing tokens. */
 public final class InMemoryMigrationRoutingTable implements MigrationRoutingTable {
 
     private final Map<String, MigrationEntry> entries = new ConcurrentHashMap<>();
 
     @Override
-    public void save(MigrationEntry entry) {
-        entries.put(entry.migrationId(), entry);
+    public boolean save(MigrationEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        boolean[] saved = {false};
+        entries.compute(entry.migrationId(), (id, stored) -> {
+            if (stored != null && stored.fencingToken() > entry.fencingToken()) {
+                return stored;
+            }
+            saved[0] = true;
+            return entry;
+        });
+        return saved[0];
     }
 
     @Override

@@ -6,8 +6,14 @@ import java.util.Optional;
 /** The record of migrations, one entry per migration: the source of the actuator view and of crash-safe resume. */
 public interface MigrationRoutingTable {
 
-    /** Inserts or replaces the entry with the entry's migration id. */
-    void save(MigrationEntry entry);
+    /**
+     * Inserts the entry, or replaces the stored entry of the same migration id, atomically. Saves are fenced: a
+     * stored entry is never replaced by one with a lower {@link MigrationEntry#fencingToken()} (a migration that lost
+     * its lock to a newer holder); an equal or higher token replaces it.
+     *
+     * @return whether the entry was written; false when it was refused, and then nothing changed
+     */
+    boolean save(MigrationEntry entry);
 
     Optional<MigrationEntry> get(String migrationId);
 

@@ -23,6 +23,14 @@ public abstract class AbstractLockProviderContractTest {
     /** Another provider over the same storage as {@code first}, as a second process would be. */
     protected abstract LeaseLockProvider secondProvider(LeaseLockProvider first, LockSettings settings);
 
+    /**
+     * A new provider instance over the storage of {@code first}, as after a restart of its process; a provider that
+     * keeps its state in memory starts with none.
+     */
+    protected LeaseLockProvider restartedProvider(LeaseLockProvider first, LockSettings settings) {
+        return secondProvider(first, settings);
+    }
+
     /** The shortest lease the storage allows; blob leases cannot be shorter than 15 s. */
     protected Duration shortLease() {
         return Duration.ofMillis(1500);
@@ -88,6 +96,30 @@ public abstract class AbstractLockProviderContractTest {
         assertThat(a.isLocked(key)).isFalse();
         try (DistributedLock next = b.acquire(key, Duration.ofSeconds(5))) {
             assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
+        }
+    }
+
+    @Test
+    void aLaterAcquisitionHasAHigherTokenAlsoFromANewProviderInstance() {
+        LeaseLockProvider a = provider(LockSettings.defaults());
+        String key = key();
+        long previous = 0;
+        for (int i = 0; i < 3; i++) {
+            try (DistributedLock lock = a.acquire(key, Duration.ZERO)) {
+                assertThat(lock.fencingToken()).isGreaterThan(previous);
+                previous = lock.fencingToken();
+            }
+        }
+        a.close();
+        LeaseLockProvider restarted = restartedProvider(a, LockSettings.defaults());
+        made.add(restarted);
+        try (DistributedLock lock = restarted.acquire(key, Duration.ZERO)) {
+            assertThat(lock.fencingToken()).isGreaterThan(previous);
+            previous = lock.fencingToken();
+        }
+        LeaseLockProvider other = second(restarted, LockSettings.defaults());
+        try (DistributedLock lock = other.acquire(key, Duration.ZERO)) {
+            assertThat(lock.fencingToken()).isGreaterThan(previous);
         }
     }
 

@@ -41,11 +41,11 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
         private final InMemoryMigrationRoutingTable delegate = new InMemoryMigrationRoutingTable();
 
         @Override
-        public void save(MigrationEntry entry) {
+        public boolean save(MigrationEntry entry) {
             if (entry.phase() == MigrationPhase.BOOK_CLOSED && failBookClosing.getAndSet(false)) {
                 throw new IllegalStateException("injected fault: died after the cutover");
             }
-            delegate.save(entry);
+            return delegate.save(entry);
         }
 
         @Override

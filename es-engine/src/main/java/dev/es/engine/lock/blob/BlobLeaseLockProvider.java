@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * heartbeat. The lease id is the lock owner's id, so only the holder can renew or release it, and a lease that
  * expired and was taken over cannot be renewed: the old holder's lock turns invalid.
  * <p>
- * The fencing token lives in the blob's metadata ({@code fencingtoken}) and is incremented by every acquisition,
- * written under the new lease (only the lease holder may change the blob), so tokens grow across processes.
+ * The fencing token lives in the blob's metadata ({@code fencingtoken}); every acquisition raises it to
+ * {@code max(previous + 1, }{@link #tokenFloor()}{@code )}, written under the new lease (only the lease holder may
+ * change the blob), so tokens grow across processes.
  * <p>
  * Lock keys may hold any characters ({@code migration/Order/42}): letters, digits, '.', '_' and '-' are kept, every
  * other character is written as {@code ~XX} per UTF-8 byte; a key whose encoding would be too long for a blob name
@@ -92,7 +93,7 @@ public final class BlobLeaseLockProvider extends LeaseLockProvider {
         try {
             BlobProperties props = blob.getProperties();
             Map<String, String> metadata = new HashMap<>(props.getMetadata());
-            long token = Long.parseLong(metadata.getOrDefault(TOKEN, "0")) + 1;
+            long token = Math.max(Long.parseLong(metadata.getOrDefault(TOKEN, "0")) + 1, tokenFloor());
             metadata.put(TOKEN, String.valueOf(token));
             blob.setMetadataWithResponse(metadata,
                     new BlobRequestConditions().setLeaseId(owner).setIfMatch(props.getETag()), null, Context.NONE);

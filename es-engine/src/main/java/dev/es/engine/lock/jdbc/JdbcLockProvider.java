@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Distributed locks as lease rows in PostgreSQL: one row per key with its owner, fencing token and expiry. Taking,
  * renewing and releasing a lease are each one short statement; no connection is held while a lock is held. Expiry is
  * judged by the database clock ({@code clock_timestamp()}), so clients with skewed clocks agree. A released lease
- * keeps its row, so fencing tokens only ever grow.
+ * keeps its row, so fencing tokens only ever grow; a token is
+ * {@code max(previous + 1, }{@link #tokenFloor()}{@code )}.
  * <p>
  * Give it {@link JdbcConnections} that run their own transactions (as {@link JdbcConnections#of(DataSource)} does):
  * a lease must be visible to other processes as soon as it is taken, not when some caller's transaction commits.
@@ -45,9 +46,10 @@ public final class JdbcLockProvider extends LeaseLockProvider {
         this.connections = Objects.requireNonNull(connections, "connections");
         String table = tables.locks();
         String expiry = "clock_timestamp() + make_interval(secs => CAST(? AS double precision))";
-        this.take = "INSERT INTO " + table + " AS l (lock_key, owner, fencing_token, expires_at) VALUES (?, ?, 1, "
+        this.take = "INSERT INTO " + table + " AS l (lock_key, owner, fencing_token, expires_at) VALUES (?, ?, ?, "
                 + expiry + ") ON CONFLICT (lock_key) DO UPDATE SET owner = EXCLUDED.owner,"
-                + " fencing_token = l.fencing_token + 1, expires_at = EXCLUDED.expires_at"
+                + " fencing_token = GREATEST(l.fencing_token + 1, EXCLUDED.fencing_token),"
+                + " expires_at = EXCLUDED.expires_at"
                 + " WHERE l.expires_at <= clock_timestamp() RETURNING fencing_token";
         this.renew = "UPDATE " + table + " SET expires_at = " + expiry
                 + " WHERE lock_key = ? AND owner = ? AND fencing_token = ? AND expires_at > clock_timestamp()";
@@ -63,7 +65,8 @@ public final class JdbcLockProvider extends LeaseLockProvider {
                 try (PreparedStatement statement = connection.prepareStatement(take)) {
                     statement.setString(1, key);
                     statement.setString(2, owner);
-                    statement.setDouble(3, seconds(lease));
+                    statement.setLong(3, tokenFloor());
+                    statement.setDouble(4, seconds(lease));
                     try (ResultSet rs = statement.executeQuery()) {
                         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
                     }

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Locks within one JVM, with the same lease semantics as the distributed providers. The embedded default. */
+/**
+ * Locks within one JVM, with the same lease semantics as the distributed providers. The embedded default. Its
+ * fencing tokens start from the clock ({@link #tokenFloor()}), so they keep growing after a restart too.
+ */
 public final class InMemoryLockProvider extends LeaseLockProvider {
 
     private record Lease(String owner, long token, Instant expiresAt) {
@@ -46,7 +49,7 @@ public final class InMemoryLockProvider extends LeaseLockProvider {
             if (current != null && current.expiresAt().isAfter(now)) {
                 return OptionalLong.empty();
             }
-            long token = tokens.merge(key, 1L, Long::sum);
+            long token = tokens.merge(key, tokenFloor(), (previous, floor) -> Math.max(previous + 1, floor));
             leases.put(key, new Lease(owner, token, now.plus(lease)));
             return OptionalLong.of(token);
         }

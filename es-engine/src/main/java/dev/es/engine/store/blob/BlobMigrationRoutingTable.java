@@ -1,7 +1,13 @@
 package dev.es.engine.store.blob;
 
 import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import dev.es.engine.EsException;
 import dev.es.engine.Identifiers;
 import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationRoutingTable;
@@ -10,16 +16,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The migration routing table as one JSON blob per entry, {@code <prefix>/<migrationId>.json}. A migration's entry
- * is written only by the migration holding its lock, so a save simply replaces the blob. {@link #all()} lists the
- * prefix and reads every entry.
+ * The migration routing table as one JSON blob per entry, {@code <prefix>/<migrationId>.json}. A save is fenced: it
+ * reads the stored entry with its ETag, gives up when that entry has a higher fencing token, and otherwise uploads on
+ * {@code If-Match: <etag>} ({@code If-None-Match: *} when there is none), trying again, a bounded number of times with
+ * a short jittered backoff, when another save came in between. {@link #all()} lists the prefix and reads every entry.
  */
 public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     private static final String SUFFIX = ".json";
     private static final int MAX_ID_LENGTH = 200;
+    private static final int MAX_SAVE_ATTEMPTS = 10;
+    private static final long MAX_BACKOFF_MILLIS = 200;
 
     private final BlobContainerClient container;
     private final String prefix;
@@ -35,10 +45,52 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
     }
 
     @Override
-    public void save(MigrationEntry entry) {
+    public boolean save(MigrationEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        byte[] json = BlobDocumentStore.MAPPER.writeValueAsBytes(entry);
-        container.getBlobClient(name(entry.migrationId())).upload(BinaryData.fromBytes(json), true);
+        BlobClient blob = container.getBlobClient(name(entry.migrationId()));
+        BinaryData json = BinaryData.fromBytes(BlobDocumentStore.MAPPER.writeValueAsBytes(entry));
+        long backoff = 5;
+        for (int attempt = 1; ; attempt++) {
+            BlobRequestConditions condition;
+            try {
+                var stored = blob.downloadContentWithResponse(null, null, null, Context.NONE);
+                MigrationEntry current = BlobDocumentStore.MAPPER.readValue(stored.getValue().toBytes(),
+                        MigrationEntry.class);
+                if (current.fencingToken() > entry.fencingToken()) {
+                    return false;
+                }
+                condition = new BlobRequestConditions().setIfMatch(stored.getDeserializedHeaders().getETag());
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() != 404) {
+                    throw e;
+                }
+                condition = new BlobRequestConditions().setIfNoneMatch("*");
+            }
+            try {
+                blob.uploadWithResponse(new BlobParallelUploadOptions(json).setRequestConditions(condition), null,
+                        Context.NONE);
+                return true;
+            } catch (BlobStorageException e) {
+                if (!Blobs.isStatus(e, 409, 412)) {
+                    throw e;
+                }
+                if (attempt >= MAX_SAVE_ATTEMPTS) {
+                    throw new EsException("Saving migration " + entry.migrationId() + " failed: its entry kept"
+                            + " changing under concurrent saves (" + attempt + " attempts)", e);
+                }
+            }
+            sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(Math.max(1, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsException("Interrupted while saving a migration entry", e);
+        }
     }
 
     @Override

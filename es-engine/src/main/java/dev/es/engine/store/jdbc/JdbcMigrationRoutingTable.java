@@ -16,7 +16,10 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** The migration routing table in PostgreSQL: one row per migration, replaced whole on every save. */
+/**
+ * The migration routing table in PostgreSQL: one row per migration, replaced whole by a save unless the stored row
+ * has a higher fencing token (one upsert whose update is conditional on the token).
+ */
 public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
 
     private static final String COLUMNS = "migration_id, object_name, object_id, source_stream_id, source_store,"
@@ -39,14 +42,16 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     public JdbcMigrationRoutingTable(JdbcConnections connections, JdbcTables tables) {
         this.connections = Objects.requireNonNull(connections, "connections");
         String table = tables.migrations();
-        this.upsert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        this.upsert = "INSERT INTO " + table + " AS m (" + COLUMNS + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id) DO UPDATE SET object_name = EXCLUDED.object_name,"
                 + " object_id = EXCLUDED.object_id, source_stream_id = EXCLUDED.source_stream_id,"
                 + " source_store = EXCLUDED.source_store, target_stream_id = EXCLUDED.target_stream_id,"
                 + " target_store = EXCLUDED.target_store, phase = EXCLUDED.phase, status = EXCLUDED.status,"
                 + " events_copied = EXCLUDED.events_copied, events_behind = EXCLUDED.events_behind,"
                 + " fencing_token = EXCLUDED.fencing_token, started_at = EXCLUDED.started_at,"
-                + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error";
+                + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error"
+                + " WHERE m.fencing_token <= EXCLUDED.fencing_token";
         this.selectOne = "SELECT " + COLUMNS + " FROM " + table + " WHERE migration_id = ?";
         this.selectAll = "SELECT " + COLUMNS + " FROM " + table + ORDER;
         this.selectActive = "SELECT " + COLUMNS + " FROM " + table + " WHERE status <> ALL (?)" + ORDER;
@@ -54,10 +59,10 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     }
 
     @Override
-    public void save(MigrationEntry entry) {
+    public boolean save(MigrationEntry entry) {
         Objects.requireNonNull(entry, "entry");
         try {
-            connections.inTransaction(connection -> {
+            int written = connections.inTransaction(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(upsert)) {
                     statement.setString(1, entry.migrationId());
                     statement.setString(2, entry.objectName());
@@ -77,6 +82,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                     return statement.executeUpdate();
                 }
             });
+            return written == 1;
         } catch (SQLException e) {
             throw new JdbcStoreException("Saving migration " + entry.migrationId() + " failed", e);
         }

@@ -16,4 +16,9 @@ class InMemoryLockProviderTest extends AbstractLockProviderContractTest {
     protected LeaseLockProvider secondProvider(LeaseLockProvider first, LockSettings settings) {
         return ((InMemoryLockProvider) first).sharingLeases(settings);
     }
+
+    @Override
+    protected LeaseLockProvider restartedProvider(LeaseLockProvider first, LockSettings settings) {
+        return new InMemoryLockProvider(settings, Clock.systemUTC()); // nothing survives a restart
+    }
 }
