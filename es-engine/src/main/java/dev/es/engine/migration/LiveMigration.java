@@ -48,6 +48,8 @@ final class LiveMigration implements MigrationHandle {
     static final String SOURCE_VERSION = "es.sourceVersion";
 
     private static final Logger log = LoggerFactory.getLogger(LiveMigration.class);
+    /** How long one lock request waits at most, so that a cancel during a long wait is seen. */
+    private static final Duration LOCK_WAIT_SLICE = Duration.ofMillis(200);
 
     private final String migrationId;
     private final MigrationBuilder definition;
@@ -111,13 +113,19 @@ final class LiveMigration implements MigrationHandle {
         Instant waitStart = clock.instant();
         Optional<DistributedLock> acquired;
         try {
-            acquired = locks.tryAcquire(lockKey, definition.lock.timeout);
+            acquired = acquireLock();
         } catch (RuntimeException e) {
             listener.lockAcquireFailed(lockKey);
             finish(MigrationStatus.FAILED, new MigrationLockedException(migrationId, lockKey, e), started, false);
             return;
         }
         if (acquired.isEmpty()) {
+            if (cancelledBeforeStart()) {
+                log.info("Migration {} of {}/{} cancelled while waiting for its lock; nothing was changed",
+                        migrationId, definition.objectName, definition.objectId);
+                finish(MigrationStatus.CANCELLED, null, started, false);
+                return;
+            }
             log.warn("Migration {} of {}/{} refused: another migration holds lock '{}'", migrationId,
                     definition.objectName, definition.objectId, lockKey);
             listener.lockAcquireFailed(lockKey);
@@ -132,6 +140,9 @@ final class LiveMigration implements MigrationHandle {
         try (DistributedLock held = acquired.get()) {
             lock = held;
             outcome = protocol(held);
+        } catch (NotRevived refused) {
+            error = refused.error;
+            outcome = MigrationStatus.FAILED;
         } catch (RuntimeException | Error failure) {
             error = failure instanceof MigrationException m ? m
                     : new MigrationException(migrationId, "failed in phase " + phase + ": " + failure.getMessage(),
@@ -144,11 +155,56 @@ final class LiveMigration implements MigrationHandle {
         finish(outcome, error, started, true);
     }
 
+    /**
+     * Waits for the object's lock as long as the definition allows, in short slices so that a cancel asked
+     * meanwhile ends the wait: then it answers empty.
+     */
+    private Optional<DistributedLock> acquireLock() {
+        long deadline = System.nanoTime() + definition.lock.timeout.toNanos();
+        while (true) {
+            if (cancelledBeforeStart()) {
+                return Optional.empty();
+            }
+            long left = deadline - System.nanoTime();
+            Duration slice = Duration.ofNanos(Math.max(0, Math.min(left, LOCK_WAIT_SLICE.toNanos())));
+            Optional<DistributedLock> acquired = locks.tryAcquire(lockKey, slice);
+            if (acquired.isPresent()) {
+                synchronized (this) {
+                    if (!cancelRequested) {
+                        return acquired;
+                    }
+                }
+                acquired.get().close();
+                return Optional.empty();
+            }
+            if (deadline - System.nanoTime() <= 0) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private synchronized boolean cancelledBeforeStart() {
+        return cancelRequested;
+    }
+
     /** Steps 2 to 7 of the protocol under the held lock; answers the final status. */
     private MigrationStatus protocol(DistributedLock held) {
         try {
             Instant now = clock.instant();
-            entry = routing.get(migrationId)
+            Optional<MigrationEntry> recorded = routing.get(migrationId);
+            if (recorded.isPresent() && recorded.get().status() == MigrationStatus.COMPLETED) {
+                phase = recorded.get().phase();
+                log.info("Migration {} of {}/{} was completed meanwhile; nothing to do", migrationId,
+                        definition.objectName, definition.objectId);
+                return MigrationStatus.COMPLETED;
+            }
+            if (recorded.isPresent() && recorded.get().status().isTerminal()
+                    && recorded.get().status() != MigrationStatus.FAILED) {
+                throw new NotRevived(new MigrationException(migrationId, "was " + recorded.get().status()
+                        + " meanwhile and is not revived; nothing was changed. Start the migration again for a new"
+                        + " one"));
+            }
+            entry = recorded
                     .map(e -> new MigrationEntry(migrationId, e.objectName(), e.objectId(), source, target,
                             MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, e.eventsCopied(), e.eventsBehind(),
                             held.fencingToken(), e.startedAt(), now, null))
@@ -158,12 +214,16 @@ final class LiveMigration implements MigrationHandle {
             eventsCopied = entry.eventsCopied();
             moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
 
+            // from here a close may be found written: a cancel can no longer take effect until we know it is not
+            synchronized (this) {
+                checkCancelled();
+                closing = true;
+            }
             CloseEvent close = existingClose();
-            if (close != null) {
+            if (close == null) {
                 synchronized (this) {
-                    closing = true;
+                    closing = closeMayBeWritten;
                 }
-            } else {
                 close = catchUpAndClose();
             }
             cutOver(close);
@@ -696,7 +756,7 @@ final class LiveMigration implements MigrationHandle {
     private void finish(MigrationStatus finalStatus, MigrationException error, long startedNanos, boolean recorded) {
         status = finalStatus;
         if (!recorded) {
-            phase = MigrationPhase.FAILED;
+            phase = finalStatus == MigrationStatus.CANCELLED ? MigrationPhase.CANCELLED : MigrationPhase.FAILED;
         }
         MigrationResult outcome = new MigrationResult(migrationId, finalStatus,
                 new MigrationStatistics(eventsCopied, transformed, iterations,
@@ -730,6 +790,16 @@ final class LiveMigration implements MigrationHandle {
     private static final class Suspended extends RuntimeException {
         Suspended() {
             super(null, null, false, false);
+        }
+    }
+
+    /** Thrown inside the run when the routing entry ended meanwhile (cancelled, completed): it is not revived. */
+    private static final class NotRevived extends RuntimeException {
+        final MigrationException error;
+
+        NotRevived(MigrationException error) {
+            super(null, null, false, false);
+            this.error = error;
         }
     }
 

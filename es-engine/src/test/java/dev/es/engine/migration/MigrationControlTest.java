@@ -280,6 +280,72 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
         streams.open("Order", id).append(note("after cancel"));
     }
 
+    /** Issue 9 point 4: a cancel that answers true while the migration waits for its lock ends it there. */
+    @Test
+    void aCancelWhileWaitingForTheLockEndsCancelledAndChangesNothing() throws Exception {
+        String id = objectWith(5);
+        DistributedLock held = stores.locks().tryAcquire("migration/Order/" + id, Duration.ZERO).orElseThrow();
+        MigrationHandle handle = migrations.forDocument("Order", id).withTargetStore("other")
+                .withDistributedLock(l -> l.timeout(Duration.ofSeconds(30))).start();
+        assertThat(handle.cancel()).isTrue();
+        MigrationResult result;
+        try {
+            result = handle.await(Duration.ofSeconds(5)); // ends without waiting for the lock
+        } finally {
+            held.close();
+        }
+        assertThat(result.status()).isEqualTo(MigrationStatus.CANCELLED);
+        assertThat(handle.progress().phase()).isEqualTo(MigrationPhase.CANCELLED);
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).isFalse();
+        assertThat(other.version("order-" + id + "-v2")).isZero();
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id, "main"));
+        assertThat(migrations.activeMigrations()).isEmpty();
+        streams.open("Order", id).append(note("after cancel"));
+    }
+
+    /**
+     * Issue 9 point 4: another instance re-runs the same migration while it runs; the migration is cancelled; the
+     * re-run, which found its entry, then gets the lock and must not revive it.
+     */
+    @Test
+    void aReRunThatFoundTheEntryDoesNotReviveItOnceCancelled() throws Exception {
+        String id = objectWith(2 * chunkSize());
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        MigrationHandle original = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        await(release);
+                    }
+                }))
+                .start();
+        await(holding);
+        MigrationResult reRunResult;
+        try (DefaultEventStreamMigrationService secondInstance = new DefaultEventStreamMigrationService(streams,
+                stores.locks(), stores.routing())) {
+            MigrationHandle reRun = secondInstance.forDocument("Order", id).withTargetStore("other")
+                    .withDistributedLock(l -> l.timeout(Duration.ofSeconds(30))).start();
+            assertThat(reRun.migrationId()).isEqualTo(original.migrationId());
+            assertThat(original.cancel()).isTrue();
+            release.countDown();
+            assertThat(original.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.CANCELLED);
+            reRunResult = reRun.await(Duration.ofSeconds(30));
+        }
+        assertThat(reRunResult.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(reRunResult.error()).hasMessageContaining("CANCELLED meanwhile");
+        assertThat(migrations.get(original.migrationId()).orElseThrow().status()).isEqualTo(MigrationStatus.CANCELLED);
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).isFalse();
+        assertThat(other.version("order-" + id + "-v2")).isZero();
+
+        MigrationResult fresh = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(fresh.isSuccess()).isTrue();
+        assertThat(fresh.migrationId()).isNotEqualTo(original.migrationId());
+        assertThat(eventIds(id)).hasSize(2 * chunkSize());
+    }
+
     @Test
     void twoMigrationsOfOneObjectAtOnceExactlyOneRuns() throws Exception {
         String id = objectWith(10);
