@@ -15,6 +15,9 @@ import java.util.function.ToLongFunction;
 /** Checks every store makes before an append, so that all stores refuse the same bad input the same way. */
 public final class Appends {
 
+    /** The token stores use internally for an append made without one: it passes any fence. */
+    public static final long UNFENCED = -1;
+
     private Appends() {
     }
 
@@ -43,6 +46,25 @@ public final class Appends {
                 throw new InvalidEventException("A close event must be the last event of an append (stream '"
                         + streamId + "')");
             }
+        }
+    }
+
+    /** Validates a fencing token: 0 or more (a stream's fence starts at 0). */
+    public static long requireFencingToken(long token) {
+        if (token < 0) {
+            throw new IllegalArgumentException("A fencing token must not be negative, was " + token);
+        }
+        return token;
+    }
+
+    /**
+     * Refuses a fenced append when the stream's fence is above its token; {@link #UNFENCED} passes any fence.
+     *
+     * @throws StaleFencingTokenException when {@code fence > token}
+     */
+    public static void checkFence(String streamId, long token, long fence) {
+        if (token != UNFENCED && fence > token) {
+            throw new StaleFencingTokenException(streamId, token, fence);
         }
     }
 

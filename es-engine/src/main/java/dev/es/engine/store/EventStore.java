@@ -42,7 +42,39 @@ public interface EventStore {
      */
     AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events);
 
-    /** Deletes the stream and its events; deleting an absent stream does nothing. */
+    /**
+     * Whether this store keeps fences ({@link #raiseFence}, and {@link #append(String, ExpectedVersion, List, long)}
+     * checks them). A store that does not may still be used; fenced appends are then plain appends.
+     */
+    default boolean supportsFencing() {
+        return false;
+    }
+
+    /**
+     * Raises the stream's fence to at least {@code token} (it never goes down): from then on, a fenced append with a
+     * lower token is refused. Works on an absent stream too, which stays empty (version 0, nothing to read, open).
+     *
+     * @throws UnsupportedOperationException when the store does not {@link #supportsFencing() support fencing}
+     */
+    default void raiseFence(String streamId, long token) {
+        throw new UnsupportedOperationException("Event store '" + name() + "' (" + getClass().getSimpleName()
+                + ") does not support fencing tokens");
+    }
+
+    /**
+     * Like {@link #append(String, ExpectedVersion, List)}, but refused when the stream's fence is above
+     * {@code fencingToken}; the fence check and the write are atomic (a raise cannot come between them). Arguments
+     * are checked first, then the fence, then idempotency, closed stream and version. A store that does not
+     * {@link #supportsFencing() support fencing} makes a plain append.
+     *
+     * @throws StaleFencingTokenException the stream's fence is above {@code fencingToken}; nothing written
+     */
+    default AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events,
+                                long fencingToken) {
+        return append(streamId, expected, events);
+    }
+
+    /** Deletes the stream and its events (and its fence); deleting an absent stream does nothing. */
     void delete(String streamId);
 
     /** The last event of the stream, or {@code null} when it is empty. */

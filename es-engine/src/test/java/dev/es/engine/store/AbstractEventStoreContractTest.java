@@ -2,6 +2,7 @@ package dev.es.engine.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.es.engine.InvalidIdentifierException;
 import dev.es.engine.event.CloseEvent;
@@ -524,6 +525,156 @@ public abstract class AbstractEventStoreContractTest {
                 .isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> store.read(newStreamId(), 0, 10)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.read(null, 1, 10)).isInstanceOf(InvalidIdentifierException.class);
+    }
+
+    // ---------------------------------------------------------------- fencing
+
+    private void assumeFencing() {
+        assumeTrue(store.supportsFencing(), () -> store.name() + " does not support fencing");
+    }
+
+    @Test
+    void aFencedAppendBelowTheFenceIsRefusedAndWritesNothing() {
+        assumeFencing();
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2), 1);
+        store.raiseFence(id, 5);
+
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(2), events(2, 3), 4))
+                .isInstanceOfSatisfying(StaleFencingTokenException.class, e -> {
+                    assertThat(e.streamId()).isEqualTo(id);
+                    assertThat(e.token()).isEqualTo(4);
+                    assertThat(e.currentFence()).isEqualTo(5);
+                });
+        assertThat(store.version(id)).isEqualTo(2);
+        assertThat(store.read(id, 1, 100)).hasSize(2);
+        // the fence comes before the idempotency, closed and version checks
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.noStream(), store.read(id, 1, 2).stream()
+                .map(e -> new EventData(e.eventId(), e.type(), e.schemaVersion(), e.payload(), e.metadata()))
+                .toList(), 4)).isInstanceOf(StaleFencingTokenException.class);
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(0), events(9, 1), 0))
+                .isInstanceOf(StaleFencingTokenException.class);
+    }
+
+    @Test
+    void aFencedAppendAtOrAboveTheFenceIsWrittenAndUnfencedAppendsAreUnaffected() {
+        assumeFencing();
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 1));
+        store.raiseFence(id, 5);
+
+        assertThat(store.append(id, ExpectedVersion.exactly(1), events(1, 2), 5).newVersion()).isEqualTo(3);
+        assertThat(store.append(id, ExpectedVersion.exactly(3), events(3, 1), 6).newVersion()).isEqualTo(4);
+        assertThat(store.append(id, ExpectedVersion.any(), events(4, 1)).newVersion()).isEqualTo(5);
+        // a fenced append still obeys the version
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(1), events(5, 1), 7))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(store.read(id, 1, 100)).extracting(e -> e.metadata().get("n"))
+                .containsExactly("0", "1", "2", "3", "4");
+    }
+
+    @Test
+    void theFenceNeverGoesDown() {
+        assumeFencing();
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 1));
+        store.raiseFence(id, 10);
+        store.raiseFence(id, 3);
+        secondClient(store).raiseFence(id, 10);
+
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(1), events(1, 1), 7))
+                .isInstanceOfSatisfying(StaleFencingTokenException.class,
+                        e -> assertThat(e.currentFence()).isEqualTo(10));
+        store.raiseFence(id, 12);
+        assertThatThrownBy(() -> secondClient(store).append(id, ExpectedVersion.exactly(1), events(1, 1), 10))
+                .isInstanceOfSatisfying(StaleFencingTokenException.class,
+                        e -> assertThat(e.currentFence()).isEqualTo(12));
+        assertThat(store.version(id)).isEqualTo(1);
+    }
+
+    @Test
+    void aFenceOnAnAbsentStreamLeavesItEmptyAndAppendable() {
+        assumeFencing();
+        String id = newStreamId();
+        store.raiseFence(id, 3);
+
+        assertThat(store.version(id)).isZero();
+        assertThat(store.read(id, 1, 10)).isEmpty();
+        assertThat(store.lastEvent(id)).isNull();
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.noStream(), events(0, 1), 2))
+                .isInstanceOf(StaleFencingTokenException.class);
+        assertThat(store.append(id, ExpectedVersion.noStream(), events(0, 1), 3).newVersion()).isEqualTo(1);
+        assertThat(store.append(id, ExpectedVersion.exactly(1), events(1, 1)).newVersion()).isEqualTo(2);
+        assertThat(store.read(id, 1, 10)).extracting(StoredEvent::version).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aFenceOnAClosedStreamKeepsItClosed() {
+        assumeFencing();
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 3));
+        store.append(id, ExpectedVersion.exactly(3), List.of(close("next", 3)), 1);
+        store.raiseFence(id, 2);
+
+        assertThat(store.version(id)).isEqualTo(4);
+        assertThat(store.lastEvent(id).isCloseEvent()).isTrue();
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.any(), events(3, 1), 1))
+                .isInstanceOf(StaleFencingTokenException.class);
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.any(), events(3, 1), 2))
+                .isInstanceOfSatisfying(EventStreamClosedException.class,
+                        e -> assertThat(e.continuationStreamId()).isEqualTo("next"));
+    }
+
+    @Test
+    void aFencedAppendRacingARaiseLandsBeforeItOrIsRefused() throws Exception {
+        assumeFencing();
+        EventStore raiser = secondClient(store);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                String id = newStreamId();
+                long pause = round * 3L;
+                store.raiseFence(id, 1);
+                CountDownLatch appending = new CountDownLatch(1);
+                // each append written with the old token: {nanoTime when it started, the version it got}
+                Future<List<long[]>> writer = pool.submit(() -> {
+                    List<long[]> written = new ArrayList<>();
+                    for (int n = 0; ; n++) {
+                        long started = System.nanoTime();
+                        try {
+                            written.add(new long[] {started,
+                                    store.append(id, ExpectedVersion.any(), events(n, 1), 1).newVersion()});
+                        } catch (StaleFencingTokenException refused) {
+                            return written;
+                        } finally {
+                            appending.countDown();
+                        }
+                    }
+                });
+                Future<long[]> raise = pool.submit(() -> {
+                    appending.await();
+                    Thread.sleep(pause);
+                    raiser.raiseFence(id, 2);
+                    return new long[] {System.nanoTime(), raiser.version(id)};
+                });
+                long raised = raise.get(2, TimeUnit.MINUTES)[0];
+                long versionAfterRaise = raise.get()[1];
+                List<long[]> written = writer.get(2, TimeUnit.MINUTES);
+
+                assertThat(written).isNotEmpty();
+                for (long[] w : written) {
+                    assertThat(w[0]).as("an append with the old token started after the raise returned")
+                            .isLessThan(raised);
+                    assertThat(w[1]).isLessThanOrEqualTo(versionAfterRaise);
+                }
+                assertThat(store.version(id)).isEqualTo(written.get(written.size() - 1)[1])
+                        .isEqualTo(versionAfterRaise);
+                assertThat(store.append(id, ExpectedVersion.exactly(versionAfterRaise), events(999, 1), 2)
+                        .newVersion()).isEqualTo(versionAfterRaise + 1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

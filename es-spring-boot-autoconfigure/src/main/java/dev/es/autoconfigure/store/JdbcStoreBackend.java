@@ -130,8 +130,8 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
             throw new EsConfigurationException(INITIALIZE_SCHEMA, "The es tables with prefix '" + tables.prefix()
                     + "' (store '" + name + "') are missing " + missing + ", and " + INITIALIZE_SCHEMA + " " + why
                     + ", so they are not created",
-                    "Set " + INITIALIZE_SCHEMA + "=always to create them at start-up (CREATE ... IF NOT EXISTS only;"
-                            + " nothing is dropped), or create them yourself: "
+                    "Set " + INITIALIZE_SCHEMA + "=always to create them at start-up (CREATE ... IF NOT EXISTS and ADD"
+                            + " COLUMN IF NOT EXISTS only; nothing is dropped), or create them yourself: "
                             + new JdbcSchemaMissingException(tables.prefix(), missing).getMessage());
         }
         log.debug("es tables with prefix '{}' are in place", tables.prefix());

@@ -65,6 +65,15 @@ import org.slf4j.LoggerFactory;
  * after more than that many events of other writers writes the batch again; retry with
  * {@link CommitFailedException#retryCondition()} instead.
  *
+ * <h2>Fencing</h2>
+ * A stream's fence is kept in the metadata of its last chunk ({@code fence}; absent means 0), which the tail read
+ * returns with the chunk's properties, and every append is also conditioned on the ETag of the chunk it read: a
+ * {@link #raiseFence raise} changes the metadata (and so the ETag) on the condition of the ETag it read, so an
+ * append decided on the old fence fails with 412, re-reads and sees the new one. A new chunk starts with the fence
+ * of the chunk before it, which is final: a full chunk of an open stream is never changed (a raise then starts the
+ * next chunk with the new fence; a closed stream never gets another chunk). The chunk format is unchanged, so
+ * streams written before fencing existed read and append as they did.
+ *
  * <h2>Limits</h2>
  * One append must fit in one append block ({@value #MAX_APPEND_BYTES} bytes, encoded), else it fails with
  * {@link AppendTooLargeException} before anything is written. Chunks stay well below the 50,000 blocks an append blob
@@ -89,6 +98,7 @@ public final class BlobEventStore implements EventStore {
     private static final Logger log = LoggerFactory.getLogger(BlobEventStore.class);
     private static final String FIRST_VERSION = "firstversion";
     private static final String CAPACITY = "capacity";
+    private static final String FENCE = "fence";
     private static final int MAX_BLOCKS = 50_000;
     private static final int MAX_ATTEMPTS = 200;
     private static final int CACHED_CHUNKS = 4;
@@ -202,6 +212,18 @@ public final class BlobEventStore implements EventStore {
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
         Appends.validate(streamId, expected, events);
+        return appendChecked(streamId, expected, events, Appends.UNFENCED);
+    }
+
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
+        Appends.validate(streamId, expected, events);
+        Appends.requireFencingToken(fencingToken);
+        return appendChecked(streamId, expected, events, fencingToken);
+    }
+
+    private AppendResult appendChecked(String streamId, ExpectedVersion expected, List<EventData> events,
+                                       long fencingToken) {
         Instant now = clock.instant();
         List<byte[]> lines = new ArrayList<>(events.size());
         long size = BatchCodec.TRAILER_LENGTH;
@@ -216,6 +238,7 @@ public final class BlobEventStore implements EventStore {
         boolean closes = events.get(events.size() - 1).isCloseEvent();
         for (int attempt = 1; ; attempt++) {
             Tail t = tail(streamId);
+            Appends.checkFence(streamId, fencingToken, t.fence());
             if (expected.retryPosition() >= 0) {
                 // an exact version, no stream, or the retry of an any() append: the batch can only be where the
                 // earlier attempt put it
@@ -242,10 +265,12 @@ public final class BlobEventStore implements EventStore {
             }
             int target = t.chunk();
             long position = t.length();
+            String etag = t.etag();
             if (t.chunk() < 0 || t.full()) {
                 target = t.chunk() + 1;
                 position = 0;
-                if (!createChunk(streamId, target, t.version() + 1)) {
+                etag = createChunk(streamId, target, t.version() + 1, t.fence());
+                if (etag == null) {
                     continue;
                 }
             }
@@ -253,8 +278,8 @@ public final class BlobEventStore implements EventStore {
             byte[] record = BatchCodec.record(lines, newVersion, closes);
             try {
                 appendBlob(streamId, target).appendBlockWithResponse(new ByteArrayInputStream(record), record.length,
-                        null, new AppendBlobRequestConditions().setAppendPosition(position), WRITE_TIMEOUT,
-                        Context.NONE);
+                        null, new AppendBlobRequestConditions().setAppendPosition(position).setIfMatch(etag),
+                        WRITE_TIMEOUT, Context.NONE);
                 lastChunks.put(streamId, target);
                 return new AppendResult(streamId, name, t.version(), newVersion, false);
             } catch (BlobStorageException e) {
@@ -275,6 +300,57 @@ public final class BlobEventStore implements EventStore {
     }
 
     @Override
+    public boolean supportsFencing() {
+        return true;
+    }
+
+    /**
+     * Raises the fence in the metadata of the stream's last chunk, on the condition that the chunk still has the
+     * ETag it was read with: an append decided on the old fence (it is conditioned on that ETag) then fails and
+     * re-reads. A full last chunk is never changed (the next chunk copies its fence when it starts): the fence goes
+     * into a new, empty next chunk instead, unless the stream is closed.
+     */
+    @Override
+    public void raiseFence(String streamId, long token) {
+        Identifiers.requireStreamId(streamId);
+        Appends.requireFencingToken(token);
+        for (int attempt = 1; ; attempt++) {
+            Tail t = tail(streamId);
+            if (t.fence() >= token) {
+                return;
+            }
+            if (attempt > MAX_ATTEMPTS) {
+                throw new IllegalStateException("Raising the fence of stream '" + streamId + "' of store '" + name
+                        + "' to " + token + " gave up after " + MAX_ATTEMPTS + " attempts lost to other writers");
+            }
+            if (t.chunk() < 0 || (t.full() && !t.closed())) {
+                if (createChunk(streamId, t.chunk() + 1, t.version() + 1, token) != null) {
+                    log.debug("Raised the fence of stream '{}' to {} in a new chunk", streamId, token);
+                    return;
+                }
+                continue;
+            }
+            Map<String, String> metadata = new HashMap<>(t.metadata());
+            metadata.put(FENCE, String.valueOf(token));
+            try {
+                container.getBlobClient(chunkName(streamId, t.chunk())).setMetadataWithResponse(metadata,
+                        new BlobRequestConditions().setIfMatch(t.etag()), WRITE_TIMEOUT, Context.NONE);
+                log.debug("Raised the fence of stream '{}' to {}", streamId, token);
+                return;
+            } catch (BlobStorageException e) {
+                if (Blobs.isStatus(e, 412)) {
+                    continue; // the chunk changed: read it again
+                }
+                if (Blobs.isStatus(e, 404)) {
+                    lastChunks.remove(streamId);
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    @Override
     public void delete(String streamId) {
         Identifiers.requireStreamId(streamId);
         List<Chunk> chunks = listChunks(streamId);
@@ -288,9 +364,9 @@ public final class BlobEventStore implements EventStore {
 
     /** What the end of a stream looks like: its last chunk and the trailer that ends it. */
     private record Tail(int chunk, long length, long firstVersion, int capacity, int blocks, long version,
-                        boolean closed, int lastRecordBytes) {
+                        boolean closed, int lastRecordBytes, String etag, long fence, Map<String, String> metadata) {
 
-        static final Tail EMPTY = new Tail(-1, 0, 1, 0, 0, 0, false, 0);
+        static final Tail EMPTY = new Tail(-1, 0, 1, 0, 0, 0, false, 0, null, 0, Map.of());
 
         long chunkEvents() {
             return version - firstVersion + 1;
@@ -377,10 +453,11 @@ public final class BlobEventStore implements EventStore {
         Map<String, String> md = props.getMetadata();
         long first = Long.parseLong(md.getOrDefault(FIRST_VERSION, "1"));
         int capacity = Integer.parseInt(md.getOrDefault(CAPACITY, String.valueOf(chunkSize)));
+        long fence = Long.parseLong(md.getOrDefault(FENCE, "0"));
         long length = props.getBlobSize();
         int blocks = props.getCommittedBlockCount() == null ? 0 : props.getCommittedBlockCount();
         if (length == 0) {
-            return new Tail(index, 0, first, capacity, blocks, first - 1, false, 0);
+            return new Tail(index, 0, first, capacity, blocks, first - 1, false, 0, props.getETag(), fence, md);
         }
         byte[] bytes = download(chunkName(streamId, index),
                 new BlobRange(length - BatchCodec.TRAILER_LENGTH, (long) BatchCodec.TRAILER_LENGTH));
@@ -389,7 +466,7 @@ public final class BlobEventStore implements EventStore {
         }
         BatchCodec.Trailer trailer = BatchCodec.parseTrailer(bytes, 0);
         return new Tail(index, length, first, capacity, blocks, trailer.lastVersion(), trailer.closes(),
-                trailer.recordBytes());
+                trailer.recordBytes(), props.getETag(), fence, md);
     }
 
     private List<StoredEvent> lastBatch(String streamId, Tail t) {
@@ -427,18 +504,28 @@ public final class BlobEventStore implements EventStore {
         return ids;
     }
 
-    private boolean createChunk(String streamId, int index, long firstVersion) {
+    /**
+     * Starts a chunk, carrying the stream's fence so far.
+     *
+     * @return the new chunk's ETag, or {@code null} when another client started it first
+     */
+    private String createChunk(String streamId, int index, long firstVersion, long fence) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put(FIRST_VERSION, String.valueOf(firstVersion));
+        metadata.put(CAPACITY, String.valueOf(chunkSize));
+        if (fence > 0) {
+            metadata.put(FENCE, String.valueOf(fence));
+        }
         try {
-            appendBlob(streamId, index).createWithResponse(new AppendBlobCreateOptions()
-                    .setMetadata(Map.of(FIRST_VERSION, String.valueOf(firstVersion), CAPACITY,
-                            String.valueOf(chunkSize)))
+            String etag = appendBlob(streamId, index).createWithResponse(new AppendBlobCreateOptions()
+                    .setMetadata(metadata)
                     .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), WRITE_TIMEOUT,
-                    Context.NONE);
+                    Context.NONE).getValue().getETag();
             log.debug("Started chunk {} of stream '{}' at version {}", index, streamId, firstVersion);
-            return true;
+            return etag;
         } catch (BlobStorageException e) {
             if (Blobs.isStatus(e, 409, 412)) {
-                return false;
+                return null;
             }
             throw e;
         }

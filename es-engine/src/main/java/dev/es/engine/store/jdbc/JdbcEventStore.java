@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * An event store in PostgreSQL. Each stream has a row in the streams table holding its version and, once closed, its
  * close payload; an append locks that row, so the expected-version check, the closed-stream check, the idempotency
  * check and the batched insert happen in one transaction with no other writer in between. Every step is an index
- * look-up or a write of the appended events: the cost of an append does not grow with the stream.
+ * look-up or a write of the appended events: the cost of an append does not grow with the stream. The row also holds
+ * the stream's fence, checked under the same lock and raised by an upsert of the row.
  */
 public final class JdbcEventStore implements EventStore {
 
@@ -42,6 +43,7 @@ public final class JdbcEventStore implements EventStore {
     private final JdbcConnections connections;
     private final Clock clock;
     private final String lockStream;
+    private final String raiseFence;
     private final String createStream;
     private final String findEventIds;
     private final String insertEvent;
@@ -70,7 +72,10 @@ public final class JdbcEventStore implements EventStore {
         this.clock = Objects.requireNonNull(clock, "clock");
         String streams = tables.streams();
         String events = tables.events();
-        this.lockStream = "SELECT version, close_payload::text FROM " + streams + " WHERE stream_id = ? FOR UPDATE";
+        this.lockStream = "SELECT version, close_payload::text, fence FROM " + streams
+                + " WHERE stream_id = ? FOR UPDATE";
+        this.raiseFence = "INSERT INTO " + streams + " AS s (stream_id, fence) VALUES (?, ?) ON CONFLICT (stream_id)"
+                + " DO UPDATE SET fence = GREATEST(s.fence, EXCLUDED.fence)";
         this.createStream = "INSERT INTO " + streams + " (stream_id) VALUES (?) ON CONFLICT (stream_id) DO NOTHING";
         this.findEventIds = "SELECT event_id, version FROM " + events + " WHERE stream_id = ? AND event_id = ANY (?)";
         this.insertEvent = "INSERT INTO " + events + " (stream_id, version, event_id, type, schema_version, payload,"
@@ -144,12 +149,49 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
         Appends.validate(streamId, expected, events);
+        return appendChecked(streamId, expected, events, Appends.UNFENCED);
+    }
+
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
+        Appends.validate(streamId, expected, events);
+        Appends.requireFencingToken(fencingToken);
+        return appendChecked(streamId, expected, events, fencingToken);
+    }
+
+    @Override
+    public boolean supportsFencing() {
+        return true;
+    }
+
+    @Override
+    public void raiseFence(String streamId, long token) {
+        Identifiers.requireStreamId(streamId);
+        Appends.requireFencingToken(token);
+        try {
+            connections.inTransaction(connection -> {
+                try (PreparedStatement raise = connection.prepareStatement(raiseFence)) {
+                    raise.setString(1, streamId);
+                    raise.setLong(2, token);
+                    raise.executeUpdate();
+                }
+                return null;
+            });
+            log.debug("Raised the fence of stream '{}' of store '{}' to at least {}", streamId, name, token);
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Raising the fence of stream '" + streamId + "' of store '" + name
+                    + "' failed", e);
+        }
+    }
+
+    private AppendResult appendChecked(String streamId, ExpectedVersion expected, List<EventData> events,
+                                       long fencingToken) {
         // the version the append goes after and its last event's, set once the stream row is read: a commit failure
         // then names them, so that CommitFailedException.retryCondition() of an any() append knows where to look
         long[] versions = {expected.value() < 0 ? -1 : expected.value(), -1};
         try {
             return connections.inTransaction(connection -> {
-                AppendResult result = append(connection, streamId, expected, events, versions);
+                AppendResult result = append(connection, streamId, expected, events, fencingToken, versions);
                 log.debug("Appended {} events to stream '{}' of store '{}' ({} -> {})", events.size(), streamId, name,
                         result.previousVersion(), result.newVersion());
                 return result;
@@ -171,7 +213,7 @@ public final class JdbcEventStore implements EventStore {
     }
 
     private AppendResult append(Connection connection, String streamId, ExpectedVersion expected,
-                                List<EventData> events, long[] versions) throws SQLException {
+                                List<EventData> events, long fencingToken, long[] versions) throws SQLException {
         // Lock the stream's row, creating it first when the stream is new. A writer already holding it makes us wait
         // for its commit, so we then see its version; waiting in that queue also spaces out contending writers.
         StreamRow row = lockStreamRow(connection, streamId);
@@ -185,6 +227,9 @@ public final class JdbcEventStore implements EventStore {
                 throw new SQLException("Stream row of '" + streamId + "' vanished while appending", "40001");
             }
         }
+        // the fence is read under the row lock: a raise (an upsert of this row) waits for this transaction, or this
+        // lock waited for the raise and now reads its fence
+        Appends.checkFence(streamId, fencingToken, row.fence());
         long current = row.version();
         versions[0] = current;
         versions[1] = current + events.size();
@@ -229,7 +274,7 @@ public final class JdbcEventStore implements EventStore {
         try (PreparedStatement query = connection.prepareStatement(lockStream)) {
             query.setString(1, streamId);
             try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? new StreamRow(rs.getLong(1), rs.getString(2)) : null;
+                return rs.next() ? new StreamRow(rs.getLong(1), rs.getString(2), rs.getLong(3)) : null;
             }
         }
     }
@@ -262,7 +307,7 @@ public final class JdbcEventStore implements EventStore {
         return last < 0 ? null : new AppendResult(streamId, name, last - events.size(), last, true);
     }
 
-    private record StreamRow(long version, String closePayload) {
+    private record StreamRow(long version, String closePayload, long fence) {
     }
 
     private Map<String, Long> findEventIds(Connection connection, String streamId, List<EventData> events)

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the es tables from the SQL script shipped in the jar ({@code schema-postgresql.sql}) and checks that they
- * exist. The script only holds {@code CREATE ... IF NOT EXISTS}: initialising twice is harmless and nothing is ever
- * dropped or altered.
+ * exist. The script only holds {@code CREATE ... IF NOT EXISTS} and {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS}
+ * (columns added since a database was made): initialising twice is harmless and nothing is ever dropped.
  */
 public final class JdbcSchema {
 
@@ -26,6 +26,7 @@ public final class JdbcSchema {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcSchema.class);
     private static final String PLACEHOLDER = "${prefix}";
+    private static final String FENCE_COLUMN = "fence";
 
     private final JdbcConnections connections;
     private final JdbcTables tables;
@@ -101,7 +102,10 @@ public final class JdbcSchema {
         }
     }
 
-    /** The es tables that do not exist; empty when the schema is complete. */
+    /**
+     * The es tables that do not exist, and columns added since (as {@code table.column}) that an existing table
+     * lacks; empty when the schema is complete.
+     */
     public List<String> missingTables() {
         try {
             return connections.read(connection -> {
@@ -113,6 +117,18 @@ public final class JdbcSchema {
                             rs.next();
                             if (!rs.getBoolean(1)) {
                                 missing.add(table);
+                            }
+                        }
+                    }
+                }
+                if (!missing.contains(tables.streams())) {
+                    try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_attribute"
+                            + " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
+                        query.setString(1, tables.streams());
+                        query.setString(2, FENCE_COLUMN);
+                        try (ResultSet rs = query.executeQuery()) {
+                            if (!rs.next()) {
+                                missing.add(tables.streams() + "." + FENCE_COLUMN);
                             }
                         }
                     }

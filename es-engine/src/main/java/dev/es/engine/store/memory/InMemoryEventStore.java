@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The embedded default event store: streams in memory, one lock per stream, thread-safe. Nothing survives a restart. */
+/**
+ * The embedded default event store: streams in memory, one lock per stream, thread-safe. Nothing survives a restart.
+ * A stream's fence is a field checked under the stream's lock.
+ */
 public final class InMemoryEventStore implements EventStore {
 
     private final String name;
@@ -55,7 +58,28 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
         Appends.validate(streamId, expected, events);
-        return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events);
+        return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events,
+                Appends.UNFENCED);
+    }
+
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
+        Appends.validate(streamId, expected, events);
+        Appends.requireFencingToken(fencingToken);
+        return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events,
+                fencingToken);
+    }
+
+    @Override
+    public boolean supportsFencing() {
+        return true;
+    }
+
+    @Override
+    public void raiseFence(String streamId, long token) {
+        Identifiers.requireStreamId(streamId);
+        Appends.requireFencingToken(token);
+        streams.computeIfAbsent(streamId, id -> new MemoryStream()).raiseFence(token);
     }
 
     @Override
@@ -74,6 +98,7 @@ public final class InMemoryEventStore implements EventStore {
         private final List<StoredEvent> events = new ArrayList<>();
         private final Map<String, Long> versionsById = new HashMap<>();
         private CloseEvent closed;
+        private long fence;
 
         synchronized long version() {
             return events.size();
@@ -88,7 +113,13 @@ public final class InMemoryEventStore implements EventStore {
             return List.copyOf(events.subList(from, to));
         }
 
-        synchronized AppendResult append(String streamId, ExpectedVersion expected, List<EventData> batch) {
+        synchronized void raiseFence(long token) {
+            fence = Math.max(fence, token);
+        }
+
+        synchronized AppendResult append(String streamId, ExpectedVersion expected, List<EventData> batch,
+                                         long fencingToken) {
+            Appends.checkFence(streamId, fencingToken, fence);
             long current = events.size();
             long existing = Appends.alreadyWritten(streamId, batch, id -> versionsById.getOrDefault(id, -1L));
             if (existing >= 0) {

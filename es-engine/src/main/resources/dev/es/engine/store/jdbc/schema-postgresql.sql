@@ -1,12 +1,18 @@
 -- es schema for PostgreSQL. ${prefix} is replaced by the validated table prefix (default es_).
--- Only CREATE ... IF NOT EXISTS: running it again changes nothing, and it never drops anything.
+-- Only CREATE ... IF NOT EXISTS and ALTER TABLE ... ADD COLUMN IF NOT EXISTS: running it again changes nothing,
+-- and it never drops anything.
 
--- One row per stream: the row an append locks, its version, and the close payload once closed.
+-- One row per stream: the row an append locks, its version, the close payload once closed, and its fence (fenced
+-- appends with a lower token are refused).
 CREATE TABLE IF NOT EXISTS ${prefix}streams (
     stream_id     varchar(256) NOT NULL PRIMARY KEY,
     version       bigint       NOT NULL DEFAULT 0,
-    close_payload jsonb
+    close_payload jsonb,
+    fence         bigint       NOT NULL DEFAULT 0
 );
+
+-- Databases made before fencing existed get the column, rows keep their data (fence 0).
+ALTER TABLE ${prefix}streams ADD COLUMN IF NOT EXISTS fence bigint NOT NULL DEFAULT 0;
 
 CREATE TABLE IF NOT EXISTS ${prefix}events (
     stream_id      varchar(256) NOT NULL,

@@ -250,6 +250,97 @@ class BlobEventStoreTest extends AbstractEventStoreContractTest {
                 .hasSize(5 + 5 * CHUNK_SIZE);
     }
 
+    @Test
+    void anAppendInFlightWhenTheFenceIsRaisedFailsAndIsRefusedOnItsRetry() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        String containerName = ((BlobEventStore) store).container().getBlobContainerName();
+        AtomicBoolean raiseFirst = new AtomicBoolean(true);
+        // the fenced writer has read the tail (fence 0) and sent its append block; the raise reaches Azurite first
+        HttpPipelinePolicy raiseBeforeTheAppend = new HttpPipelinePolicy() {
+            @Override
+            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+                boolean append = String.valueOf(context.getHttpRequest().getUrl().getQuery())
+                        .contains("comp=appendblock");
+                if (append && raiseFirst.getAndSet(false)) {
+                    return Mono.fromRunnable(() -> store.raiseFence(id, 2)).then(next.process());
+                }
+                return next.process();
+            }
+
+            @Override
+            public HttpPipelinePosition getPipelinePosition() {
+                return HttpPipelinePosition.PER_CALL;
+            }
+        };
+        BlobEventStore late = new BlobEventStore(new BlobServiceClientBuilder()
+                .connectionString(AZURITE.connectionString()).addPolicy(raiseBeforeTheAppend).buildClient()
+                .getBlobContainerClient(containerName), "blob", CHUNK_SIZE);
+
+        assertThatThrownBy(() -> late.append(id, ExpectedVersion.exactly(2), events(2, 1), 1))
+                .isInstanceOfSatisfying(dev.es.engine.store.StaleFencingTokenException.class,
+                        e -> assertThat(e.currentFence()).isEqualTo(2));
+        assertThat(raiseFirst).isFalse();
+        assertThat(store.version(id)).isEqualTo(2);
+        assertThat(store.read(id, 1, 10)).hasSize(2);
+    }
+
+    @Test
+    void theFenceCarriesOverChunkRolloversAndARaiseOnAFullChunkStartsTheNext() {
+        BlobContainerClient container = ((BlobEventStore) store).container();
+        BlobEventStore small = smallChunks(container, 2);
+        String id = newStreamId();
+        small.append(id, ExpectedVersion.noStream(), events(0, 2)); // chunk 0 is full
+        small.raiseFence(id, 5);
+        assertThat(Blobs.names(container, "events/blob/" + id + "/")).hasSize(2);
+        assertThat(small.version(id)).isEqualTo(2);
+        assertThat(small.lastEvent(id).version()).isEqualTo(2);
+
+        for (int v = 2; v < 9; v++) { // through chunks 1 to 4, each started with the fence of the one before
+            small.append(id, ExpectedVersion.exactly(v), events(v, 1), 5);
+        }
+        assertThat(Blobs.names(container, "events/blob/" + id + "/")).hasSize(5);
+        BlobEventStore fresh = smallChunks(container, 2);
+        assertThatThrownBy(() -> fresh.append(id, ExpectedVersion.exactly(9), events(9, 1), 4))
+                .isInstanceOf(dev.es.engine.store.StaleFencingTokenException.class);
+        assertThat(fresh.read(id, 1, 100)).extracting(StoredEvent::version)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 9).boxed().toList());
+    }
+
+    @Test
+    void aStreamWrittenBeforeFencingExistedReadsAppendsAndTakesAFence() {
+        BlobContainerClient container = ((BlobEventStore) store).container();
+        String id = newStreamId();
+        // two chunks as the store wrote them before fencing: metadata firstversion and capacity, no fence
+        java.time.Instant at = java.time.Instant.parse("2024-01-01T00:00:00Z");
+        for (int chunk = 0; chunk < 2; chunk++) {
+            var blob = container.getBlobClient("events/blob/" + id + "/" + String.format("%010d", chunk))
+                    .getAppendBlobClient();
+            blob.createWithResponse(new com.azure.storage.blob.options.AppendBlobCreateOptions().setMetadata(
+                    Map.of("firstversion", String.valueOf(chunk * 3 + 1), "capacity", "3")), null,
+                    com.azure.core.util.Context.NONE);
+            List<byte[]> lines = new ArrayList<>();
+            for (int n = chunk * 3; n < chunk * 3 + (chunk == 0 ? 3 : 2); n++) {
+                lines.add(BatchCodec.line(event(n), at));
+            }
+            byte[] record = BatchCodec.record(lines, chunk * 3L + lines.size(), false);
+            blob.appendBlock(new java.io.ByteArrayInputStream(record), record.length);
+        }
+        BlobEventStore upgraded = smallChunks(container, 3);
+
+        assertThat(upgraded.version(id)).isEqualTo(5);
+        assertThat(upgraded.read(id, 1, 10)).extracting(e -> e.metadata().get("n"))
+                .containsExactly("0", "1", "2", "3", "4");
+        assertThat(upgraded.lastEvent(id).metadata()).containsEntry("n", "4");
+        assertThat(upgraded.append(id, ExpectedVersion.exactly(5), events(5, 1)).newVersion()).isEqualTo(6);
+        upgraded.raiseFence(id, 3);
+        assertThatThrownBy(() -> upgraded.append(id, ExpectedVersion.exactly(6), events(6, 1), 2))
+                .isInstanceOf(dev.es.engine.store.StaleFencingTokenException.class);
+        assertThat(upgraded.append(id, ExpectedVersion.exactly(6), events(6, 2), 3).newVersion()).isEqualTo(8);
+        assertThat(smallChunks(container, 3).read(id, 1, 20)).extracting(StoredEvent::version)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 8).boxed().toList());
+    }
+
     /** A client whose append-block answers are lost (after the request reached Azurite) while {@code drop} is set. */
     private static BlobServiceClient flakyClient(AtomicBoolean drop) {
         HttpPipelinePolicy loseAppendAnswers = new HttpPipelinePolicy() {

@@ -54,10 +54,40 @@ class JdbcSchemaTest {
         List<String> statements = new JdbcSchema(db.connections(), JdbcTables.defaults()).statements();
         assertThat(statements).isNotEmpty().allSatisfy(sql -> {
             String upper = sql.toUpperCase(Locale.ROOT);
-            assertThat(upper).startsWith("CREATE").contains("IF NOT EXISTS").doesNotContain("DROP")
-                    .doesNotContain("ALTER").doesNotContain("TRUNCATE").doesNotContain("DELETE");
+            if (upper.startsWith("ALTER")) {
+                assertThat(upper).matches("(?s)ALTER TABLE \\w+ ADD COLUMN IF NOT EXISTS .*");
+            } else {
+                assertThat(upper).startsWith("CREATE").contains("IF NOT EXISTS").doesNotContain("ALTER");
+            }
+            assertThat(upper).doesNotContain("DROP").doesNotContain("TRUNCATE").doesNotContain("DELETE");
             assertThat(sql).doesNotContain("${");
         });
+    }
+
+    @Test
+    void aStreamsTableMadeBeforeFencingIsReportedAndGetsTheFenceColumnKeepingItsRows() throws Exception {
+        JdbcTables tables = new JdbcTables("old_");
+        JdbcSchema schema = new JdbcSchema(db.connections(), tables);
+        schema.initialize();
+        JdbcEventStore store = new JdbcEventStore("pg", db.connections(), tables);
+        store.append("kept", ExpectedVersion.noStream(), List.of(EventData.of("Kept", "{}")));
+        db.connections().inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE old_streams DROP COLUMN fence"); // as made before fencing existed
+            }
+            return null;
+        });
+        assertThat(schema.missingTables()).containsExactly("old_streams.fence");
+        assertThatThrownBy(schema::verify).isInstanceOf(JdbcSchemaMissingException.class)
+                .hasMessageContaining("old_streams.fence");
+
+        schema.initialize();
+
+        assertThat(schema.missingTables()).isEmpty();
+        assertThat(store.version("kept")).isEqualTo(1);
+        store.raiseFence("kept", 2);
+        assertThat(store.append("kept", ExpectedVersion.exactly(1), List.of(EventData.of("More", "{}")), 2)
+                .newVersion()).isEqualTo(2);
     }
 
     @Test
