@@ -15,6 +15,7 @@ import dev.es.engine.store.CommitFailedException;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.EventStreamClosedException;
 import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.StaleFencingTokenException;
 import dev.es.engine.store.WrongExpectedVersionException;
 import dev.es.engine.stream.EventStreams;
 import dev.es.engine.stream.WriteGates;
@@ -213,6 +214,7 @@ final class LiveMigration implements MigrationHandle {
                             held.fencingToken(), now, now, null));
             eventsCopied = entry.eventsCopied();
             moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
+            raiseFences(held.fencingToken());
 
             // from here a close may be found written: a cancel can no longer take effect until we know it is not
             synchronized (this) {
@@ -242,6 +244,23 @@ final class LiveMigration implements MigrationHandle {
             log.info("Migration {} of {}/{} cancelled; source {} untouched, target discarded", migrationId,
                     definition.objectName, definition.objectId, source);
             return MigrationStatus.CANCELLED;
+        }
+    }
+
+    /**
+     * Raises the fences of the source and the target to this run's fencing token, on the stores that keep fences:
+     * from then on a run that held the lock before can no longer write to either, however late its in-flight
+     * append (a close, a copy) lands. Its close either landed before (and this run finds it) or is refused.
+     */
+    private void raiseFences(long token) {
+        for (StreamPointer pointer : List.of(source, target)) {
+            EventStore store = store(pointer);
+            if (store.supportsFencing()) {
+                store.raiseFence(pointer.streamId(), token);
+            } else {
+                log.debug("Migration {}: store '{}' keeps no fences; only the lock guards {}", migrationId,
+                        pointer.store(), pointer);
+            }
         }
     }
 
@@ -354,7 +373,7 @@ final class LiveMigration implements MigrationHandle {
                 position[1], clock.instant());
         try {
             AppendResult appended = sourceStore.append(source.streamId(), ExpectedVersion.exactly(position[0]),
-                    List.of(close.toEventData()));
+                    List.of(close.toEventData()), lock.fencingToken());
             return appended.alreadyWritten() ? closeOf(source) : close;
         } catch (WrongExpectedVersionException moved) {
             log.debug("Migration {}: writers moved the source past {}; catching up again", migrationId, position[0]);
@@ -364,6 +383,8 @@ final class LiveMigration implements MigrationHandle {
             }
             throw new MigrationException(migrationId, "source " + source + " was closed by someone else during the"
                     + " migration", closed);
+        } catch (StaleFencingTokenException fenced) {
+            throw new LockLostException(lockKey);
         } catch (CommitFailedException unknown) {
             CloseEvent written = closeOf(source);
             if (written != null && migrationId.equals(written.migrationId())) {
@@ -428,9 +449,11 @@ final class LiveMigration implements MigrationHandle {
                 try {
                     AppendResult appended = targetStore.append(target.streamId(),
                             targetVersion == 0 ? ExpectedVersion.noStream() : ExpectedVersion.exactly(targetVersion),
-                            out);
+                            out, lock.fencingToken());
                     targetVersion = appended.alreadyWritten() ? targetStore.version(target.streamId())
                             : appended.newVersion();
+                } catch (StaleFencingTokenException fenced) {
+                    throw new LockLostException(lockKey);
                 } catch (WrongExpectedVersionException | CommitFailedException resync) {
                     if (++resyncs > 5) {
                         throw new MigrationException(migrationId, "appends to target " + target
@@ -453,7 +476,7 @@ final class LiveMigration implements MigrationHandle {
                 listener.eventsCopied(definition.objectName, consumed.size());
                 consumed.forEach(definition.live.onEventCopied);
                 entry = entry.withProgress(eventsCopied, eventsBehind, clock.instant());
-                routing.save(entry);
+                record();
                 report(false);
             }
             if (consumed.size() < page.size()) {
@@ -720,10 +743,19 @@ final class LiveMigration implements MigrationHandle {
         if (entry != null && changed || entry != null && entry.phase() != newPhase) {
             entry = entry.with(newPhase, newStatus, clock.instant()).withProgress(eventsCopied, eventsBehind,
                     clock.instant());
-            routing.save(entry);
+            record();
         }
         if (changed) {
             report(true);
+        }
+    }
+
+    /** Saves the entry; a refusal means a newer lock holder recorded it since: this run has lost its lock. */
+    private void record() {
+        if (!routing.save(entry)) {
+            log.warn("Migration {}: the routing entry was recorded by a newer holder of lock '{}'; stopping",
+                    migrationId, lockKey);
+            throw new LockLostException(lockKey);
         }
     }
 
@@ -734,7 +766,10 @@ final class LiveMigration implements MigrationHandle {
             try {
                 entry = entry.with(MigrationPhase.FAILED, MigrationStatus.FAILED, clock.instant())
                         .withError(error.getMessage(), clock.instant());
-                routing.save(entry);
+                if (!routing.save(entry)) {
+                    log.info("Migration {}: a newer lock holder recorded it since; its entry is left as is",
+                            migrationId);
+                }
             } catch (RuntimeException e) {
                 log.warn("Migration {}: could not record the failure in the routing table", migrationId, e);
             }

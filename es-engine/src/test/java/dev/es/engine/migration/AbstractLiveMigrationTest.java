@@ -11,6 +11,9 @@ import dev.es.engine.event.EventData;
 import dev.es.engine.event.EventSerializer;
 import dev.es.engine.event.Json;
 import dev.es.engine.event.StoredEvent;
+import dev.es.engine.lock.LockLostException;
+import dev.es.engine.lock.LockSettings;
+import dev.es.engine.lock.memory.InMemoryLockProvider;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.EventStoreRegistry;
 import dev.es.engine.store.ExpectedVersion;
@@ -20,6 +23,7 @@ import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
 import dev.es.engine.stream.StreamVersion;
+import dev.es.engine.support.MutableClock;
 import dev.es.engine.transform.EventTransformer;
 import dev.es.engine.transform.FunctionTransformer;
 import java.time.Clock;
@@ -528,6 +532,66 @@ public abstract class AbstractLiveMigrationTest {
         List<String> realIds = history.stream().filter(e -> e.type().equals("Real")).map(StoredEvent::eventId)
                 .toList();
         assertThat(realIds).containsExactlyInAnyOrderElementsOf(acknowledgedReal);
+    }
+
+    /**
+     * Design section 5 point 1 and section 9 point 2: instance A loses its lock while its close is in flight (a long
+     * pause); instance B takes the lock, resumes the migration, is cancelled and discards the target; then A's close
+     * reaches the store. It must be refused there, and A must not overwrite B's routing entry.
+     */
+    @Test
+    void aLateCloseFromAHolderThatLostItsLockCannotCloseTowardADiscardedTarget() throws Exception {
+        String id = newId();
+        String source = "order-" + id;
+        streams.open("Order", id).append(ExpectedVersion.noStream(), List.of(note("a"), note("b"), note("c")));
+        MutableClock clock = new MutableClock();
+        LockSettings leases = new LockSettings(Duration.ofSeconds(30), Duration.ofSeconds(10));
+        InMemoryLockProvider locksOfA = new InMemoryLockProvider(leases, clock);
+        InMemoryLockProvider locksOfB = locksOfA.sharingLeases(leases);
+        CountDownLatch aInClose = new CountDownLatch(1);
+        CountDownLatch aWakesUp = new CountDownLatch(1);
+        main.stallOn(batch -> batch.get(batch.size() - 1).isCloseEvent(), aInClose, aWakesUp);
+        MigrationDefaults defaults = new MigrationDefaults(Duration.ofMinutes(2), Duration.ofMillis(5),
+                ConvergenceFailureStrategy.KEEP_TRYING, Duration.ofSeconds(5), Duration.ZERO);
+        try (DefaultEventStreamMigrationService instanceA = new DefaultEventStreamMigrationService(streams, locksOfA,
+                stores.routing(), defaults, MigrationListener.NONE, clock);
+             DefaultEventStreamMigrationService instanceB = new DefaultEventStreamMigrationService(streams, locksOfB,
+                     stores.routing(), defaults, MigrationListener.NONE, clock)) {
+            MigrationHandle a = instanceA.forDocument("Order", id).withTargetStore("other").start();
+            await(aInClose); // A copied everything and is inside its close append
+            clock.advance(Duration.ofMinutes(2)); // A's lease ran out during the pause
+
+            CountDownLatch bCaughtUp = new CountDownLatch(1);
+            CountDownLatch bCancelled = new CountDownLatch(1);
+            MigrationHandle b = instanceB.forDocument("Order", id).withTargetStore("other")
+                    .withLiveMigration(o -> o.onCatchUpProgress(p -> {
+                        bCaughtUp.countDown();
+                        await(bCancelled);
+                    }))
+                    .start();
+            await(bCaughtUp);
+            assertThat(b.migrationId()).isEqualTo(a.migrationId());
+            assertThat(b.cancel()).isTrue();
+            bCancelled.countDown();
+            assertThat(b.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.CANCELLED);
+            assertThat(other.version(source + "-v2")).isZero(); // B discarded the target
+
+            aWakesUp.countDown(); // A's close reaches the store now
+            MigrationResult late = a.await(Duration.ofSeconds(30));
+            assertThat(late.status()).isEqualTo(MigrationStatus.FAILED);
+            assertThat(late.error()).hasCauseInstanceOf(LockLostException.class);
+
+            assertThat(main.lastEvent(source).isCloseEvent()).as("the source stays open").isFalse();
+            assertThat(stores.routing().get(a.migrationId()).orElseThrow().status())
+                    .as("B's entry is not overwritten by A").isEqualTo(MigrationStatus.CANCELLED);
+            assertThat(eventIds(id)).hasSize(3);
+            streams.open("Order", id).append(note("d"));
+
+            MigrationResult again = instanceB.forDocument("Order", id).withTargetStore("other").execute();
+            assertThat(again.isSuccess()).as("re-run: %s", again.error()).isTrue();
+        }
+        assertThat(eventIds(id)).hasSize(4);
+        assertThat(streams.open("Order", id).activeStream()).isEqualTo(new StreamPointer(source + "-v2", "other"));
     }
 
     static void await(CountDownLatch latch) {

@@ -3,6 +3,9 @@ package dev.es.engine.store;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -20,6 +23,9 @@ public final class FaultInjectingEventStore implements EventStore {
     private volatile When when = When.BEFORE_WRITE;
     private final AtomicInteger countdown = new AtomicInteger(-1);
     private final AtomicInteger faults = new AtomicInteger();
+    private volatile Predicate<List<EventData>> stallMatcher;
+    private volatile CountDownLatch stallReached;
+    private volatile CountDownLatch stallRelease;
 
     public FaultInjectingEventStore(EventStore delegate) {
         this.delegate = delegate;
@@ -58,19 +64,78 @@ public final class FaultInjectingEventStore implements EventStore {
         return delegate.version(streamId);
     }
 
+    /**
+     * Makes the next append whose batch matches stall before it reaches the store, as a process in a long GC pause
+     * would: it counts {@code reached} down, then waits for {@code release}, then goes on.
+     */
+    public FaultInjectingEventStore stallOn(Predicate<List<EventData>> batchMatcher, CountDownLatch reached,
+                                            CountDownLatch release) {
+        this.stallMatcher = batchMatcher;
+        this.stallReached = reached;
+        this.stallRelease = release;
+        return this;
+    }
+
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        return inject(streamId, events, () -> delegate.append(streamId, expected, events));
+    }
+
+    @Override
+    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
+        return inject(streamId, events, () -> delegate.append(streamId, expected, events, fencingToken));
+    }
+
+    private AppendResult inject(String streamId, List<EventData> events, Supplier<AppendResult> append) {
+        stall(events);
         boolean strike = matcher.test(events) && countdown.get() > 0 && countdown.decrementAndGet() == 0;
         if (strike && when == When.BEFORE_WRITE) {
             faults.incrementAndGet();
             throw new InjectedFault("injected fault before appending to " + streamId);
         }
-        AppendResult result = delegate.append(streamId, expected, events);
+        AppendResult result = append.get();
         if (strike) {
             faults.incrementAndGet();
             throw new InjectedFault("injected fault after appending to " + streamId + " (the append was written)");
         }
         return result;
+    }
+
+    private void stall(List<EventData> events) {
+        Predicate<List<EventData>> stallOn = stallMatcher;
+        if (stallOn == null || !stallOn.test(events)) {
+            return;
+        }
+        stallMatcher = null;
+        stallReached.countDown();
+        try {
+            if (!stallRelease.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("stalled append was never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public StoredEvent lastEvent(String streamId) {
+        return delegate.lastEvent(streamId);
+    }
+
+    @Override
+    public java.util.stream.Stream<StoredEvent> stream(String streamId, long fromVersion, int pageSize) {
+        return delegate.stream(streamId, fromVersion, pageSize);
+    }
+
+    @Override
+    public boolean supportsFencing() {
+        return delegate.supportsFencing();
+    }
+
+    @Override
+    public void raiseFence(String streamId, long token) {
+        delegate.raiseFence(streamId, token);
     }
 
     @Override
