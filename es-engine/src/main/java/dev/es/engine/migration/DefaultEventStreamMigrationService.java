@@ -2,13 +2,17 @@ package dev.es.engine.migration;
 
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
+import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.StoredEvent;
+import dev.es.engine.lock.DistributedLock;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.stream.EventStreams;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +25,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The engine's {@link EventStreamMigrationService}: runs each migration on a background thread of its own. */
+/**
+ * The engine's {@link EventStreamMigrationService}: runs each migration on a background thread of its own. It also
+ * settles orphaned migrations (unfinished entries no process runs, see {@link #activeMigrations()}).
+ */
 public final class DefaultEventStreamMigrationService implements EventStreamMigrationService, AutoCloseable {
 
+    /** The error of an orphaned migration that a re-run can resume. */
+    static final String INTERRUPTED = "interrupted: no process is running it; run the same migration again to resume";
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultEventStreamMigrationService.class);
     private static final Pattern VERSIONED = Pattern.compile("(.*)-v(\\d+)");
 
     private final EventStreams streams;
@@ -89,9 +102,17 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         return launch(definition, entry.source(), entry.target(), migrationId).await();
     }
 
+    /**
+     * Migrations that are running (in this process or, holding their object's lock, in another) or resumable
+     * ({@code PAUSED}). Orphaned entries found on the way are settled first (see {@link #settleIfOrphaned}).
+     */
     @Override
     public List<MigrationEntry> activeMigrations() {
-        return routing.active();
+        List<MigrationEntry> answer = new ArrayList<>();
+        for (MigrationEntry entry : routing.active()) {
+            settleIfOrphaned(entry).filter(MigrationEntry::isActive).ifPresent(answer::add);
+        }
+        return answer;
     }
 
     @Override
@@ -143,6 +164,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     }
 
     MigrationHandle launch(MigrationBuilder builder) {
+        settleOrphansOf(builder.objectName, builder.objectId);
         Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(builder);
         if (unfinishedCutover.isPresent()) {
             // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"
@@ -272,5 +294,137 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
                 .filter(e -> e.isActive() || e.status() == MigrationStatus.FAILED)
                 .max(Comparator.comparing(MigrationEntry::updatedAt,
                         Comparator.nullsFirst(Comparator.naturalOrder())));
+    }
+
+    // ---------------------------------------------------------------- orphaned migrations
+
+    /** Settles the orphaned entries of one object, before a migration of it is launched. */
+    private void settleOrphansOf(String objectName, String objectId) {
+        for (MigrationEntry entry : routing.active()) {
+            if (objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
+                settleIfOrphaned(entry);
+            }
+        }
+    }
+
+    /**
+     * An entry is orphaned when it is not terminal, no migration of its object runs in this process, and its
+     * object's lock is free: the process that ran it died. Under that lock (taken without waiting; skipped when it is
+     * not free) and with its fencing token, the entry is re-read and marked {@code PAUSED} when a re-run can still
+     * finish it (its source is the active stream and is open or closed toward its target, or the document already
+     * points at its target), or retired as {@code FAILED} with where the object went.
+     *
+     * @return the entry as it now stands; empty when it is gone
+     */
+    Optional<MigrationEntry> settleIfOrphaned(MigrationEntry entry) {
+        if (!entry.isActive() || entry.objectName() == null || entry.objectId() == null
+                || runsHere(entry.migrationId(), entry.objectName(), entry.objectId())) {
+            return Optional.of(entry);
+        }
+        String key = "migration/" + entry.objectName() + "/" + entry.objectId();
+        try {
+            if (locks.isLocked(key)
+                    || entry.status() == MigrationStatus.PAUSED && abandonment(entry) == null) {
+                return Optional.of(entry); // running elsewhere, or already resumable
+            }
+            Optional<DistributedLock> acquired = locks.tryAcquire(key, Duration.ZERO);
+            if (acquired.isEmpty()) {
+                return Optional.of(entry);
+            }
+            try (DistributedLock held = acquired.get()) {
+                Optional<MigrationEntry> stored = routing.get(entry.migrationId());
+                if (stored.isEmpty() || !stored.get().isActive()
+                        || runsHere(entry.migrationId(), entry.objectName(), entry.objectId())) {
+                    return stored;
+                }
+                MigrationEntry current = stored.get();
+                String abandoned = abandonment(current);
+                if (abandoned == null && current.status() == MigrationStatus.PAUSED) {
+                    return stored;
+                }
+                Instant now = clock.instant();
+                MigrationEntry settled = abandoned == null
+                        ? current.with(current.phase(), MigrationStatus.PAUSED, now).withError(INTERRUPTED, now)
+                        : current.with(MigrationPhase.FAILED, MigrationStatus.FAILED, now).withError(abandoned, now);
+                settled = settled.withFencingToken(held.fencingToken(), now);
+                if (!held.isValid() || !routing.save(settled)) {
+                    return routing.get(entry.migrationId());
+                }
+                if (abandoned == null) {
+                    log.warn("Migration {} of {}/{} was left {} in phase {} by a process that is gone; marked PAUSED:"
+                            + " run the same migration again to resume it", current.migrationId(),
+                            current.objectName(), current.objectId(), current.status(), current.phase());
+                } else {
+                    log.warn("Migration {} of {}/{} was left {} in phase {} by a process that is gone; retired as"
+                            + " FAILED: {}", current.migrationId(), current.objectName(), current.objectId(),
+                            current.status(), current.phase(), abandoned);
+                }
+                return Optional.of(settled);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not check whether migration {} of {}/{} is orphaned; leaving it as it is",
+                    entry.migrationId(), entry.objectName(), entry.objectId(), e);
+            return Optional.of(entry);
+        }
+    }
+
+    /** Whether this process runs that migration, or another migration of the same object. */
+    private boolean runsHere(String migrationId, String objectName, String objectId) {
+        if (running.containsKey(migrationId)) {
+            return true;
+        }
+        for (String id : running.keySet()) {
+            MigrationBuilder definition = definitions.get(id);
+            if (definition != null && definition.objectName.equals(objectName)
+                    && definition.objectId.equals(objectId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why a re-run can no longer finish {@code entry}; {@code null} when it can. */
+    private String abandonment(MigrationEntry entry) {
+        String object = entry.objectName() + "/" + entry.objectId();
+        Optional<ObjectDocument> document = streams.documents().get(entry.objectName(), entry.objectId());
+        if (document.isEmpty()) {
+            return "abandoned: " + object + " has no document any more; nothing to resume";
+        }
+        StreamPointer active = document.get().active();
+        if (active.equals(entry.target())) {
+            return null; // cut over already: only book closing is left
+        }
+        CloseEvent close = closeOf(entry.source());
+        boolean towardTarget = close != null && (entry.migrationId().equals(close.migrationId())
+                || entry.target().streamId().equals(close.continuationStreamId())
+                && entry.target().store().equals(close.continuationStore()));
+        if (active.equals(entry.source()) && (close == null || towardTarget)) {
+            return null;
+        }
+        String sourceState;
+        StreamPointer now = active;
+        if (close == null) {
+            sourceState = "its source " + entry.source() + " is no longer the active stream";
+        } else if (!close.hasContinuation()) {
+            if (active.equals(entry.source())) {
+                return "abandoned: " + object + " cannot move on: its source " + entry.source() + " is closed"
+                        + " without a continuation; nothing to resume";
+            }
+            sourceState = "its source " + entry.source() + " is closed without a continuation";
+        } else {
+            StreamPointer continuation = new StreamPointer(close.continuationStreamId(), close.continuationStore());
+            if (active.equals(entry.source())) {
+                now = continuation; // the document has not caught up with that close yet
+            }
+            sourceState = "its source " + entry.source() + " is closed toward " + continuation
+                    + (towardTarget ? ", its target, which has moved on since" : ", not toward its target "
+                    + entry.target());
+        }
+        return "abandoned: " + object + " moved on to " + now + " (" + sourceState + "); nothing to resume";
+    }
+
+    private CloseEvent closeOf(StreamPointer pointer) {
+        StoredEvent last = streams.stores().get(pointer.store()).lastEvent(pointer.streamId());
+        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
     }
 }
