@@ -2,6 +2,7 @@ package dev.es.engine.store.blob;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.AppendBlobItem;
 import com.azure.storage.blob.models.AppendBlobRequestConditions;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
@@ -19,6 +20,7 @@ import dev.es.engine.event.StoredEvent;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.Appends;
 import dev.es.engine.store.CommitFailedException;
+import dev.es.engine.store.DuplicateEventIdException;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.EventStreamClosedException;
 import dev.es.engine.store.ExpectedVersion;
@@ -28,6 +30,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,27 +50,37 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Appends</h2>
  * Every append is one append block (atomic: readers see all of the batch or none of it) made on the condition that
- * the chunk still has the length the writer read ({@code appendPosition}), so two clients, in one process or in two,
- * can never both append at the same version: the loser re-reads and gets a {@link WrongExpectedVersionException}
- * when the version moved. A new chunk is created with {@code If-None-Match: *}; a client that loses that race
- * re-reads. An append costs two small reads (properties and the fixed-width trailer at the end of the last chunk,
- * which holds the stream's version and whether it is closed) and one write of the events appended; nothing is
- * rewritten and the stream is never read whole.
+ * the chunk still has the length the writer knows ({@code appendPosition}) and still has the ETag it knows
+ * ({@code If-Match}), so two clients, in one process or in two, can never both append at the same version: the
+ * loser re-reads and gets a {@link WrongExpectedVersionException} when the version moved. A new chunk is created
+ * with {@code If-None-Match: *}; a client that loses that race re-reads. Nothing is rewritten and the stream is
+ * never read whole.
+ *
+ * <p>The tail of each stream (its last chunk, that chunk's length, ETag, capacity and block count, the stream's
+ * version, whether it is closed, its fence) is kept per stream after each append and each read of the tail; the
+ * append block's answer gives the new ETag and the offset it was written at. The next append goes straight to the
+ * known append position with the known ETag: on the happy path an append is <em>one</em> request. When another
+ * client appended, rolled the chunk over or raised the fence meanwhile, the condition fails (412), the tail is read
+ * again (the chunk's properties, then the fixed-width trailer at the end of the chunk unless the ETag is the one
+ * known) and the append goes on from there as it would have. A refusal (closed, version conflict, stale fencing
+ * token, a batch already written) is only ever given on a tail read for that append, never on the kept one alone.
  *
  * <h2>Idempotent re-appends</h2>
  * A condition that names a version (exact, no stream, or the {@link ExpectedVersion#retryOfAny(long) retry of an
  * any() append} that {@link CommitFailedException#retryCondition()} gives) tells where an earlier attempt would have
  * put the batch: when the stream moved past that version, the events right after it are read (as many as the batch
- * holds: a page read, however far back they are) and a batch found there whole is not written again. A condition that matches
- * the stream needs no lookup: a retry of a batch that was written always finds the stream moved. A plain
- * {@link ExpectedVersion#any() any} append knows no position: its ids are looked up in the stream's last
- * {@code chunkSize} events at least (the last chunk and the chunks before it as needed), so a plain any() retry made
- * after more than that many events of other writers writes the batch again; retry with
- * {@link CommitFailedException#retryCondition()} instead.
+ * holds: a page read, however far back they are) and a batch found there whole is not written again. A condition
+ * that matches the stream needs no lookup: a retry of a batch that was written always finds the stream moved. A
+ * plain {@link ExpectedVersion#any() any} append knows no position: its ids are looked up in the stream's last
+ * {@code chunkSize} events at least, so a plain any() retry made after more than that many events of other writers
+ * writes the batch again; retry with {@link CommitFailedException#retryCondition()} instead. Those ids are kept in
+ * memory per stream (for the {@value #CACHED_WINDOWS} streams most recently appended to with any()), built once
+ * from the last chunks, extended with what this client appends and, when the tail moved, with a ranged read of
+ * only the bytes appended since: an any() append does not download chunks each time.
  *
  * <h2>Fencing</h2>
  * A stream's fence is kept in the metadata of its last chunk ({@code fence}; absent means 0), which the tail read
- * returns with the chunk's properties, and every append is also conditioned on the ETag of the chunk it read: a
+ * returns with the chunk's properties, and every append is also conditioned on the ETag of the chunk it knows: a
  * {@link #raiseFence raise} changes the metadata (and so the ETag) on the condition of the ETag it read, so an
  * append decided on the old fence fails with 412, re-reads and sees the new one. A new chunk starts with the fence
  * of the chunk before it, which is final: a full chunk of an open stream is never changed (a raise then starts the
@@ -103,13 +116,26 @@ public final class BlobEventStore implements EventStore {
     private static final int MAX_ATTEMPTS = 200;
     private static final int CACHED_CHUNKS = 4;
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
+    /** Streams whose tail is kept; past that, an arbitrary one is forgotten (it is read again when needed). */
+    private static final int CACHED_TAILS = 10_000;
+    /** Streams whose last event ids (for plain any() appends) are kept, least recently used first out. */
+    static final int CACHED_WINDOWS = 64;
 
     private final BlobContainerClient container;
     private final String name;
     private final String prefix;
     private final int chunkSize;
     private final Clock clock;
-    private final Map<String, Integer> lastChunks = new ConcurrentHashMap<>();
+    /** The last known tail of each stream (see "Appends" above). */
+    private final Map<String, Tail> tails = new ConcurrentHashMap<>();
+    /** The last event ids of streams appended to with plain any(). */
+    private final Map<String, IdWindow> windows = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, IdWindow> eldest) {
+                    return size() > CACHED_WINDOWS;
+                }
+            });
     private final Map<String, List<StoredEvent>> chunkCache = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -236,59 +262,86 @@ public final class BlobEventStore implements EventStore {
             throw new AppendTooLargeException(streamId, events.size(), size, MAX_APPEND_BYTES);
         }
         boolean closes = events.get(events.size() - 1).isCloseEvent();
-        for (int attempt = 1; ; attempt++) {
-            Tail t = tail(streamId);
-            Appends.checkFence(streamId, fencingToken, t.fence());
-            if (expected.retryPosition() >= 0) {
-                // an exact version, no stream, or the retry of an any() append: the batch can only be where the
-                // earlier attempt put it
-                AppendResult written = Appends.retriedAt(this, streamId, expected, events, t.version());
+        Tail t = tails.get(streamId);
+        // a refusal or an early answer is only given on a tail read for this append (fresh), never on the kept one
+        boolean fresh = t == null;
+        if (fresh) {
+            t = tail(streamId);
+        }
+        int lostRaces = 0;
+        while (true) {
+            if (fencingToken != Appends.UNFENCED && t.fence() > fencingToken) {
+                if (!fresh) {
+                    t = tail(streamId);
+                    fresh = true;
+                    continue;
+                }
+                Appends.checkFence(streamId, fencingToken, t.fence());
+            }
+            if (!fresh && expected.value() >= 0 && !expected.matches(t.version())) {
+                t = tail(streamId); // an exact condition the kept tail does not meet: decide on the stream as it is
+                fresh = true;
+                continue;
+            }
+            AppendResult written;
+            try {
+                written = alreadyWritten(streamId, expected, events, t);
+            } catch (DuplicateEventIdException e) {
+                if (!fresh) {
+                    t = tail(streamId);
+                    fresh = true;
+                    continue;
+                }
+                throw e;
+            }
+            if (written != null || t.closed()) {
+                if (!fresh) {
+                    t = tail(streamId);
+                    fresh = true;
+                    continue;
+                }
                 if (written != null) {
                     return written;
                 }
-            } else if (t.version() > 0) {
-                Map<String, Long> ids = idsInTail(streamId, t);
-                long existing = Appends.alreadyWritten(streamId, events, id -> ids.getOrDefault(id, -1L));
-                if (existing >= 0) {
-                    return new AppendResult(streamId, name, existing - events.size(), existing, true);
-                }
-            }
-            if (t.closed()) {
                 throw new EventStreamClosedException(streamId, closeEvent(streamId, t));
             }
             if (!expected.matches(t.version())) {
                 throw new WrongExpectedVersionException(streamId, expected, t.version());
             }
-            if (attempt > MAX_ATTEMPTS) {
+            if (lostRaces > MAX_ATTEMPTS) {
                 throw new CommitFailedException(streamId, expected, t.version(), t.version() + events.size(), false,
                         new IllegalStateException("gave up after " + MAX_ATTEMPTS + " attempts lost to other writers"));
             }
-            int target = t.chunk();
-            long position = t.length();
-            String etag = t.etag();
+            Tail base = t;
             if (t.chunk() < 0 || t.full()) {
-                target = t.chunk() + 1;
-                position = 0;
-                etag = createChunk(streamId, target, t.version() + 1, t.fence());
-                if (etag == null) {
+                base = createChunk(streamId, t.chunk() + 1, t.version() + 1, t.fence());
+                if (base == null) {
+                    lostRaces++;
+                    t = tail(streamId);
+                    fresh = true;
                     continue;
                 }
             }
             long newVersion = t.version() + events.size();
             byte[] record = BatchCodec.record(lines, newVersion, closes);
+            AppendBlobItem item;
             try {
-                appendBlob(streamId, target).appendBlockWithResponse(new ByteArrayInputStream(record), record.length,
-                        null, new AppendBlobRequestConditions().setAppendPosition(position).setIfMatch(etag),
-                        WRITE_TIMEOUT, Context.NONE);
-                lastChunks.put(streamId, target);
-                return new AppendResult(streamId, name, t.version(), newVersion, false);
+                item = appendBlob(streamId, base.chunk()).appendBlockWithResponse(new ByteArrayInputStream(record),
+                        record.length, null, new AppendBlobRequestConditions().setAppendPosition(base.length())
+                                .setIfMatch(base.etag()), WRITE_TIMEOUT, Context.NONE).getValue();
             } catch (BlobStorageException e) {
                 if (Blobs.isStatus(e, 412, 409)) {
-                    log.debug("Append to stream '{}' at version {} lost a race; re-reading", streamId, t.version());
+                    log.debug("Append to stream '{}' at version {} lost a race ({}); re-reading", streamId,
+                            t.version(), e.getErrorCode());
+                    lostRaces++;
+                    t = tail(streamId);
+                    fresh = true;
                     continue;
                 }
                 if (Blobs.isStatus(e, 404)) {
-                    lastChunks.remove(streamId);
+                    tails.remove(streamId);
+                    t = tail(streamId);
+                    fresh = true;
                     continue;
                 }
                 boolean mayBeWritten = e.getStatusCode() >= 500 || e.getStatusCode() == 408;
@@ -296,7 +349,28 @@ public final class BlobEventStore implements EventStore {
             } catch (RuntimeException e) {
                 throw new CommitFailedException(streamId, expected, t.version(), newVersion, true, e);
             }
+            Tail after = base.appended(item, record.length, newVersion, closes);
+            remember(streamId, after);
+            windowAppended(streamId, t, events, after);
+            return new AppendResult(streamId, name, t.version(), newVersion, false);
         }
+    }
+
+    /**
+     * The answer for a batch the stream already holds (where the condition says an earlier attempt would have put
+     * it, or, for a plain any(), among the stream's last event ids), or {@code null} when it holds none of it.
+     */
+    private AppendResult alreadyWritten(String streamId, ExpectedVersion expected, List<EventData> events, Tail t) {
+        if (expected.retryPosition() >= 0) {
+            // an exact version, no stream, or the retry of an any() append: the batch can only be where the
+            // earlier attempt put it (read only when the stream moved past that position)
+            return Appends.retriedAt(this, streamId, expected, events, t.version());
+        }
+        if (t.version() == 0) {
+            return null;
+        }
+        long existing = inWindow(streamId, t, events);
+        return existing < 0 ? null : new AppendResult(streamId, name, existing - events.size(), existing, true);
     }
 
     @Override
@@ -324,8 +398,10 @@ public final class BlobEventStore implements EventStore {
                         + "' to " + token + " gave up after " + MAX_ATTEMPTS + " attempts lost to other writers");
             }
             if (t.chunk() < 0 || (t.full() && !t.closed())) {
-                if (createChunk(streamId, t.chunk() + 1, t.version() + 1, token) != null) {
+                Tail started = createChunk(streamId, t.chunk() + 1, t.version() + 1, token);
+                if (started != null) {
                     log.debug("Raised the fence of stream '{}' to {} in a new chunk", streamId, token);
+                    remember(streamId, started);
                     return;
                 }
                 continue;
@@ -336,13 +412,14 @@ public final class BlobEventStore implements EventStore {
                 container.getBlobClient(chunkName(streamId, t.chunk())).setMetadataWithResponse(metadata,
                         new BlobRequestConditions().setIfMatch(t.etag()), WRITE_TIMEOUT, Context.NONE);
                 log.debug("Raised the fence of stream '{}' to {}", streamId, token);
+                tails.remove(streamId, t); // its ETag changed
                 return;
             } catch (BlobStorageException e) {
                 if (Blobs.isStatus(e, 412)) {
                     continue; // the chunk changed: read it again
                 }
                 if (Blobs.isStatus(e, 404)) {
-                    lastChunks.remove(streamId);
+                    tails.remove(streamId);
                     continue;
                 }
                 throw e;
@@ -357,7 +434,8 @@ public final class BlobEventStore implements EventStore {
         for (int i = chunks.size() - 1; i >= 0; i--) {
             container.getBlobClient(chunkName(streamId, chunks.get(i).index())).deleteIfExists();
         }
-        lastChunks.remove(streamId);
+        tails.remove(streamId);
+        windows.remove(streamId);
     }
 
     // ---------------------------------------------------------------- chunks
@@ -374,6 +452,19 @@ public final class BlobEventStore implements EventStore {
 
         boolean full() {
             return chunkEvents() >= capacity || blocks >= MAX_BLOCKS - 1;
+        }
+
+        /** This chunk after an append block of {@code bytes} that took the stream to {@code newVersion}. */
+        Tail appended(AppendBlobItem item, int bytes, long newVersion, boolean closes) {
+            long offset = item.getBlobAppendOffset() == null ? length : Long.parseLong(item.getBlobAppendOffset());
+            int committed = item.getBlobCommittedBlockCount() == null ? blocks + 1 : item.getBlobCommittedBlockCount();
+            return new Tail(chunk, offset + bytes, firstVersion, capacity, committed, newVersion, closes, bytes,
+                    item.getETag(), fence, metadata);
+        }
+
+        /** Whether this tail is at or past {@code other}'s end of the stream. */
+        boolean atOrAfter(Tail other) {
+            return chunk > other.chunk || (chunk == other.chunk && length >= other.length);
         }
     }
 
@@ -407,13 +498,17 @@ public final class BlobEventStore implements EventStore {
         }
     }
 
+    /**
+     * The stream's tail as it is now, read from the service (from the kept tail's chunk on, else from a listing),
+     * and kept. Costs the chunk's properties and, unless its ETag is the one kept, a ranged read of its trailer.
+     */
     private Tail tail(String streamId) {
-        Integer cached = lastChunks.get(streamId);
-        int index = cached == null ? lastChunkByListing(streamId) : cached;
+        Tail cached = tails.get(streamId);
+        int index = cached == null ? lastChunkByListing(streamId) : cached.chunk();
         boolean listed = cached == null;
         while (true) {
             if (index < 0) {
-                lastChunks.remove(streamId);
+                tails.remove(streamId);
                 return Tail.EMPTY;
             }
             BlobProperties props = properties(chunkName(streamId, index));
@@ -422,7 +517,7 @@ public final class BlobEventStore implements EventStore {
                     // deleted while we looked; the stream is being deleted or was just recreated
                     index = lastChunkByListing(streamId);
                     if (index < 0) {
-                        lastChunks.remove(streamId);
+                        tails.remove(streamId);
                         return Tail.EMPTY;
                     }
                     continue;
@@ -431,25 +526,25 @@ public final class BlobEventStore implements EventStore {
                 listed = true;
                 continue;
             }
-            Tail t = readTail(streamId, index, props);
+            Tail t = readTail(streamId, index, props, cached);
             if (t.full()) {
                 BlobProperties next = properties(chunkName(streamId, index + 1));
                 if (next != null) {
                     index++;
-                    Tail nextTail = readTail(streamId, index, next);
+                    Tail nextTail = readTail(streamId, index, next, cached);
                     if (nextTail.full()) {
                         continue;
                     }
-                    lastChunks.put(streamId, index);
+                    tails.put(streamId, nextTail);
                     return nextTail;
                 }
             }
-            lastChunks.put(streamId, index);
+            tails.put(streamId, t);
             return t;
         }
     }
 
-    private Tail readTail(String streamId, int index, BlobProperties props) {
+    private Tail readTail(String streamId, int index, BlobProperties props, Tail cached) {
         Map<String, String> md = props.getMetadata();
         long first = Long.parseLong(md.getOrDefault(FIRST_VERSION, "1"));
         int capacity = Integer.parseInt(md.getOrDefault(CAPACITY, String.valueOf(chunkSize)));
@@ -459,6 +554,12 @@ public final class BlobEventStore implements EventStore {
         if (length == 0) {
             return new Tail(index, 0, first, capacity, blocks, first - 1, false, 0, props.getETag(), fence, md);
         }
+        if (cached != null && cached.chunk() == index && cached.length() == length
+                && Objects.equals(cached.etag(), props.getETag())) {
+            // the chunk is as this client knows it: its trailer is known too
+            return new Tail(index, length, first, capacity, blocks, cached.version(), cached.closed(),
+                    cached.lastRecordBytes(), props.getETag(), fence, md);
+        }
         byte[] bytes = download(chunkName(streamId, index),
                 new BlobRange(length - BatchCodec.TRAILER_LENGTH, (long) BatchCodec.TRAILER_LENGTH));
         if (bytes == null || bytes.length != BatchCodec.TRAILER_LENGTH) {
@@ -467,6 +568,20 @@ public final class BlobEventStore implements EventStore {
         BatchCodec.Trailer trailer = BatchCodec.parseTrailer(bytes, 0);
         return new Tail(index, length, first, capacity, blocks, trailer.lastVersion(), trailer.closes(),
                 trailer.recordBytes(), props.getETag(), fence, md);
+    }
+
+    /** Keeps {@code t} as the stream's tail unless a tail further on is kept already (another thread's append). */
+    private void remember(String streamId, Tail t) {
+        tails.merge(streamId, t, (kept, given) -> given.atOrAfter(kept) ? given : kept);
+        if (tails.size() > CACHED_TAILS) {
+            var it = tails.keySet().iterator();
+            if (it.hasNext()) {
+                String forget = it.next();
+                if (!forget.equals(streamId)) {
+                    tails.remove(forget);
+                }
+            }
+        }
     }
 
     private List<StoredEvent> lastBatch(String streamId, Tail t) {
@@ -481,11 +596,124 @@ public final class BlobEventStore implements EventStore {
     }
 
     /**
-     * The event ids of the stream's last {@code chunkSize} events at least: the last chunk, and the chunks before it
-     * until that many events are covered.
+     * The event ids of a stream's last events, up to a position in its last chunk: what a plain any() append is
+     * checked against. Holds the last {@code chunkSize} ids at least once built.
      */
-    private Map<String, Long> idsInTail(String streamId, Tail t) {
-        Map<String, Long> ids = new HashMap<>();
+    private static final class IdWindow {
+        private final ArrayDeque<String> order = new ArrayDeque<>();
+        private final Map<String, Long> versions = new HashMap<>();
+        /** The position covered: the chunk, its length and the stream's version there; chunk -2 before built. */
+        private int chunk = -2;
+        private long length;
+        private long last;
+
+        boolean at(Tail t) {
+            return chunk == t.chunk() && length == t.length() && last == t.version();
+        }
+
+        long versionOf(String eventId) {
+            return versions.getOrDefault(eventId, -1L);
+        }
+
+        void reset() {
+            order.clear();
+            versions.clear();
+            chunk = -2;
+        }
+
+        void add(String eventId, long version, int keep) {
+            order.addLast(eventId);
+            versions.put(eventId, version);
+            while (order.size() > keep) {
+                versions.remove(order.pollFirst());
+            }
+        }
+
+        void moveTo(Tail t) {
+            chunk = t.chunk();
+            length = t.length();
+            last = t.version();
+        }
+    }
+
+    /**
+     * Where the stream (at {@code t}) holds the batch, by its last event ids (the last {@code chunkSize} events at
+     * least): see {@link Appends#alreadyWritten}.
+     */
+    private long inWindow(String streamId, Tail t, List<EventData> events) {
+        IdWindow window = windows.computeIfAbsent(streamId, id -> new IdWindow());
+        synchronized (window) {
+            if (!window.at(t) && !extend(streamId, window, t)) {
+                rebuild(streamId, window, t);
+            }
+            return Appends.alreadyWritten(streamId, events, window::versionOf);
+        }
+    }
+
+    /**
+     * Moves the window on to {@code t} with a ranged read of only what was appended since its position (in its
+     * chunk, and in the next chunk when the stream rolled over once).
+     *
+     * @return false when it cannot (the stream went back, or moved on by more than a chunk): rebuild it
+     */
+    private boolean extend(String streamId, IdWindow window, Tail t) {
+        if (window.chunk < -1 || t.version() < window.last || t.chunk() < window.chunk
+                || (t.chunk() == window.chunk && t.length() < window.length) || t.chunk() > window.chunk + 1) {
+            return false;
+        }
+        List<StoredEvent> added = new ArrayList<>();
+        try {
+            if (t.chunk() == window.chunk) {
+                byte[] data = download(chunkName(streamId, t.chunk()),
+                        new BlobRange(window.length, t.length() - window.length));
+                if (data == null) {
+                    return false;
+                }
+                added.addAll(BatchCodec.parse(data, 0, data.length));
+            } else {
+                if (window.chunk >= 0 && t.firstVersion() - 1 > window.last) {
+                    // the rest of the chunk the window ended in, which is full now
+                    byte[] rest = download(chunkName(streamId, window.chunk), new BlobRange(window.length));
+                    if (rest == null) {
+                        return false;
+                    }
+                    added.addAll(BatchCodec.parse(rest, 0, rest.length));
+                }
+                if (t.length() > 0) {
+                    byte[] data = download(chunkName(streamId, t.chunk()), new BlobRange(0, t.length()));
+                    if (data == null) {
+                        return false;
+                    }
+                    added.addAll(BatchCodec.parse(data, 0, (int) Math.min(data.length, t.length())));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not extend the event ids kept for stream '{}'; reading them again", streamId, e);
+            return false;
+        }
+        long expect = window.last + 1;
+        for (StoredEvent e : added) {
+            if (e.version() != expect++) {
+                return false;
+            }
+        }
+        if (expect - 1 != t.version()) {
+            return false;
+        }
+        for (StoredEvent e : added) {
+            window.add(e.eventId(), e.version(), chunkSize);
+        }
+        window.moveTo(t);
+        return true;
+    }
+
+    /**
+     * Builds the window from the stream's last {@code chunkSize} events at least: the last chunk, and the chunks
+     * before it until that many events are covered.
+     */
+    private void rebuild(String streamId, IdWindow window, Tail t) {
+        window.reset();
+        List<List<StoredEvent>> chunks = new ArrayList<>();
         long covered = 0;
         for (int index = t.chunk(); index >= 0 && covered < chunkSize; index--) {
             byte[] data = index == t.chunk()
@@ -496,20 +724,43 @@ public final class BlobEventStore implements EventStore {
             }
             int to = index == t.chunk() ? (int) Math.min(data.length, t.length()) : data.length;
             List<StoredEvent> chunk = BatchCodec.parse(data, 0, to);
-            for (StoredEvent e : chunk) {
-                ids.put(e.eventId(), e.version());
-            }
+            chunks.add(chunk);
             covered += chunk.size();
         }
-        return ids;
+        for (int i = chunks.size() - 1; i >= 0; i--) {
+            for (StoredEvent e : chunks.get(i)) {
+                window.add(e.eventId(), e.version(), (int) Math.max(covered, chunkSize));
+            }
+        }
+        window.moveTo(t);
+    }
+
+    /**
+     * After this client appended {@code events} on {@code t} (taking the stream to {@code after}): the window
+     * follows when it was at {@code t}; else it is moved on when next needed.
+     */
+    private void windowAppended(String streamId, Tail t, List<EventData> events, Tail after) {
+        IdWindow window = windows.get(streamId);
+        if (window == null) {
+            return;
+        }
+        synchronized (window) {
+            if (window.at(t)) {
+                long version = t.version();
+                for (EventData e : events) {
+                    window.add(e.eventId(), ++version, chunkSize);
+                }
+                window.moveTo(after);
+            }
+        }
     }
 
     /**
      * Starts a chunk, carrying the stream's fence so far.
      *
-     * @return the new chunk's ETag, or {@code null} when another client started it first
+     * @return the new chunk's tail (empty), or {@code null} when another client started it first
      */
-    private String createChunk(String streamId, int index, long firstVersion, long fence) {
+    private Tail createChunk(String streamId, int index, long firstVersion, long fence) {
         Map<String, String> metadata = new HashMap<>();
         metadata.put(FIRST_VERSION, String.valueOf(firstVersion));
         metadata.put(CAPACITY, String.valueOf(chunkSize));
@@ -522,7 +773,8 @@ public final class BlobEventStore implements EventStore {
                     .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), WRITE_TIMEOUT,
                     Context.NONE).getValue().getETag();
             log.debug("Started chunk {} of stream '{}' at version {}", index, streamId, firstVersion);
-            return etag;
+            return new Tail(index, 0, firstVersion, chunkSize, 0, firstVersion - 1, false, 0, etag, fence,
+                    Map.copyOf(metadata));
         } catch (BlobStorageException e) {
             if (Blobs.isStatus(e, 409, 412)) {
                 return null;
@@ -574,6 +826,9 @@ public final class BlobEventStore implements EventStore {
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
                 return null;
+            }
+            if (e.getStatusCode() == 416 && range != null && range.getCount() == null) {
+                return new byte[0]; // a range from the end of the blob on: nothing there
             }
             throw e;
         }
