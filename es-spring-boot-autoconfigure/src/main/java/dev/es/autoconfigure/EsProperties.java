@@ -1,6 +1,7 @@
 package dev.es.autoconfigure;
 
 import dev.es.engine.migration.ConvergenceFailureStrategy;
+import dev.es.engine.migration.MigrationDefaults;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -252,10 +253,17 @@ public class EsProperties {
         /** Pause between catch-up iterations that lost the close race. */
         private Duration catchUpDelay = Duration.ofMillis(100);
 
-        /** What to do after the close timeout: keep-trying, fail or pause-source. */
-        private ConvergenceFailureStrategy convergenceFailure = ConvergenceFailureStrategy.KEEP_TRYING;
+        /**
+         * How the close is made to win against busy writers: pause-source (hold the writers through the store for
+         * the last copy and the close), keep-trying (never hold writers) or fail (never hold, fail after the close
+         * timeout).
+         */
+        private ConvergenceFailureStrategy convergenceFailure = ConvergenceFailureStrategy.PAUSE_SOURCE;
 
-        /** Longest a writer waits at a paused source (pause-source). */
+        /** Closes lost to writers (with catch-up within a page) before pause-source holds them. */
+        private int closeAttemptsBeforePause = MigrationDefaults.DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE;
+
+        /** Longest the writers of an object are held for the close (pause-source). */
         private Duration maxSourcePause = Duration.ofSeconds(5);
 
         /** How long a migration waits for another migration of the same object before it is refused. */
@@ -286,6 +294,14 @@ public class EsProperties {
 
         public void setConvergenceFailure(ConvergenceFailureStrategy convergenceFailure) {
             this.convergenceFailure = convergenceFailure;
+        }
+
+        public int getCloseAttemptsBeforePause() {
+            return closeAttemptsBeforePause;
+        }
+
+        public void setCloseAttemptsBeforePause(int closeAttemptsBeforePause) {
+            this.closeAttemptsBeforePause = closeAttemptsBeforePause;
         }
 
         public Duration getMaxSourcePause() {

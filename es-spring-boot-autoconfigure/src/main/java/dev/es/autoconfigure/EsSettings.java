@@ -32,7 +32,15 @@ final class EsSettings {
                 nonNegative("es.migration.catch-up-delay", m.getCatchUpDelay()),
                 m.getConvergenceFailure(),
                 nonNegative("es.migration.max-source-pause", m.getMaxSourcePause()),
-                nonNegative("es.migration.lock-wait", m.getLockWait()));
+                nonNegative("es.migration.lock-wait", m.getLockWait()),
+                nonNegative("es.migration.close-attempts-before-pause", m.getCloseAttemptsBeforePause()));
+    }
+
+    private static int nonNegative(String property, int value) {
+        if (value < 0) {
+            throw bad(property, "must not be negative, was " + value, "Set it to 0 or more.");
+        }
+        return value;
     }
 
     static LockSettings locks(EsProperties properties) {

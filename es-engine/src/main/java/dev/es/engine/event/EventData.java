@@ -1,5 +1,7 @@
 package dev.es.engine.event;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,8 +15,12 @@ import java.util.UUID;
  * @param schemaVersion the payload's schema version, 1 or more
  * @param payload       the payload as JSON text
  * @param metadata      free string metadata; never {@code null}
+ * @param recordedAt    when a store should record the event as written instead of the time of the append (copies
+ *                      keep their original time), or {@code null}; taken from metadata {@link #RECORDED_AT} when
+ *                      that is set and this is not
  */
-public record EventData(String eventId, String type, int schemaVersion, String payload, Map<String, String> metadata) {
+public record EventData(String eventId, String type, int schemaVersion, String payload, Map<String, String> metadata,
+                        Instant recordedAt) {
 
     /** Longest event type name accepted. */
     public static final int MAX_TYPE_LENGTH = 200;
@@ -49,21 +55,25 @@ public record EventData(String eventId, String type, int schemaVersion, String p
                     + abbreviate(payload));
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-        String recordedAt = metadata.get(RECORDED_AT);
-        if (recordedAt != null) {
+        String recordedAtText = metadata.get(RECORDED_AT);
+        if (recordedAt == null && recordedAtText != null) {
             try {
-                java.time.Instant.parse(recordedAt);
-            } catch (java.time.format.DateTimeParseException e) {
+                recordedAt = Instant.parse(recordedAtText);
+            } catch (DateTimeParseException e) {
                 throw new InvalidEventException("Metadata " + RECORDED_AT + " of event " + eventId
-                        + " is not an ISO-8601 instant: " + abbreviate(recordedAt), e);
+                        + " is not an ISO-8601 instant: " + abbreviate(recordedAtText), e);
             }
         }
     }
 
-    /** When a store should record this event as written: {@link #RECORDED_AT} when set, else {@code now}. */
-    public java.time.Instant recordedAt(java.time.Instant now) {
-        String recordedAt = metadata.get(RECORDED_AT);
-        return recordedAt == null ? now : java.time.Instant.parse(recordedAt);
+    /** An event the store records at the time of the append (or at metadata {@link #RECORDED_AT} when set). */
+    public EventData(String eventId, String type, int schemaVersion, String payload, Map<String, String> metadata) {
+        this(eventId, type, schemaVersion, payload, metadata, null);
+    }
+
+    /** When a store should record this event as written: {@link #recordedAt()} when set, else {@code now}. */
+    public Instant recordedAt(Instant now) {
+        return recordedAt == null ? now : recordedAt;
     }
 
     /** An event of schema version 1 with a random id and no metadata. */
@@ -75,12 +85,12 @@ public record EventData(String eventId, String type, int schemaVersion, String p
     public EventData withMetadata(String key, String value) {
         var copy = new java.util.HashMap<>(metadata);
         copy.put(key, value);
-        return new EventData(eventId, type, schemaVersion, payload, copy);
+        return new EventData(eventId, type, schemaVersion, payload, copy, recordedAt);
     }
 
     /** A copy of this event with the given metadata in place of its own. */
     public EventData withMetadata(Map<String, String> newMetadata) {
-        return new EventData(eventId, type, schemaVersion, payload, newMetadata);
+        return new EventData(eventId, type, schemaVersion, payload, newMetadata, recordedAt);
     }
 
     /** Whether this is the close event that ends a stream. */

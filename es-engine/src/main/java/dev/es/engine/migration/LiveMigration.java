@@ -17,6 +17,8 @@ import dev.es.engine.store.EventStreamClosedException;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.StaleFencingTokenException;
 import dev.es.engine.store.WrongExpectedVersionException;
+import dev.es.engine.store.WriterHold;
+import dev.es.engine.store.WriterHoldExpiredException;
 import dev.es.engine.stream.EventStreams;
 import dev.es.engine.stream.WriteGates;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,6 +58,8 @@ final class LiveMigration implements MigrationHandle {
     private final String migrationId;
     private final MigrationBuilder definition;
     private final StreamPointer source;
+    /** {@code source.toString()}, written into every copy's metadata. */
+    private final String sourceName;
     private StreamPointer target;
     private final boolean targetChosen;
     private final EventStreams streams;
@@ -76,6 +81,8 @@ final class LiveMigration implements MigrationHandle {
     private MigrationEntry entry;
     private DistributedLock lock;
     private long lastReport;
+    /** When the routing entry was last saved ({@link System#nanoTime()}). */
+    private long lastRecorded;
     private boolean paused;
     private boolean cancelRequested;
     private boolean suspendRequested;
@@ -97,6 +104,7 @@ final class LiveMigration implements MigrationHandle {
         this.migrationId = migrationId;
         this.definition = definition;
         this.source = source;
+        this.sourceName = source.toString();
         this.target = target;
         this.targetChosen = targetChosen;
         this.streams = streams;
@@ -140,18 +148,20 @@ final class LiveMigration implements MigrationHandle {
         // the result is handed out only after the lock is released, so a caller may start the next migration at once
         try (DistributedLock held = acquired.get()) {
             lock = held;
-            outcome = protocol(held);
-        } catch (NotRevived refused) {
-            error = refused.error;
-            outcome = MigrationStatus.FAILED;
-        } catch (RuntimeException | Error failure) {
-            error = failure instanceof MigrationException m ? m
-                    : new MigrationException(migrationId, "failed in phase " + phase + ": " + failure.getMessage(),
-                    failure);
-            log.warn("Migration {} of {}/{} failed in phase {}; run it again to resume", migrationId,
-                    definition.objectName, definition.objectId, phase, failure);
-            saveFailure(error);
-            outcome = MigrationStatus.FAILED;
+            try {
+                outcome = protocol(held);
+            } catch (NotRevived refused) {
+                error = refused.error;
+                outcome = MigrationStatus.FAILED;
+            } catch (RuntimeException | Error failure) {
+                error = failure instanceof MigrationException m ? m
+                        : new MigrationException(migrationId, "failed in phase " + phase + ": "
+                        + failure.getMessage(), failure);
+                log.warn("Migration {} of {}/{} failed in phase {}; run it again to resume", migrationId,
+                        definition.objectName, definition.objectId, phase, failure);
+                saveFailure(error); // still under the lock, so no one can take the entry for an orphan first
+                outcome = MigrationStatus.FAILED;
+            }
         }
         finish(outcome, error, started, true);
     }
@@ -301,8 +311,10 @@ final class LiveMigration implements MigrationHandle {
         LiveMigrationOptions live = definition.live;
         initialSourceVersion = sourceStore.version(source.streamId());
         moveTo(MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS);
+        int lostCloses = 0;
+        long behindBefore = Long.MAX_VALUE;
         while (true) {
-            position = copy(position, true, 0);
+            position = copy(position, true, 0, sourceStore.version(source.streamId()));
             if (ownClose != null) {
                 return ownClose;
             }
@@ -317,31 +329,75 @@ final class LiveMigration implements MigrationHandle {
             report(false);
 
             boolean overdue = overdue();
-            WriteGates.Closed gate = null;
-            try {
-                if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE) {
-                    gate = streams.gates().close(definition.objectName, definition.objectId, live.maxSourcePause,
-                            live.maxSourcePause);
-                    gated = gate != null;
-                    // copy what is left even without the gate, but never for longer than writers may be held
-                    position = copy(position, false, System.nanoTime() + live.maxSourcePause.toNanos());
-                    if (ownClose != null) {
-                        return ownClose;
-                    }
-                }
-                moveTo(MigrationPhase.CLOSING, MigrationStatus.IN_PROGRESS);
-                CloseEvent close = tryClose(sourceStore, position);
-                if (close != null) {
-                    return close;
-                }
-            } finally {
-                closeGate(gate);
+            // hold the writers once the close has lost often enough with catch-up within a page, or as soon as
+            // catch-up loses ground (writers add events faster than it copies: waiting only makes the hold longer)
+            boolean holdWriters = live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE
+                    && (overdue
+                    || lostCloses >= live.closeAttemptsBeforePause && eventsBehind <= streams.settings().chunkSize()
+                    || lostCloses >= 1 && eventsBehind > streams.settings().chunkSize()
+                    && eventsBehind >= behindBefore);
+            behindBefore = eventsBehind;
+            moveTo(MigrationPhase.CLOSING, MigrationStatus.IN_PROGRESS);
+            CloseEvent close = holdWriters ? closeHoldingWriters(sourceStore, position)
+                    : tryClose(position, (expected, events) -> sourceStore.append(source.streamId(), expected, events,
+                    lock.fencingToken()));
+            if (close != null) {
+                return close;
             }
+            lostCloses++;
             if (overdue && live.convergenceFailure == ConvergenceFailureStrategy.FAIL) {
                 throw notConverged();
             }
             moveTo(MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS);
             sleep(live.catchUpDelay);
+        }
+    }
+
+    /**
+     * The close that always wins ({@code PAUSE_SOURCE}): holds the source's writers through its store, so the
+     * writers of every process wait, or, when the store cannot hold writers, through this process's write gate; for
+     * at most {@code maxSourcePause}. Under the hold it copies what is left and appends the close, then lifts the
+     * hold: waiting writers go on, onto the continuation. Answers {@code null} when the hold ran out first.
+     *
+     * @param position {source version copied, target version}; updated with what was copied
+     */
+    private CloseEvent closeHoldingWriters(EventStore sourceStore, long[] position) {
+        LiveMigrationOptions live = definition.live;
+        long deadline = System.nanoTime() + live.maxSourcePause.toNanos();
+        WriterHold hold = live.maxSourcePause.isZero() ? null
+                : sourceStore.holdWriters(source.streamId(), live.maxSourcePause).orElse(null);
+        WriteGates.Closed gate = null;
+        if (hold == null) {
+            gate = streams.gates().close(definition.objectName, definition.objectId, live.maxSourcePause,
+                    live.maxSourcePause);
+        }
+        gated = hold != null || gate != null;
+        try {
+            while (true) {
+                long[] copied = copy(position, false, deadline, Long.MAX_VALUE);
+                System.arraycopy(copied, 0, position, 0, 2);
+                if (ownClose != null) {
+                    return ownClose;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    log.debug("Migration {}: the hold on the writers of {} ran out before the close", migrationId,
+                            source);
+                    return null;
+                }
+                CloseEvent close = tryClose(position, (expected, events) -> hold != null
+                        ? hold.append(expected, events, lock.fencingToken())
+                        : sourceStore.append(source.streamId(), expected, events, lock.fencingToken()));
+                if (close != null || hold == null) {
+                    return close; // without a store hold, writers of other processes may still win: go round
+                }
+            }
+        } catch (WriterHoldExpiredException expired) {
+            return null;
+        } finally {
+            if (hold != null) {
+                hold.close();
+            }
+            closeGate(gate);
         }
     }
 
@@ -362,8 +418,11 @@ final class LiveMigration implements MigrationHandle {
                 + " catch-up iteration(s). The source stays open and writable");
     }
 
-    /** Appends the close at the version caught up to; {@code null} when writers got there first. */
-    private CloseEvent tryClose(EventStore sourceStore, long[] position) {
+    /**
+     * Appends the close at the version caught up to, through {@code appender}; {@code null} when writers got there
+     * first.
+     */
+    private CloseEvent tryClose(long[] position, BiFunction<ExpectedVersion, List<EventData>, AppendResult> appender) {
         synchronized (this) {
             checkCancelled();
             closing = true;
@@ -372,8 +431,8 @@ final class LiveMigration implements MigrationHandle {
         CloseEvent close = new CloseEvent(target.streamId(), target.store(), "migration", migrationId, position[0],
                 position[1], clock.instant());
         try {
-            AppendResult appended = sourceStore.append(source.streamId(), ExpectedVersion.exactly(position[0]),
-                    List.of(close.toEventData()), lock.fencingToken());
+            AppendResult appended = appender.apply(ExpectedVersion.exactly(position[0]),
+                    List.of(close.toEventData()));
             return appended.alreadyWritten() ? closeOf(source) : close;
         } catch (WrongExpectedVersionException moved) {
             log.debug("Migration {}: writers moved the source past {}; catching up again", migrationId, position[0]);
@@ -404,12 +463,15 @@ final class LiveMigration implements MigrationHandle {
      * Copies source events past the target's high-water mark, page by page, until the source is exhausted or, when
      * {@code enforceTimeout}, the close timeout is over (then it fails under {@code FAIL}, and returns early under
      * {@code PAUSE_SOURCE} so that the gate can be closed), or {@code deadline} (a {@link System#nanoTime()}; 0 for
-     * none) has passed. Finding this migration's own close in the source sets {@link #ownClose} and returns.
+     * none) has passed, or the copy has reached {@code upTo}. Finding this migration's own close in the source sets
+     * {@link #ownClose} and returns.
      *
      * @param position {source version copied, target version}
+     * @param upTo     the source version this call need not copy past ({@link Long#MAX_VALUE}: to the end), so that
+     *                 a catch-up iteration ends even when writers add events faster than it copies
      * @return the new position
      */
-    private long[] copy(long[] position, boolean enforceTimeout, long deadline) {
+    private long[] copy(long[] position, boolean enforceTimeout, long deadline, long upTo) {
         EventStore sourceStore = store(source);
         EventStore targetStore = store(target);
         int pageSize = streams.settings().chunkSize();
@@ -419,7 +481,7 @@ final class LiveMigration implements MigrationHandle {
         LiveMigrationOptions live = definition.live;
         while (true) {
             checkpoint();
-            if (deadline != 0 && System.nanoTime() - deadline > 0) {
+            if (deadline != 0 && System.nanoTime() - deadline > 0 || copied >= upTo) {
                 return new long[] {copied, targetVersion};
             }
             if (enforceTimeout && overdue()) {
@@ -475,8 +537,7 @@ final class LiveMigration implements MigrationHandle {
                 eventsCopied += consumed.size();
                 listener.eventsCopied(definition.objectName, consumed.size());
                 consumed.forEach(definition.live.onEventCopied);
-                entry = entry.withProgress(eventsCopied, eventsBehind, clock.instant());
-                record();
+                recordProgress();
                 report(false);
             }
             if (consumed.size() < page.size()) {
@@ -515,20 +576,29 @@ final class LiveMigration implements MigrationHandle {
                         + "); the source is untouched", e);
             }
         } else {
-            produced = List.of(event.toEventData());
+            // not transformed: the copy is built once, straight from the stored event
+            return List.of(new EventData(event.eventId(), event.type(), event.schemaVersion(), event.payload(),
+                    provenance(event.metadata(), event), event.recordedAt()));
         }
         List<EventData> copies = new ArrayList<>(produced.size());
         for (int i = 0; i < produced.size(); i++) {
             EventData e = produced.get(i);
-            Map<String, String> metadata = new HashMap<>(e.metadata());
-            metadata.put(MIGRATED_FROM, source.toString());
-            metadata.put(SOURCE_VERSION, String.valueOf(event.version()));
-            metadata.put(EventData.RECORDED_AT, event.recordedAt().toString());
             String id = i == 0 ? event.eventId()
                     : UUID.nameUUIDFromBytes((event.eventId() + "/" + i).getBytes(StandardCharsets.UTF_8)).toString();
-            copies.add(new EventData(id, e.type(), e.schemaVersion(), e.payload(), metadata));
+            copies.add(new EventData(id, e.type(), e.schemaVersion(), e.payload(), provenance(e.metadata(), event),
+                    event.recordedAt()));
         }
         return copies;
+    }
+
+    /** {@code metadata} plus where the copy came from: the source stream and the event's version there. */
+    private Map<String, String> provenance(Map<String, String> metadata, StoredEvent from) {
+        Map<String, String> withProvenance = new HashMap<>(metadata.size() + 3);
+        withProvenance.putAll(metadata);
+        withProvenance.remove(EventData.RECORDED_AT); // the copy's time travels as recordedAt
+        withProvenance.put(MIGRATED_FROM, sourceName);
+        withProvenance.put(SOURCE_VERSION, Long.toString(from.version()));
+        return withProvenance;
     }
 
     /** {source version already on the target, target version}, read from the target's last event. */
@@ -750,8 +820,21 @@ final class LiveMigration implements MigrationHandle {
         }
     }
 
+    /**
+     * Saves the progress in the routing entry at most once per progress interval (phase changes are saved at once):
+     * a page copied is not worth a write of its own.
+     */
+    private void recordProgress() {
+        long now = System.nanoTime();
+        if (now - lastRecorded >= definition.progress.interval.toNanos()) {
+            entry = entry.withProgress(eventsCopied, eventsBehind, clock.instant());
+            record();
+        }
+    }
+
     /** Saves the entry; a refusal means a newer lock holder recorded it since: this run has lost its lock. */
     private void record() {
+        lastRecorded = System.nanoTime();
         if (!routing.save(entry)) {
             log.warn("Migration {}: the routing entry was recorded by a newer holder of lock '{}'; stopping",
                     migrationId, lockKey);

@@ -13,6 +13,7 @@ public final class LiveMigrationOptions {
     Duration catchUpDelay;
     ConvergenceFailureStrategy convergenceFailure;
     Duration maxSourcePause;
+    int closeAttemptsBeforePause;
     Consumer<CatchUpProgress> onCatchUpProgress = p -> { };
     Consumer<StoredEvent> onEventCopied = e -> { };
     Consumer<EventData> onBeforeAppend = e -> { };
@@ -22,6 +23,7 @@ public final class LiveMigrationOptions {
         catchUpDelay = defaults.catchUpDelay();
         convergenceFailure = defaults.convergenceFailure();
         maxSourcePause = defaults.maxSourcePause();
+        closeAttemptsBeforePause = defaults.closeAttemptsBeforePause();
     }
 
     /** How long writers may keep the close from winning before {@link #onConvergenceFailure} acts. */
@@ -36,7 +38,13 @@ public final class LiveMigrationOptions {
         return this;
     }
 
-    /** Longest a writer of this process waits at the write gate under {@code PAUSE_SOURCE}. */
+    /** How many closes may be lost to writers before {@code PAUSE_SOURCE} holds them (0: hold at once). */
+    public LiveMigrationOptions closeAttemptsBeforePause(int attempts) {
+        closeAttemptsBeforePause = MigrationDefaults.requireAttempts(attempts);
+        return this;
+    }
+
+    /** Longest the writers of the object are held for the close under {@code PAUSE_SOURCE}. */
     public LiveMigrationOptions maxSourcePause(Duration value) {
         maxSourcePause = MigrationDefaults.requirePositiveOrZero("maxSourcePause", value);
         return this;
@@ -60,7 +68,7 @@ public final class LiveMigrationOptions {
         return this;
     }
 
-    /** What to do when writers keep the source moving past the close timeout. */
+    /** How the close is made to win when writers keep the source moving. */
     public LiveMigrationOptions onConvergenceFailure(ConvergenceFailureStrategy strategy) {
         convergenceFailure = Objects.requireNonNull(strategy);
         return this;

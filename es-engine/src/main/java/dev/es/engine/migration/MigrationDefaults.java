@@ -8,15 +8,20 @@ import java.util.Objects;
  *
  * @param closeTimeout        how long writers may keep the close from winning before the convergence strategy acts
  * @param catchUpDelay        pause between catch-up iterations that lost the close race
- * @param convergenceFailure  what to do after {@code closeTimeout}
- * @param maxSourcePause      longest a writer waits at a closed write gate ({@code PAUSE_SOURCE})
- * @param lockWait            how long a migration waits for its object's lock before it is refused
+ * @param convergenceFailure        how the close is made to win against busy writers
+ * @param maxSourcePause            longest writers are held for the close ({@code PAUSE_SOURCE})
+ * @param lockWait                  how long a migration waits for its object's lock before it is refused
+ * @param closeAttemptsBeforePause  closes lost to writers before {@code PAUSE_SOURCE} holds them
  */
 public record MigrationDefaults(Duration closeTimeout, Duration catchUpDelay,
                                 ConvergenceFailureStrategy convergenceFailure, Duration maxSourcePause,
-                                Duration lockWait) {
+                                Duration lockWait, int closeAttemptsBeforePause) {
+
+    /** How many lost closes {@code PAUSE_SOURCE} allows before it holds the writers, by default. */
+    public static final int DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE = 3;
 
     public MigrationDefaults {
+        requireAttempts(closeAttemptsBeforePause);
         requirePositiveOrZero("closeTimeout", closeTimeout);
         requirePositiveOrZero("catchUpDelay", catchUpDelay);
         requirePositiveOrZero("maxSourcePause", maxSourcePause);
@@ -24,10 +29,28 @@ public record MigrationDefaults(Duration closeTimeout, Duration catchUpDelay,
         Objects.requireNonNull(convergenceFailure, "convergenceFailure");
     }
 
-    /** Close timeout 5 min, catch-up delay 100 ms, keep trying, writers paused at most 5 s, no lock wait. */
+    /** Defaults with {@value #DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE} close attempts before a pause. */
+    public MigrationDefaults(Duration closeTimeout, Duration catchUpDelay, ConvergenceFailureStrategy convergenceFailure,
+                             Duration maxSourcePause, Duration lockWait) {
+        this(closeTimeout, catchUpDelay, convergenceFailure, maxSourcePause, lockWait,
+                DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE);
+    }
+
+    /**
+     * Close timeout 5 min, catch-up delay 100 ms, {@code PAUSE_SOURCE} after 3 lost closes, writers held at most
+     * 5 s, no lock wait.
+     */
     public static MigrationDefaults defaults() {
         return new MigrationDefaults(Duration.ofMinutes(5), Duration.ofMillis(100),
-                ConvergenceFailureStrategy.KEEP_TRYING, Duration.ofSeconds(5), Duration.ZERO);
+                ConvergenceFailureStrategy.PAUSE_SOURCE, Duration.ofSeconds(5), Duration.ZERO,
+                DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE);
+    }
+
+    static int requireAttempts(int attempts) {
+        if (attempts < 0) {
+            throw new IllegalArgumentException("closeAttemptsBeforePause must not be negative, was " + attempts);
+        }
+        return attempts;
     }
 
     static Duration requirePositiveOrZero(String name, Duration value) {

@@ -2,7 +2,9 @@ package dev.es.engine.store;
 
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 
 /**
@@ -72,6 +74,19 @@ public interface EventStore {
     default AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events,
                                 long fencingToken) {
         return append(streamId, expected, events);
+    }
+
+    /**
+     * Holds the other writers of {@code streamId} off, through the store, for at most {@code maxHold}: until the
+     * hold is closed or {@code maxHold} has passed, appends by anyone else wait (or are retried inside the store)
+     * and then go on, so they see latency, never an error and never a lost write. Empty when this store cannot
+     * hold writers; a migration then falls back to the in-process write gate of its {@code EventStreams}, which
+     * holds only the writers of that process.
+     *
+     * @param maxHold how long the hold may last at the most; also bounds how long a writer waits
+     */
+    default Optional<WriterHold> holdWriters(String streamId, Duration maxHold) {
+        return Optional.empty();
     }
 
     /** Deletes the stream and its events (and its fence); deleting an absent stream does nothing. */

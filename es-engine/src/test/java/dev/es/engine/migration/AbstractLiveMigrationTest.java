@@ -470,10 +470,12 @@ public abstract class AbstractLiveMigrationTest {
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         List<String> acknowledgedReal = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
         for (int w = 0; w < writers; w++) {
             int writer = w;
             Thread t = new Thread(() -> {
                 try {
+                    await(go);
                     for (int n = 0; n < appendsEach; n++) {
                         String type = (n + writer) % 2 == 0 ? "Noise" : "Real";
                         while (true) {
@@ -503,12 +505,14 @@ public abstract class AbstractLiveMigrationTest {
             t.start();
         }
         int hops = 0;
-        while (threads.stream().anyMatch(Thread::isAlive) && hops < 3) {
-            MigrationResult r = migrations.forDocument("Order", id).withTransformer(DROP_NOISE)
-                    .withTargetStore(hops % 2 == 0 ? "other" : "main").execute();
+        do {
+            MigrationHandle migration = migrations.forDocument("Order", id).withTransformer(DROP_NOISE)
+                    .withTargetStore(hops % 2 == 0 ? "other" : "main").start();
+            go.countDown(); // the writers start with the first migration
+            MigrationResult r = migration.await(Duration.ofMinutes(2));
             assertThat(r.isSuccess()).as("migration %s: %s", hops, r.error()).isTrue();
             hops++;
-        }
+        } while (threads.stream().anyMatch(Thread::isAlive) && hops < 3);
         for (Thread t : threads) {
             t.join(TimeUnit.MINUTES.toMillis(2));
             assertThat(t.isAlive()).as("%s finished", t.getName()).isFalse();
@@ -592,6 +596,71 @@ public abstract class AbstractLiveMigrationTest {
         }
         assertThat(eventIds(id)).hasSize(4);
         assertThat(streams.open("Order", id).activeStream()).isEqualTo(new StreamPointer(source + "-v2", "other"));
+    }
+
+    /**
+     * Issue 10: a hot object, written back to back by writers of two application instances (separate
+     * {@code EventStreams}), finishes migrating with the default settings: the close that always wins holds the
+     * writers through the store. No writer sees an error; every acknowledged event is there exactly once.
+     */
+    @Test
+    void aHotObjectWrittenByTwoInstancesFinishesMigratingWithTheDefaults() throws Exception {
+        String id = newId();
+        streams.open("Order", id).append(ExpectedVersion.noStream(), List.of(note("first")));
+        EventStreams secondInstance = new EventStreams(EventStoreRegistry.of(main, other), documents, stores.tags(),
+                EventStreamSettings.defaults().withChunkSize(chunkSize()), "main");
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger written = new AtomicInteger();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            EventStreams instance = w % 2 == 0 ? streams : secondInstance;
+            Thread t = new Thread(() -> {
+                EventStream handle = instance.open("Order", id);
+                try {
+                    while (!stop.get()) {
+                        EventData event = note("w");
+                        handle.append(ExpectedVersion.any(), List.of(event));
+                        acknowledged.add(event.eventId());
+                        written.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, "hot-writer-" + w);
+            writers.add(t);
+            t.start();
+        }
+        MigrationResult result;
+        try (DefaultEventStreamMigrationService withDefaults = new DefaultEventStreamMigrationService(streams,
+                stores.locks(), stores.routing(), MigrationDefaults.defaults(), MigrationListener.NONE,
+                Clock.systemUTC())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (written.get() < 20 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            result = withDefaults.forDocument("Order", id).withTargetStore("other").start()
+                    .await(Duration.ofMinutes(2));
+            int after = written.get();
+            while (written.get() < after + 20 && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(30)) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : writers) {
+                t.join(TimeUnit.MINUTES.toMillis(1));
+            }
+        }
+        assertThat(writers).noneMatch(Thread::isAlive);
+        assertThat(result.isSuccess()).as("migration: %s", result.error()).isTrue();
+        assertThat(errors).isEmpty();
+        assertThat(streams.open("Order", id).activeStream().store()).isEqualTo("other");
+        List<String> ids = eventIds(id);
+        java.util.Set<String> distinct = new java.util.HashSet<>(ids);
+        assertThat(distinct).as("no duplicates").hasSize(ids.size());
+        assertThat(distinct.containsAll(acknowledged)).as("every acknowledged event is there").isTrue();
+        assertThat(ids).hasSize(acknowledged.size() + 1);
     }
 
     static void await(CountDownLatch latch) {

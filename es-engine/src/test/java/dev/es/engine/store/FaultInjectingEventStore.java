@@ -139,6 +139,11 @@ public final class FaultInjectingEventStore implements EventStore {
     }
 
     @Override
+    public java.util.Optional<WriterHold> holdWriters(String streamId, java.time.Duration maxHold) {
+        return delegate.holdWriters(streamId, maxHold);
+    }
+
+    @Override
     public void delete(String streamId) {
         delegate.delete(streamId);
     }

@@ -10,12 +10,18 @@ import dev.es.engine.store.EventStore;
 import dev.es.engine.store.EventStreamClosedException;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.WrongExpectedVersionException;
+import dev.es.engine.store.WriterHold;
+import dev.es.engine.store.WriterHoldExpiredException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded default event store: streams in memory, one lock per stream, thread-safe. Nothing survives a restart.
@@ -59,7 +65,7 @@ public final class InMemoryEventStore implements EventStore {
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
         Appends.validate(streamId, expected, events);
         return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events,
-                Appends.UNFENCED);
+                Appends.UNFENCED, null);
     }
 
     @Override
@@ -67,7 +73,19 @@ public final class InMemoryEventStore implements EventStore {
         Appends.validate(streamId, expected, events);
         Appends.requireFencingToken(fencingToken);
         return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events,
-                fencingToken);
+                fencingToken, null);
+    }
+
+    /**
+     * Holds the other writers of the stream in this store (every thread of this JVM, whichever {@code EventStreams}
+     * it writes through) for at most {@code maxHold}: their appends wait until the hold is closed or runs out.
+     */
+    @Override
+    public Optional<WriterHold> holdWriters(String streamId, Duration maxHold) {
+        Identifiers.requireStreamId(streamId);
+        Objects.requireNonNull(maxHold, "maxHold");
+        MemoryStream stream = streams.computeIfAbsent(streamId, id -> new MemoryStream());
+        return Optional.of(stream.hold(streamId, System.nanoTime() + Math.max(0, maxHold.toNanos())));
     }
 
     @Override
@@ -99,6 +117,9 @@ public final class InMemoryEventStore implements EventStore {
         private final Map<String, Long> versionsById = new HashMap<>();
         private CloseEvent closed;
         private long fence;
+        /** The hold in force, if any, and until when ({@link System#nanoTime()}). */
+        private Object holder;
+        private long heldUntil;
 
         synchronized long version() {
             return events.size();
@@ -117,8 +138,67 @@ public final class InMemoryEventStore implements EventStore {
             fence = Math.max(fence, token);
         }
 
+        synchronized WriterHold hold(String streamId, long until) {
+            awaitNoHold(null);
+            Object owner = new Object();
+            holder = owner;
+            heldUntil = until;
+            return new WriterHold() {
+                @Override
+                public String streamId() {
+                    return streamId;
+                }
+
+                @Override
+                public AppendResult append(ExpectedVersion expected, List<EventData> events, long fencingToken) {
+                    Appends.validate(streamId, expected, events);
+                    Appends.requireFencingToken(fencingToken);
+                    return MemoryStream.this.append(streamId, expected, events, fencingToken, owner);
+                }
+
+                @Override
+                public void close() {
+                    release(owner);
+                }
+            };
+        }
+
+        private synchronized void release(Object owner) {
+            if (holder == owner) {
+                holder = null;
+                notifyAll();
+            }
+        }
+
+        /** Waits while someone other than {@code owner} holds the writers and the hold has not run out. */
+        private void awaitNoHold(Object owner) {
+            boolean interrupted = false;
+            while (holder != null && holder != owner) {
+                long left = heldUntil - System.nanoTime();
+                if (left <= 0) {
+                    holder = null; // ran out: writers go on
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         synchronized AppendResult append(String streamId, ExpectedVersion expected, List<EventData> batch,
-                                         long fencingToken) {
+                                         long fencingToken, Object owner) {
+            if (owner != null) {
+                if (holder != owner || heldUntil - System.nanoTime() <= 0) {
+                    throw new WriterHoldExpiredException(streamId, "held appends must come within maxHold");
+                }
+            } else {
+                awaitNoHold(null);
+            }
             Appends.checkFence(streamId, fencingToken, fence);
             long current = events.size();
             long existing = Appends.alreadyWritten(streamId, batch, id -> versionsById.getOrDefault(id, -1L));
