@@ -63,6 +63,20 @@ public final class SpringJdbcConnections implements JdbcConnections {
         }
     }
 
+    /** Joins the caller's transaction like {@link #inTransaction}; outside one the statement runs with auto-commit. */
+    @Override
+    public <T> T inOneStatement(SqlWork<T> work) throws SQLException {
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            if (joins(connection)) {
+                return work.run(connection);
+            }
+            return JdbcConnections.inOwnStatement(connection, work);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+    }
+
     @Override
     public <T> T read(SqlWork<T> work) throws SQLException {
         Connection connection = DataSourceUtils.getConnection(dataSource);

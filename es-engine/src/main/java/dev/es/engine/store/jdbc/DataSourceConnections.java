@@ -53,6 +53,29 @@ final class DataSourceConnections implements JdbcConnections {
     }
 
     @Override
+    public <T> T inOneStatement(SqlWork<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return inOwnStatement(connection, work);
+        }
+    }
+
+    /** See {@link JdbcConnections#inOwnStatement}. */
+    static <T> T inOwnStatement(Connection connection, SqlWork<T> work) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            return inOwnTransaction(connection, work);
+        }
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            if (Sql.mayHaveCommitted(e)) {
+                // with auto-commit the statement commits as it ends: it may have, before the connection was lost
+                throw new JdbcCommitException(e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public <T> T read(SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (connection.getAutoCommit()) {

@@ -25,6 +25,20 @@ public interface JdbcConnections {
     <T> T read(SqlWork<T> work) throws SQLException;
 
     /**
+     * Runs {@code work} that changes data in exactly one statement, atomic by itself (an append). Like
+     * {@link #inTransaction}, it joins a caller's transaction; outside one it may run the statement with auto-commit
+     * on, so that it commits by itself with no BEGIN or COMMIT round trip. A lost connection while the statement runs
+     * then leaves its outcome unknown, and is reported as {@link JdbcCommitException}. The default runs
+     * {@link #inTransaction}.
+     *
+     * @throws JdbcCommitException when the statement or the commit may or may not have been applied
+     * @throws SQLException        what the work, or getting the connection, threw
+     */
+    default <T> T inOneStatement(SqlWork<T> work) throws SQLException {
+        return inTransaction(work);
+    }
+
+    /**
      * Whether a call of {@link #inTransaction} commits by itself. When false, the caller's transaction commits later,
      * and a failure there is outside the store's view.
      */
@@ -41,6 +55,16 @@ public interface JdbcConnections {
      */
     static <T> T inOwnTransaction(java.sql.Connection connection, SqlWork<T> work) throws SQLException {
         return DataSourceConnections.inOwnTransaction(connection, work);
+    }
+
+    /**
+     * Runs one-statement {@code work} on {@code connection} outside any caller's transaction: with auto-commit on
+     * when the connection is in auto-commit (the statement commits by itself; a lost connection while it runs is a
+     * {@link JdbcCommitException}), else in a transaction of its own as {@link #inOwnTransaction}. The one
+     * implementation every {@code JdbcConnections} uses for {@link #inOneStatement} work that does not join.
+     */
+    static <T> T inOwnStatement(java.sql.Connection connection, SqlWork<T> work) throws SQLException {
+        return DataSourceConnections.inOwnStatement(connection, work);
     }
 
     /** Connections from {@code dataSource}, each call in its own transaction. */

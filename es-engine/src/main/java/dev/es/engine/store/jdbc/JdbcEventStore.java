@@ -10,13 +10,13 @@ import dev.es.engine.store.CommitFailedException;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.EventStreamClosedException;
 import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.StaleFencingTokenException;
 import dev.es.engine.store.WrongExpectedVersionException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,11 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An event store in PostgreSQL. Each stream has a row in the streams table holding its version and, once closed, its
- * close payload; an append locks that row, so the expected-version check, the closed-stream check, the idempotency
- * check and the batched insert happen in one transaction with no other writer in between. Every step is an index
- * look-up or a write of the appended events: the cost of an append does not grow with the stream. The row also holds
- * the stream's fence, checked under the same lock and raised by an upsert of the row.
+ * An event store in PostgreSQL. Each stream has a row in the streams table holding its version, its fence and, once
+ * closed, its close payload. An append is one call of the schema's append function ({@link JdbcTables#appendFunction()}),
+ * one statement and, in a transaction of its own, one round trip with auto-commit: the conditional update of the
+ * stream row (which also locks it), a probe of the (stream_id, event_id) index for the batch's ids and the multi-row
+ * insert of the batch (arrays, any batch size); the fence, idempotency, closed and version checks run under that row
+ * lock only when the update misses, and refusals come back as a status row, never as an SQL error, so that a caller's
+ * transaction the append joined stays usable. Every step is an index probe or a write of the appended events: the cost
+ * of an append does not grow with the stream. A fence is raised by an upsert of the row, serialised with appends by
+ * the same row lock.
  */
 public final class JdbcEventStore implements EventStore {
 
@@ -42,12 +46,15 @@ public final class JdbcEventStore implements EventStore {
     private final String name;
     private final JdbcConnections connections;
     private final Clock clock;
-    private final String lockStream;
+    /** Status codes of the append function (see the schema script). */
+    static final int APPENDED = 0;
+    static final int FOUND = 1;
+    static final int STALE_FENCE = 2;
+    static final int CLOSED = 3;
+    static final int WRONG_VERSION = 4;
+
+    private final String appendCall;
     private final String raiseFence;
-    private final String createStream;
-    private final String findEventIds;
-    private final String insertEvent;
-    private final String updateStream;
     private final String selectEvents;
     private final String selectLastEvent;
     private final String selectVersion;
@@ -72,16 +79,10 @@ public final class JdbcEventStore implements EventStore {
         this.clock = Objects.requireNonNull(clock, "clock");
         String streams = tables.streams();
         String events = tables.events();
-        this.lockStream = "SELECT version, close_payload::text, fence FROM " + streams
-                + " WHERE stream_id = ? FOR UPDATE";
+        this.appendCall = "SELECT r_status, r_version, r_fence, r_close_payload, r_found FROM "
+                + tables.appendFunction() + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         this.raiseFence = "INSERT INTO " + streams + " AS s (stream_id, fence) VALUES (?, ?) ON CONFLICT (stream_id)"
                 + " DO UPDATE SET fence = GREATEST(s.fence, EXCLUDED.fence)";
-        this.createStream = "INSERT INTO " + streams + " (stream_id) VALUES (?) ON CONFLICT (stream_id) DO NOTHING";
-        this.findEventIds = "SELECT event_id, version FROM " + events + " WHERE stream_id = ? AND event_id = ANY (?)";
-        this.insertEvent = "INSERT INTO " + events + " (stream_id, version, event_id, type, schema_version, payload,"
-                + " metadata, recorded_at) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?)";
-        this.updateStream = "UPDATE " + streams + " SET version = ?, close_payload = CAST(? AS jsonb)"
-                + " WHERE stream_id = ?";
         String columns = "SELECT event_id, type, schema_version, version, payload::text AS payload,"
                 + " metadata::text AS metadata, recorded_at FROM " + events + " WHERE stream_id = ?";
         this.selectEvents = columns + " AND version >= ? ORDER BY version LIMIT ?";
@@ -186,15 +187,18 @@ public final class JdbcEventStore implements EventStore {
 
     private AppendResult appendChecked(String streamId, ExpectedVersion expected, List<EventData> events,
                                        long fencingToken) {
-        // the version the append goes after and its last event's, set once the stream row is read: a commit failure
-        // then names them, so that CommitFailedException.retryCondition() of an any() append knows where to look
+        // the version the append goes after and its last event's, once the function answered: a commit failure then
+        // names them, so that CommitFailedException.retryCondition() of an any() append knows where to look. Unknown
+        // (-1) when the connection was lost while an any() append ran with auto-commit; the retry then finds the
+        // events through the (stream_id, event_id) index anywhere in the stream.
         long[] versions = {expected.value() < 0 ? -1 : expected.value(), -1};
+        Outcome outcome;
         try {
-            return connections.inTransaction(connection -> {
-                AppendResult result = append(connection, streamId, expected, events, fencingToken, versions);
-                log.debug("Appended {} events to stream '{}' of store '{}' ({} -> {})", events.size(), streamId, name,
-                        result.previousVersion(), result.newVersion());
-                return result;
+            outcome = connections.inOneStatement(connection -> {
+                Outcome answer = call(connection, streamId, expected, events, fencingToken);
+                versions[0] = answer.version();
+                versions[1] = answer.version() + events.size();
+                return answer;
             });
         } catch (JdbcCommitException e) {
             log.warn("Commit of an append to stream '{}' of store '{}' failed; the outcome is unknown", streamId, name,
@@ -206,135 +210,125 @@ public final class JdbcEventStore implements EventStore {
             }
             throw new JdbcStoreException("Appending to stream '" + streamId + "' of store '" + name + "' failed", e);
         }
+        AppendResult result = answer(streamId, expected, events, fencingToken, outcome);
+        log.debug("Appended {} events to stream '{}' of store '{}' ({} -> {}{})", events.size(), streamId, name,
+                result.previousVersion(), result.newVersion(), result.alreadyWritten() ? ", already written" : "");
+        return result;
     }
 
     private static long attempted(long[] versions, List<EventData> events) {
         return versions[1] >= 0 ? versions[1] : Math.max(versions[0], 0) + events.size();
     }
 
-    private AppendResult append(Connection connection, String streamId, ExpectedVersion expected,
-                                List<EventData> events, long fencingToken, long[] versions) throws SQLException {
-        // Lock the stream's row, creating it first when the stream is new. A writer already holding it makes us wait
-        // for its commit, so we then see its version; waiting in that queue also spaces out contending writers.
-        StreamRow row = lockStreamRow(connection, streamId);
-        if (row == null) {
-            try (PreparedStatement create = connection.prepareStatement(createStream)) {
-                create.setString(1, streamId);
-                create.executeUpdate();
-            }
-            row = lockStreamRow(connection, streamId);
-            if (row == null) {
-                throw new SQLException("Stream row of '" + streamId + "' vanished while appending", "40001");
-            }
-        }
-        // the fence is read under the row lock: a raise (an upsert of this row) waits for this transaction, or this
-        // lock waited for the raise and now reads its fence
-        Appends.checkFence(streamId, fencingToken, row.fence());
-        long current = row.version();
-        versions[0] = current;
-        versions[1] = current + events.size();
-        if (row.closePayload() != null || !expected.matches(current)) {
-            return refuse(connection, streamId, expected, events, current, row.closePayload());
-        }
-        if (current > 0) {
-            AppendResult written = alreadyWritten(connection, streamId, events);
-            if (written != null) {
-                return written;
-            }
-        }
-        Instant now = clock.instant();
-        long version = current;
-        try (PreparedStatement insert = connection.prepareStatement(insertEvent)) {
-            for (EventData event : events) {
-                version++;
-                insert.setString(1, streamId);
-                insert.setLong(2, version);
-                insert.setString(3, event.eventId());
-                insert.setString(4, event.type());
-                insert.setInt(5, event.schemaVersion());
-                insert.setString(6, event.payload());
-                insert.setString(7, Sql.toJson(event.metadata()));
-                Sql.setInstant(insert, 8, event.recordedAt(now));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-        EventData last = events.get(events.size() - 1);
-        try (PreparedStatement update = connection.prepareStatement(updateStream)) {
-            update.setLong(1, version);
-            update.setString(2, last.isCloseEvent() ? last.payload() : null);
-            update.setString(3, streamId);
-            update.executeUpdate();
-        }
-        return new AppendResult(streamId, name, current, version, false);
-    }
-
-    /** The stream's row, locked until the transaction ends; {@code null} when the stream has none yet. */
-    private StreamRow lockStreamRow(Connection connection, String streamId) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(lockStream)) {
-            query.setString(1, streamId);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? new StreamRow(rs.getLong(1), rs.getString(2), rs.getLong(3)) : null;
-            }
-        }
+    /**
+     * What the append function answered.
+     *
+     * @param version the stream's version before the append (when appended), or its version now
+     * @param found   for {@link #FOUND}: the version of each event of the batch in the stream, -1 when absent
+     */
+    record Outcome(int status, long version, long fence, String closePayload, long[] found) {
     }
 
     /**
-     * The answer to an append that cannot go ahead as asked: success when its events are already there (an
-     * idempotent retry), else the closed stream, else the version conflict.
+     * Calls the append function: one statement that appends or answers why not, never raising a refusal. Validation
+     * is the caller's.
      */
-    private AppendResult refuse(Connection connection, String streamId, ExpectedVersion expected,
-                                List<EventData> events, long current, String closePayload) throws SQLException {
-        if (current > 0) {
-            AppendResult written = alreadyWritten(connection, streamId, events);
-            if (written != null) {
-                return written;
-            }
+    Outcome call(Connection connection, String streamId, ExpectedVersion expected, List<EventData> events,
+                 long fencingToken) throws SQLException {
+        int n = events.size();
+        String[] ids = new String[n];
+        String[] types = new String[n];
+        Integer[] schemaVersions = new Integer[n];
+        String[] payloads = new String[n];
+        String[] metadata = new String[n];
+        String[] recordedAt = new String[n];
+        Instant now = clock.instant();
+        for (int i = 0; i < n; i++) {
+            EventData event = events.get(i);
+            ids[i] = event.eventId();
+            types[i] = event.type();
+            schemaVersions[i] = event.schemaVersion();
+            payloads[i] = event.payload();
+            metadata[i] = Sql.toJson(event.metadata());
+            recordedAt[i] = event.recordedAt(now).toString();
         }
-        if (closePayload != null) {
-            throw new EventStreamClosedException(streamId, CloseEvent.fromPayload(closePayload));
-        }
-        throw new WrongExpectedVersionException(streamId, expected, current);
-    }
-
-    private AppendResult alreadyWritten(Connection connection, String streamId, List<EventData> events)
-            throws SQLException {
-        Map<String, Long> existing = findEventIds(connection, streamId, events);
-        if (existing.isEmpty()) {
-            return null;
-        }
-        long last = Appends.alreadyWritten(streamId, events, id -> existing.getOrDefault(id, -1L));
-        return last < 0 ? null : new AppendResult(streamId, name, last - events.size(), last, true);
-    }
-
-    private record StreamRow(long version, String closePayload, long fence) {
-    }
-
-    private Map<String, Long> findEventIds(Connection connection, String streamId, List<EventData> events)
-            throws SQLException {
-        Object[] ids = events.stream().map(EventData::eventId).toArray();
-        Map<String, Long> found = new HashMap<>();
-        // A generic plan cached while the table was small probes (stream_id, event_id) by stream_id alone and filters
-        // the ids: every append would then cost the length of the stream. Plan with the actual ids instead (PG 12+);
-        // LOCAL ends with this transaction.
-        try (Statement custom = connection.createStatement()) {
-            custom.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        }
-        try (PreparedStatement query = connection.prepareStatement(findEventIds)) {
-            Array array = connection.createArrayOf("varchar", ids);
-            try {
-                query.setString(1, streamId);
-                query.setArray(2, array);
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        found.put(rs.getString(1), rs.getLong(2));
-                    }
+        EventData last = events.get(n - 1);
+        List<Array> arrays = new ArrayList<>(6);
+        try (PreparedStatement call = connection.prepareStatement(appendCall)) {
+            call.setString(1, streamId);
+            call.setLong(2, expected.value());
+            call.setLong(3, fencingToken);
+            call.setArray(4, array(connection, arrays, "text", ids));
+            call.setArray(5, array(connection, arrays, "text", types));
+            call.setArray(6, array(connection, arrays, "int4", schemaVersions));
+            call.setArray(7, array(connection, arrays, "text", payloads));
+            call.setArray(8, array(connection, arrays, "text", metadata));
+            call.setArray(9, array(connection, arrays, "text", recordedAt));
+            call.setString(10, last.isCloseEvent() ? last.payload() : null);
+            try (ResultSet rs = call.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("The append function " + appendCall + " answered no row");
                 }
-            } finally {
+                long[] found = null;
+                Array foundArray = rs.getArray(5);
+                if (foundArray != null) {
+                    Object[] values = (Object[]) foundArray.getArray();
+                    found = new long[values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        found[i] = values[i] == null ? -1 : ((Number) values[i]).longValue();
+                    }
+                    foundArray.free();
+                }
+                return new Outcome(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4), found);
+            }
+        } finally {
+            for (Array array : arrays) {
                 array.free();
             }
         }
-        return found;
+    }
+
+    private static Array array(Connection connection, List<Array> arrays, String type, Object[] values)
+            throws SQLException {
+        Array array = connection.createArrayOf(type, values);
+        arrays.add(array);
+        return array;
+    }
+
+    /**
+     * The append's result, or the refusal the function answered, thrown: the same answers whether the append ran on
+     * its own or under a {@link dev.es.engine.store.WriterHold}.
+     */
+    AppendResult answer(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken,
+                        Outcome outcome) {
+        int n = events.size();
+        switch (outcome.status()) {
+            case APPENDED:
+                return new AppendResult(streamId, name, outcome.version(), outcome.version() + n, false);
+            case FOUND: {
+                Map<String, Long> found = new HashMap<>(n * 2);
+                for (int i = 0; i < n && i < outcome.found().length; i++) {
+                    if (outcome.found()[i] >= 0) {
+                        found.put(events.get(i).eventId(), outcome.found()[i]);
+                    }
+                }
+                long last = Appends.alreadyWritten(streamId, events, id -> found.getOrDefault(id, -1L));
+                if (last < 0) {
+                    throw new IllegalStateException("The append function found event ids of the batch in stream '"
+                            + streamId + "' but none is there");
+                }
+                return new AppendResult(streamId, name, last - n, last, true);
+            }
+            case STALE_FENCE:
+                throw new StaleFencingTokenException(streamId, fencingToken, outcome.fence());
+            case CLOSED:
+                throw new EventStreamClosedException(streamId, CloseEvent.fromPayload(outcome.closePayload()));
+            case WRONG_VERSION:
+                throw new WrongExpectedVersionException(streamId, expected, outcome.version());
+            default:
+                throw new IllegalStateException("The append function answered an unknown status "
+                        + outcome.status());
+        }
     }
 
     @Override

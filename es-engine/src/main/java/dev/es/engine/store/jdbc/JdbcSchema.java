@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the es tables from the SQL script shipped in the jar ({@code schema-postgresql.sql}) and checks that they
- * exist. The script only holds {@code CREATE ... IF NOT EXISTS} and {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS}
- * (columns added since a database was made): initialising twice is harmless and nothing is ever dropped.
+ * exist. The script only holds {@code CREATE ... IF NOT EXISTS}, {@code ALTER TABLE ... ADD COLUMN IF NOT EXISTS}
+ * (columns added since a database was made) and {@code CREATE OR REPLACE FUNCTION} (the append function, replaced by
+ * the one this version ships): initialising twice is harmless and nothing is ever dropped.
  */
 public final class JdbcSchema {
 
@@ -27,6 +28,9 @@ public final class JdbcSchema {
     private static final Logger log = LoggerFactory.getLogger(JdbcSchema.class);
     private static final String PLACEHOLDER = "${prefix}";
     private static final String FENCE_COLUMN = "fence";
+    /** The argument types of the append function, as {@code to_regprocedure} reads them. */
+    private static final String APPEND_ARGUMENTS =
+            "(varchar, bigint, bigint, text[], text[], integer[], text[], text[], text[], text)";
 
     private final JdbcConnections connections;
     private final JdbcTables tables;
@@ -41,13 +45,17 @@ public final class JdbcSchema {
         String script = loadScript().replace(PLACEHOLDER, tables.prefix());
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        boolean inBody = false; // inside a $$-quoted function body, whose lines end with ';' too
         for (String line : script.split("\n")) {
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("--")) {
                 continue;
             }
             current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
+            if ((line.split("\\$\\$", -1).length - 1) % 2 == 1) {
+                inBody = !inBody;
+            }
+            if (!inBody && trimmed.endsWith(";")) {
                 String sql = current.toString().strip();
                 statements.add(sql.substring(0, sql.length() - 1));
                 current.setLength(0);
@@ -103,8 +111,9 @@ public final class JdbcSchema {
     }
 
     /**
-     * The es tables that do not exist, and columns added since (as {@code table.column}) that an existing table
-     * lacks; empty when the schema is complete.
+     * The es tables that do not exist, columns added since (as {@code table.column}) that an existing table lacks,
+     * and the append function (as {@code name()}) when the tables are there without it (a database made before it
+     * existed); empty when the schema is complete.
      */
     public List<String> missingTables() {
         try {
@@ -129,6 +138,17 @@ public final class JdbcSchema {
                         try (ResultSet rs = query.executeQuery()) {
                             if (!rs.next()) {
                                 missing.add(tables.streams() + "." + FENCE_COLUMN);
+                            }
+                        }
+                    }
+                }
+                if (missing.isEmpty()) {
+                    try (PreparedStatement query = connection.prepareStatement("SELECT to_regprocedure(?) IS NOT NULL")) {
+                        query.setString(1, tables.appendFunction() + APPEND_ARGUMENTS);
+                        try (ResultSet rs = query.executeQuery()) {
+                            rs.next();
+                            if (!rs.getBoolean(1)) {
+                                missing.add(tables.appendFunction() + "()");
                             }
                         }
                     }

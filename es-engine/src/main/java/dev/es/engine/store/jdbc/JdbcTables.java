@@ -63,6 +63,11 @@ public record JdbcTables(String prefix) {
         return prefix + "document_etag_seq";
     }
 
+    /** The function that appends in one statement (see the schema script). */
+    public String appendFunction() {
+        return prefix + "append";
+    }
+
     /** Every table the schema creates. */
     public List<String> all() {
         return List.of(streams(), events(), documents(), documentTags(), streamTags(), migrations(), locks());

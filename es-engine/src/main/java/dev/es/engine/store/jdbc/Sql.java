@@ -68,4 +68,13 @@ final class Sql {
         String state = sqlState(e);
         return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.startsWith("57P");
     }
+
+    /**
+     * Whether a statement run with auto-commit that failed this way may still have committed: the connection was lost
+     * (class 08) or the server went away (57P) while it ran, possibly after its commit.
+     */
+    static boolean mayHaveCommitted(SQLException e) {
+        String state = sqlState(e);
+        return state.startsWith("08") || state.startsWith("57P");
+    }
 }

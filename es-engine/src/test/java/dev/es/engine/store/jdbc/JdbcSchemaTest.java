@@ -56,6 +56,8 @@ class JdbcSchemaTest {
             String upper = sql.toUpperCase(Locale.ROOT);
             if (upper.startsWith("ALTER")) {
                 assertThat(upper).matches("(?s)ALTER TABLE \\w+ ADD COLUMN IF NOT EXISTS .*");
+            } else if (upper.startsWith("CREATE OR REPLACE FUNCTION")) {
+                assertThat(upper).doesNotContain("ALTER ").doesNotContain("CREATE TABLE");
             } else {
                 assertThat(upper).startsWith("CREATE").contains("IF NOT EXISTS").doesNotContain("ALTER");
             }
@@ -87,6 +89,39 @@ class JdbcSchemaTest {
         assertThat(store.version("kept")).isEqualTo(1);
         store.raiseFence("kept", 2);
         assertThat(store.append("kept", ExpectedVersion.exactly(1), List.of(EventData.of("More", "{}")), 2)
+                .newVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void theAppendFunctionIsOneStatementOfTheScript() {
+        List<String> statements = new JdbcSchema(db.connections(), new JdbcTables("fn_")).statements();
+        assertThat(statements).filteredOn(sql -> sql.contains("FUNCTION")).singleElement()
+                .satisfies(sql -> assertThat(sql).startsWith("CREATE OR REPLACE FUNCTION fn_append(")
+                        .contains("INSERT INTO fn_events").endsWith("$$"));
+    }
+
+    @Test
+    void aDatabaseMadeBeforeTheAppendFunctionIsReportedAndGetsItKeepingItsData() throws Exception {
+        JdbcTables tables = new JdbcTables("nofn_");
+        JdbcSchema schema = new JdbcSchema(db.connections(), tables);
+        schema.initialize();
+        JdbcEventStore store = new JdbcEventStore("pg", db.connections(), tables);
+        store.append("kept", ExpectedVersion.noStream(), List.of(EventData.of("Kept", "{}")));
+        db.connections().inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                // as made by a version that appended with several statements
+                statement.execute("DROP FUNCTION nofn_append");
+            }
+            return null;
+        });
+        assertThat(schema.missingTables()).containsExactly("nofn_append()");
+        assertThatThrownBy(schema::verify).isInstanceOf(JdbcSchemaMissingException.class)
+                .hasMessageContaining("nofn_append()");
+
+        schema.initialize();
+
+        assertThat(schema.missingTables()).isEmpty();
+        assertThat(store.append("kept", ExpectedVersion.exactly(1), List.of(EventData.of("More", "{}")))
                 .newVersion()).isEqualTo(2);
     }
 
