@@ -77,6 +77,12 @@ public final class SpringJdbcConnections implements JdbcConnections {
         }
     }
 
+    /** A connection straight from the pool, never the one of the caller's transaction. */
+    @Override
+    public Connection ownConnection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
     @Override
     public <T> T read(SqlWork<T> work) throws SQLException {
         Connection connection = DataSourceUtils.getConnection(dataSource);

@@ -76,6 +76,11 @@ final class DataSourceConnections implements JdbcConnections {
     }
 
     @Override
+    public Connection ownConnection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    @Override
     public <T> T read(SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (connection.getAutoCommit()) {

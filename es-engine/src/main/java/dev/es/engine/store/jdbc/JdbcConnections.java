@@ -39,6 +39,15 @@ public interface JdbcConnections {
     }
 
     /**
+     * A connection of its own, for work that spans several calls and must never join a caller's transaction (a
+     * writer hold): the caller turns auto-commit off, commits, restores auto-commit and closes it. {@code null}, the
+     * default, when these connections cannot hand one out; the stores then decline such work.
+     */
+    default java.sql.Connection ownConnection() throws SQLException {
+        return null;
+    }
+
+    /**
      * Whether a call of {@link #inTransaction} commits by itself. When false, the caller's transaction commits later,
      * and a failure there is outside the store's view.
      */

@@ -11,6 +11,8 @@ import dev.es.engine.store.EventStore;
 import dev.es.engine.store.EventStreamClosedException;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.StaleFencingTokenException;
+import dev.es.engine.store.WriterHold;
+import dev.es.engine.store.WriterHoldExpiredException;
 import dev.es.engine.store.WrongExpectedVersionException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -18,12 +20,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * lock only when the update misses, and refusals come back as a status row, never as an SQL error, so that a caller's
  * transaction the append joined stays usable. Every step is an index probe or a write of the appended events: the cost
  * of an append does not grow with the stream. A fence is raised by an upsert of the row, serialised with appends by
- * the same row lock.
+ * the same row lock. {@link #holdWriters} holds that row lock in a transaction of its own (see
+ * {@link JdbcWriterHold}).
  */
 public final class JdbcEventStore implements EventStore {
 
@@ -54,6 +59,7 @@ public final class JdbcEventStore implements EventStore {
     static final int WRONG_VERSION = 4;
 
     private final String appendCall;
+    private final String lockForHold;
     private final String raiseFence;
     private final String selectEvents;
     private final String selectLastEvent;
@@ -81,6 +87,9 @@ public final class JdbcEventStore implements EventStore {
         String events = tables.events();
         this.appendCall = "SELECT r_status, r_version, r_fence, r_close_payload, r_found FROM "
                 + tables.appendFunction() + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        // creates the row of an absent stream, or locks the existing one (the update changes nothing)
+        this.lockForHold = "INSERT INTO " + streams + " AS s (stream_id) VALUES (?) ON CONFLICT (stream_id)"
+                + " DO UPDATE SET fence = s.fence RETURNING s.version";
         this.raiseFence = "INSERT INTO " + streams + " AS s (stream_id, fence) VALUES (?, ?) ON CONFLICT (stream_id)"
                 + " DO UPDATE SET fence = GREATEST(s.fence, EXCLUDED.fence)";
         String columns = "SELECT event_id, type, schema_version, version, payload::text AS payload,"
@@ -183,6 +192,34 @@ public final class JdbcEventStore implements EventStore {
             throw new JdbcStoreException("Raising the fence of stream '" + streamId + "' of store '" + name
                     + "' failed", e);
         }
+    }
+
+    /**
+     * Holds the other writers of the stream through its row lock, in a transaction of its own on a connection of its
+     * own (never a caller's transaction), for at most {@code maxHold}; see {@link JdbcWriterHold}. Empty when the
+     * store's {@link JdbcConnections} cannot hand out a connection of its own.
+     *
+     * @throws WriterHoldExpiredException when the row stayed locked by others for {@code maxHold} before the hold
+     *                                    could begin; nothing was held
+     */
+    @Override
+    public Optional<WriterHold> holdWriters(String streamId, Duration maxHold) {
+        Identifiers.requireStreamId(streamId);
+        Objects.requireNonNull(maxHold, "maxHold");
+        if (maxHold.isNegative() || maxHold.isZero()) {
+            throw new IllegalArgumentException("maxHold must be positive, was " + maxHold);
+        }
+        Connection connection;
+        try {
+            connection = connections.ownConnection();
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Getting a connection to hold the writers of stream '" + streamId
+                    + "' of store '" + name + "' failed", e);
+        }
+        if (connection == null) {
+            return Optional.empty();
+        }
+        return Optional.of(JdbcWriterHold.open(this, connection, streamId, maxHold, lockForHold));
     }
 
     private AppendResult appendChecked(String streamId, ExpectedVersion expected, List<EventData> events,

@@ -77,4 +77,14 @@ final class Sql {
         String state = sqlState(e);
         return state.startsWith("08") || state.startsWith("57P");
     }
+
+    /** Whether the statement was cancelled, for example by {@code statement_timeout} (57014). */
+    static boolean isCancelled(SQLException e) {
+        return sqlState(e).equals("57014");
+    }
+
+    /** Whether a lock could not be had in time ({@code lock_timeout}, 55P03). */
+    static boolean isLockNotAvailable(SQLException e) {
+        return sqlState(e).equals("55P03");
+    }
 }
