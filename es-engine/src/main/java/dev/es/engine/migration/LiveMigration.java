@@ -364,14 +364,34 @@ final class LiveMigration implements MigrationHandle {
     private CloseEvent closeHoldingWriters(EventStore sourceStore, long[] position) {
         LiveMigrationOptions live = definition.live;
         long deadline = System.nanoTime() + live.maxSourcePause.toNanos();
-        WriterHold hold = live.maxSourcePause.isZero() ? null
-                : sourceStore.holdWriters(source.streamId(), live.maxSourcePause).orElse(null);
+        WriterHold hold;
+        try {
+            hold = live.maxSourcePause.isZero() ? null
+                    : sourceStore.holdWriters(source.streamId(), live.maxSourcePause).orElse(null);
+        } catch (WriterHoldExpiredException busy) {
+            log.debug("Migration {}: could not hold the writers of {} in time", migrationId, source);
+            return null;
+        }
         WriteGates.Closed gate = null;
         if (hold == null) {
             gate = streams.gates().close(definition.objectName, definition.objectId, live.maxSourcePause,
                     live.maxSourcePause);
         }
         gated = hold != null || gate != null;
+        CloseEvent close = null;
+        try {
+            close = copyAndCloseUnder(hold, sourceStore, position, deadline);
+        } finally {
+            closeGate(gate);
+            if (hold != null) {
+                close = lift(hold, close);
+            }
+        }
+        return close;
+    }
+
+    /** Under a hold (or the gate, when {@code hold} is null): copies what is left and tries the close. */
+    private CloseEvent copyAndCloseUnder(WriterHold hold, EventStore sourceStore, long[] position, long deadline) {
         try {
             while (true) {
                 long[] copied = copy(position, false, deadline, Long.MAX_VALUE);
@@ -393,11 +413,31 @@ final class LiveMigration implements MigrationHandle {
             }
         } catch (WriterHoldExpiredException expired) {
             return null;
-        } finally {
-            if (hold != null) {
-                hold.close();
+        }
+    }
+
+    /**
+     * Lifts the hold. A store may make what was appended under it durable only now (PostgreSQL commits then): when
+     * that fails, whether the close is written is unknown, so the source says.
+     */
+    private CloseEvent lift(WriterHold hold, CloseEvent appended) {
+        try {
+            hold.close();
+            return appended;
+        } catch (RuntimeException unknown) {
+            CloseEvent written = closeOf(source);
+            if (written != null && migrationId.equals(written.migrationId())) {
+                return written;
             }
-            closeGate(gate);
+            if (appended != null) {
+                log.warn("Migration {}: lifting the hold on {} failed; its close is not there, trying again",
+                        migrationId, source, unknown);
+                synchronized (this) {
+                    closeMayBeWritten = true;
+                    closing = true;
+                }
+            }
+            return null;
         }
     }
 
