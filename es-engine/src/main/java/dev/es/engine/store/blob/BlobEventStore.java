@@ -5,14 +5,22 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AppendBlobItem;
 import com.azure.storage.blob.models.AppendBlobRequestConditions;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobLeaseRequestConditions;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.LeaseStatusType;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobAcquireLeaseOptions;
+import com.azure.storage.blob.options.BlobBreakLeaseOptions;
+import com.azure.storage.blob.options.BlobReleaseLeaseOptions;
 import com.azure.storage.blob.options.AppendBlobCreateOptions;
 import com.azure.storage.blob.specialized.AppendBlobClient;
+import com.azure.storage.blob.specialized.BlobLeaseClient;
+import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import dev.es.engine.Identifiers;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
@@ -24,6 +32,8 @@ import dev.es.engine.store.DuplicateEventIdException;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.EventStreamClosedException;
 import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.WriterHold;
+import dev.es.engine.store.WriterHoldExpiredException;
 import dev.es.engine.store.WrongExpectedVersionException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +48,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +103,23 @@ import org.slf4j.LoggerFactory;
  * next chunk with the new fence; a closed stream never gets another chunk). The chunk format is unchanged, so
  * streams written before fencing existed read and append as they did.
  *
+ * <h2>Holding writers</h2>
+ * {@link #holdWriters} holds the writers of a stream, in every process, with a <em>lease</em> on the stream's last
+ * chunk (starting the next chunk first when the last one is full, so that the leased chunk is never full when the
+ * hold starts): the holder's appends carry the lease id, everyone else's append block is refused by the service
+ * ({@code 412 LeaseIdMissing}). Such an append reads the tail again and, while the chunk is leased, waits (5 ms,
+ * doubling up to 50 ms, reading only the chunk's properties) for at most {@value #HOLD_WAIT_SECONDS} s: when the
+ * holder appended a close meanwhile it gets {@link EventStreamClosedException} (the engine then follows the
+ * continuation), when the hold is lifted without one it appends on the stream as usual. It never fails because of
+ * a hold shorter than that, never writes twice and never loses a write. The holder's appends all go to the leased
+ * chunk (it may overshoot its capacity), and nobody starts a chunk after a leased one, so the roll-over cannot
+ * escape the hold. Leases last 15 to 60 s (the service's bounds): a hold asks for {@code maxHold} rounded up into
+ * that range, renews it when {@code maxHold} is longer and releases it when closed or when {@code maxHold} has
+ * passed. A holder that dies without closing its hold therefore holds the writers until its lease runs out, up to
+ * 60 s and at least 15 s. {@link #raiseFence Raising the fence} breaks a hold (the holder's later appends are
+ * refused as stale, or ran out), and {@link #delete} deletes a held stream. Writers of a version before holds
+ * existed do not wait: they fail after their retries ({@link CommitFailedException}, nothing written).
+ *
  * <h2>Limits</h2>
  * One append must fit in one append block ({@value #MAX_APPEND_BYTES} bytes, encoded), else it fails with
  * {@link AppendTooLargeException} before anything is written. Chunks stay well below the 50,000 blocks an append blob
@@ -107,6 +140,8 @@ public final class BlobEventStore implements EventStore {
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     /** The most events a chunk may be made to hold: each append is a block, and an append blob holds 50,000. */
     public static final int MAX_CHUNK_SIZE = 40_000;
+    /** How long an append waits, at the most, while the writers of its stream are held (2 x the longest lease). */
+    public static final int HOLD_WAIT_SECONDS = 120;
 
     private static final Logger log = LoggerFactory.getLogger(BlobEventStore.class);
     private static final String FIRST_VERSION = "firstversion";
@@ -120,6 +155,12 @@ public final class BlobEventStore implements EventStore {
     private static final int CACHED_TAILS = 10_000;
     /** Streams whose last event ids (for plain any() appends) are kept, least recently used first out. */
     static final int CACHED_WINDOWS = 64;
+    private static final int MIN_LEASE_SECONDS = 15;
+    private static final int MAX_LEASE_SECONDS = 60;
+    private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Renews and releases the leases of holds; one daemon thread for every store. */
+    private static final ScheduledThreadPoolExecutor HOLD_TIMER = holdTimer();
 
     private final BlobContainerClient container;
     private final String name;
@@ -238,18 +279,22 @@ public final class BlobEventStore implements EventStore {
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
         Appends.validate(streamId, expected, events);
-        return appendChecked(streamId, expected, events, Appends.UNFENCED);
+        return appendChecked(streamId, expected, events, Appends.UNFENCED, null);
     }
 
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
         Appends.validate(streamId, expected, events);
         Appends.requireFencingToken(fencingToken);
-        return appendChecked(streamId, expected, events, fencingToken);
+        return appendChecked(streamId, expected, events, fencingToken, null);
     }
 
+    /**
+     * The append: as a writer ({@code hold} null), or as the holder of {@code hold}: then on the held chunk with
+     * the lease id, and refused with {@link WriterHoldExpiredException} once the hold ran out or lost its lease.
+     */
     private AppendResult appendChecked(String streamId, ExpectedVersion expected, List<EventData> events,
-                                       long fencingToken) {
+                                       long fencingToken, BlobWriterHold hold) {
         Instant now = clock.instant();
         List<byte[]> lines = new ArrayList<>(events.size());
         long size = BatchCodec.TRAILER_LENGTH;
@@ -262,14 +307,20 @@ public final class BlobEventStore implements EventStore {
             throw new AppendTooLargeException(streamId, events.size(), size, MAX_APPEND_BYTES);
         }
         boolean closes = events.get(events.size() - 1).isCloseEvent();
-        Tail t = tails.get(streamId);
+        Tail t = hold != null ? hold.tail : tails.get(streamId);
         // a refusal or an early answer is only given on a tail read for this append (fresh), never on the kept one
         boolean fresh = t == null;
         if (fresh) {
             t = tail(streamId);
         }
         int lostRaces = 0;
+        boolean leaseLost = false;
+        long heldUntil = 0;
+        long pause = FIRST_PAUSE_NANOS;
         while (true) {
+            if (hold != null) {
+                hold.requireLive();
+            }
             if (fencingToken != Appends.UNFENCED && t.fence() > fencingToken) {
                 if (!fresh) {
                     t = tail(streamId);
@@ -308,12 +359,36 @@ public final class BlobEventStore implements EventStore {
             if (!expected.matches(t.version())) {
                 throw new WrongExpectedVersionException(streamId, expected, t.version());
             }
+            if (hold != null) {
+                if (leaseLost || (fresh && (t.chunk() != hold.chunk || !t.leased()))) {
+                    throw new WriterHoldExpiredException(streamId, "its lease on chunk " + hold.chunk
+                            + " was lost (broken by a fence raised, or run out)");
+                }
+            } else if (t.leased()) {
+                // the writers are held: wait until the hold is lifted (or a close is there), reading the tail again
+                if (fresh) {
+                    long at = System.nanoTime();
+                    if (heldUntil == 0) {
+                        heldUntil = at + TimeUnit.SECONDS.toNanos(HOLD_WAIT_SECONDS);
+                    } else if (at - heldUntil > 0) {
+                        throw new CommitFailedException(streamId, expected, t.version(),
+                                t.version() + events.size(), false, new IllegalStateException("the writers of the"
+                                + " stream were held (its last chunk leased) for more than " + HOLD_WAIT_SECONDS
+                                + " s"));
+                    }
+                    pause(streamId, expected, t, events.size(), pause);
+                    pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+                }
+                t = tail(streamId);
+                fresh = true;
+                continue;
+            }
             if (lostRaces > MAX_ATTEMPTS) {
                 throw new CommitFailedException(streamId, expected, t.version(), t.version() + events.size(), false,
                         new IllegalStateException("gave up after " + MAX_ATTEMPTS + " attempts lost to other writers"));
             }
             Tail base = t;
-            if (t.chunk() < 0 || t.full()) {
+            if (hold == null && (t.chunk() < 0 || t.full())) {
                 base = createChunk(streamId, t.chunk() + 1, t.version() + 1, t.fence());
                 if (base == null) {
                     lostRaces++;
@@ -322,18 +397,30 @@ public final class BlobEventStore implements EventStore {
                     continue;
                 }
             }
+            if (hold != null && base.blocks() >= MAX_BLOCKS - 1) {
+                throw new IllegalStateException("Chunk " + chunkName(streamId, base.chunk()) + " is out of blocks"
+                        + " for the appends of its holder");
+            }
             long newVersion = t.version() + events.size();
             byte[] record = BatchCodec.record(lines, newVersion, closes);
+            AppendBlobRequestConditions conditions = new AppendBlobRequestConditions()
+                    .setAppendPosition(base.length()).setIfMatch(base.etag());
+            if (hold != null) {
+                conditions.setLeaseId(hold.leaseId);
+            }
             AppendBlobItem item;
             try {
                 item = appendBlob(streamId, base.chunk()).appendBlockWithResponse(new ByteArrayInputStream(record),
-                        record.length, null, new AppendBlobRequestConditions().setAppendPosition(base.length())
-                                .setIfMatch(base.etag()), WRITE_TIMEOUT, Context.NONE).getValue();
+                        record.length, null, conditions, WRITE_TIMEOUT, Context.NONE).getValue();
             } catch (BlobStorageException e) {
                 if (Blobs.isStatus(e, 412, 409)) {
                     log.debug("Append to stream '{}' at version {} lost a race ({}); re-reading", streamId,
                             t.version(), e.getErrorCode());
-                    lostRaces++;
+                    if (hold != null && isLeaseLost(e)) {
+                        leaseLost = true;
+                    } else {
+                        lostRaces++;
+                    }
                     t = tail(streamId);
                     fresh = true;
                     continue;
@@ -349,8 +436,11 @@ public final class BlobEventStore implements EventStore {
             } catch (RuntimeException e) {
                 throw new CommitFailedException(streamId, expected, t.version(), newVersion, true, e);
             }
-            Tail after = base.appended(item, record.length, newVersion, closes);
+            Tail after = base.appended(item, record.length, newVersion, closes, hold != null);
             remember(streamId, after);
+            if (hold != null) {
+                hold.tail = after;
+            }
             windowAppended(streamId, t, events, after);
             return new AppendResult(streamId, name, t.version(), newVersion, false);
         }
@@ -373,6 +463,227 @@ public final class BlobEventStore implements EventStore {
         return existing < 0 ? null : new AppendResult(streamId, name, existing - events.size(), existing, true);
     }
 
+    private static boolean isLeaseLost(BlobStorageException e) {
+        BlobErrorCode code = e.getErrorCode();
+        return BlobErrorCode.LEASE_ID_MISMATCH_WITH_BLOB_OPERATION.equals(code)
+                || BlobErrorCode.LEASE_NOT_PRESENT_WITH_BLOB_OPERATION.equals(code)
+                || BlobErrorCode.LEASE_LOST.equals(code);
+    }
+
+    /** Waits {@code nanos} while the writers are held; an interrupt ends the append, nothing written. */
+    private static void pause(String streamId, ExpectedVersion expected, Tail t, int count, long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommitFailedException(streamId, expected, t.version(), t.version() + count, false, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- holds
+
+    /**
+     * Holds the writers of the stream, in every process, with a lease on its last chunk (see "Holding writers"
+     * above). Waits, within {@code maxHold}, while another hold is on the stream; a hold that could not start
+     * within {@code maxHold} has run out (its appends throw {@link WriterHoldExpiredException}). A closed stream
+     * needs no lease: its writers are refused anyway, and the hold's appends are plain ones.
+     */
+    @Override
+    public Optional<WriterHold> holdWriters(String streamId, Duration maxHold) {
+        Identifiers.requireStreamId(streamId);
+        Objects.requireNonNull(maxHold, "maxHold");
+        Duration bounded = maxHold.isNegative() ? Duration.ZERO
+                : maxHold.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1) : maxHold;
+        long deadline = System.nanoTime() + bounded.toNanos();
+        int leaseSeconds = (int) Math.min(MAX_LEASE_SECONDS, Math.max(MIN_LEASE_SECONDS,
+                (bounded.toMillis() + 999) / 1000));
+        long pause = FIRST_PAUSE_NANOS;
+        while (true) {
+            if (System.nanoTime() - deadline >= 0) {
+                return Optional.of(new BlobWriterHold(streamId, bounded, deadline, null, Tail.EMPTY)); // ran out
+            }
+            Tail t = tail(streamId);
+            if (t.closed()) {
+                return Optional.of(new BlobWriterHold(streamId, bounded, deadline, null, t));
+            }
+            if (t.leased()) { // another hold
+                sleepQuietly(pause);
+                pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+                continue;
+            }
+            if (t.chunk() < 0 || t.full()) {
+                createChunk(streamId, t.chunk() + 1, t.version() + 1, t.fence()); // or another client did
+                continue;
+            }
+            BlobLeaseClient lease = new BlobLeaseClientBuilder()
+                    .blobClient(container.getBlobClient(chunkName(streamId, t.chunk())))
+                    .leaseId(UUID.randomUUID().toString()).buildClient();
+            try {
+                // only if the chunk is still as read: not full, the last one
+                lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(leaseSeconds).setRequestConditions(
+                        new BlobLeaseRequestConditions().setIfMatch(t.etag())), WRITE_TIMEOUT, Context.NONE);
+            } catch (BlobStorageException e) {
+                if (Blobs.isStatus(e, 412, 409, 404)) {
+                    if (Blobs.isStatus(e, 409)) {
+                        sleepQuietly(pause);
+                        pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+                    }
+                    continue;
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                releaseQuietly(lease); // the outcome is unknown: do not leave a lease behind
+                throw e;
+            }
+            Tail held = t.withLeased(true);
+            tails.put(streamId, held);
+            BlobWriterHold hold = new BlobWriterHold(streamId, bounded, deadline, lease, held);
+            hold.schedule(leaseSeconds);
+            log.debug("Holding the writers of stream '{}' (chunk {}, lease {} s) for at most {}", streamId,
+                    t.chunk(), leaseSeconds, bounded);
+            return Optional.of(hold);
+        }
+    }
+
+    /** A hold through a lease on the stream's last chunk; without a lease when the stream was closed. */
+    private final class BlobWriterHold implements WriterHold {
+
+        private final String streamId;
+        private final Duration maxHold;
+        private final long deadline;
+        private final BlobLeaseClient lease;
+        final String leaseId;
+        final int chunk;
+        /** The held chunk's tail as the holder's last append left it. */
+        volatile Tail tail;
+        private volatile boolean closed;
+        private final AtomicBoolean released = new AtomicBoolean();
+        private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+        BlobWriterHold(String streamId, Duration maxHold, long deadline, BlobLeaseClient lease, Tail tail) {
+            this.streamId = streamId;
+            this.maxHold = maxHold;
+            this.deadline = deadline;
+            this.lease = lease;
+            this.leaseId = lease == null ? null : lease.getLeaseId();
+            this.chunk = tail.chunk();
+            this.tail = tail;
+        }
+
+        @Override
+        public String streamId() {
+            return streamId;
+        }
+
+        @Override
+        public synchronized AppendResult append(ExpectedVersion expected, List<EventData> events, long fencingToken) {
+            Appends.validate(streamId, expected, events);
+            Appends.requireFencingToken(fencingToken);
+            requireLive();
+            return appendChecked(streamId, expected, events, fencingToken, lease == null ? null : this);
+        }
+
+        void requireLive() {
+            if (closed) {
+                throw new WriterHoldExpiredException(streamId, "the hold was closed");
+            }
+            if (System.nanoTime() - deadline >= 0 || (lease != null && released.get())) {
+                throw new WriterHoldExpiredException(streamId, "held appends must come within maxHold ("
+                        + maxHold + ")");
+            }
+        }
+
+        /** Renews the lease while {@code maxHold} needs it and releases it when {@code maxHold} has passed. */
+        void schedule(int leaseSeconds) {
+            long left = deadline - System.nanoTime();
+            synchronized (timers) {
+                if (left > TimeUnit.SECONDS.toNanos(leaseSeconds)) {
+                    long every = TimeUnit.SECONDS.toNanos(leaseSeconds) / 2;
+                    timers.add(HOLD_TIMER.scheduleAtFixedRate(this::renew, every, every, TimeUnit.NANOSECONDS));
+                }
+                timers.add(HOLD_TIMER.schedule(this::release, Math.max(0, left), TimeUnit.NANOSECONDS));
+            }
+        }
+
+        private void renew() {
+            if (released.get() || System.nanoTime() - deadline >= 0) {
+                return;
+            }
+            try {
+                lease.renewLease();
+            } catch (RuntimeException e) {
+                log.debug("Could not renew the hold on stream '{}': {}", streamId, e.toString());
+            }
+        }
+
+        /** Ends the lease (idempotent): the writers go on. */
+        void release() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            synchronized (timers) {
+                timers.forEach(timer -> timer.cancel(false));
+                timers.clear();
+            }
+            if (lease != null) {
+                releaseQuietly(lease);
+                tails.computeIfPresent(streamId, (id, kept) -> kept.chunk() == chunk && kept.leased()
+                        ? kept.withLeased(false) : kept);
+                log.debug("Lifted the hold on the writers of stream '{}'", streamId);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            release();
+        }
+    }
+
+    private void releaseQuietly(BlobLeaseClient lease) {
+        try {
+            lease.releaseLeaseWithResponse(new BlobReleaseLeaseOptions(), WRITE_TIMEOUT, Context.NONE);
+        } catch (RuntimeException e) {
+            // broken (a fence was raised), run out, or never acquired: nothing is held
+            log.debug("Releasing lease {} of {}: {}", lease.getLeaseId(), lease.getResourceUrl(), e.toString());
+        }
+    }
+
+    /** Ends whatever lease is on the chunk at once (a raised fence, or a delete, wins over a hold). */
+    private void breakLease(String streamId, int index) {
+        try {
+            new BlobLeaseClientBuilder().blobClient(container.getBlobClient(chunkName(streamId, index))).buildClient()
+                    .breakLeaseWithResponse(new BlobBreakLeaseOptions().setBreakPeriod(Duration.ZERO), WRITE_TIMEOUT,
+                            Context.NONE);
+            log.debug("Broke the hold on chunk {} of stream '{}'", index, streamId);
+        } catch (BlobStorageException e) {
+            if (!Blobs.isStatus(e, 404, 409)) { // gone, or no lease (any more)
+                throw e;
+            }
+        }
+    }
+
+    private static void sleepQuietly(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a hold", e);
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor holdTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "es-blob-writer-holds");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    // ---------------------------------------------------------------- fences
+
     @Override
     public boolean supportsFencing() {
         return true;
@@ -382,7 +693,8 @@ public final class BlobEventStore implements EventStore {
      * Raises the fence in the metadata of the stream's last chunk, on the condition that the chunk still has the
      * ETag it was read with: an append decided on the old fence (it is conditioned on that ETag) then fails and
      * re-reads. A full last chunk is never changed (the next chunk copies its fence when it starts): the fence goes
-     * into a new, empty next chunk instead, unless the stream is closed.
+     * into a new, empty next chunk instead, unless the stream is closed. A hold on the stream (a lease on its last
+     * chunk) is broken first, so that the holder cannot append past the fence.
      */
     @Override
     public void raiseFence(String streamId, long token) {
@@ -396,6 +708,10 @@ public final class BlobEventStore implements EventStore {
             if (attempt > MAX_ATTEMPTS) {
                 throw new IllegalStateException("Raising the fence of stream '" + streamId + "' of store '" + name
                         + "' to " + token + " gave up after " + MAX_ATTEMPTS + " attempts lost to other writers");
+            }
+            if (t.leased()) {
+                breakLease(streamId, t.chunk());
+                continue;
             }
             if (t.chunk() < 0 || (t.full() && !t.closed())) {
                 Tail started = createChunk(streamId, t.chunk() + 1, t.version() + 1, token);
@@ -432,7 +748,16 @@ public final class BlobEventStore implements EventStore {
         Identifiers.requireStreamId(streamId);
         List<Chunk> chunks = listChunks(streamId);
         for (int i = chunks.size() - 1; i >= 0; i--) {
-            container.getBlobClient(chunkName(streamId, chunks.get(i).index())).deleteIfExists();
+            int index = chunks.get(i).index();
+            try {
+                container.getBlobClient(chunkName(streamId, index)).deleteIfExists();
+            } catch (BlobStorageException e) {
+                if (!Blobs.isStatus(e, 412)) {
+                    throw e;
+                }
+                breakLease(streamId, index); // held: a delete wins over a hold
+                container.getBlobClient(chunkName(streamId, index)).deleteIfExists();
+            }
         }
         tails.remove(streamId);
         windows.remove(streamId);
@@ -442,9 +767,10 @@ public final class BlobEventStore implements EventStore {
 
     /** What the end of a stream looks like: its last chunk and the trailer that ends it. */
     private record Tail(int chunk, long length, long firstVersion, int capacity, int blocks, long version,
-                        boolean closed, int lastRecordBytes, String etag, long fence, Map<String, String> metadata) {
+                        boolean closed, int lastRecordBytes, String etag, long fence, Map<String, String> metadata,
+                        boolean leased) {
 
-        static final Tail EMPTY = new Tail(-1, 0, 1, 0, 0, 0, false, 0, null, 0, Map.of());
+        static final Tail EMPTY = new Tail(-1, 0, 1, 0, 0, 0, false, 0, null, 0, Map.of(), false);
 
         long chunkEvents() {
             return version - firstVersion + 1;
@@ -455,11 +781,16 @@ public final class BlobEventStore implements EventStore {
         }
 
         /** This chunk after an append block of {@code bytes} that took the stream to {@code newVersion}. */
-        Tail appended(AppendBlobItem item, int bytes, long newVersion, boolean closes) {
+        Tail appended(AppendBlobItem item, int bytes, long newVersion, boolean closes, boolean leased) {
             long offset = item.getBlobAppendOffset() == null ? length : Long.parseLong(item.getBlobAppendOffset());
             int committed = item.getBlobCommittedBlockCount() == null ? blocks + 1 : item.getBlobCommittedBlockCount();
             return new Tail(chunk, offset + bytes, firstVersion, capacity, committed, newVersion, closes, bytes,
-                    item.getETag(), fence, metadata);
+                    item.getETag(), fence, metadata, leased);
+        }
+
+        Tail withLeased(boolean leased) {
+            return new Tail(chunk, length, firstVersion, capacity, blocks, version, closed, lastRecordBytes, etag,
+                    fence, metadata, leased);
         }
 
         /** Whether this tail is at or past {@code other}'s end of the stream. */
@@ -527,12 +858,12 @@ public final class BlobEventStore implements EventStore {
                 continue;
             }
             Tail t = readTail(streamId, index, props, cached);
-            if (t.full()) {
+            if (t.full() && !t.leased()) { // a held chunk has no next chunk: nobody starts one while it is held
                 BlobProperties next = properties(chunkName(streamId, index + 1));
                 if (next != null) {
                     index++;
                     Tail nextTail = readTail(streamId, index, next, cached);
-                    if (nextTail.full()) {
+                    if (nextTail.full() && !nextTail.leased()) {
                         continue;
                     }
                     tails.put(streamId, nextTail);
@@ -551,14 +882,16 @@ public final class BlobEventStore implements EventStore {
         long fence = Long.parseLong(md.getOrDefault(FENCE, "0"));
         long length = props.getBlobSize();
         int blocks = props.getCommittedBlockCount() == null ? 0 : props.getCommittedBlockCount();
+        boolean leased = props.getLeaseStatus() == LeaseStatusType.LOCKED;
         if (length == 0) {
-            return new Tail(index, 0, first, capacity, blocks, first - 1, false, 0, props.getETag(), fence, md);
+            return new Tail(index, 0, first, capacity, blocks, first - 1, false, 0, props.getETag(), fence, md,
+                    leased);
         }
         if (cached != null && cached.chunk() == index && cached.length() == length
                 && Objects.equals(cached.etag(), props.getETag())) {
             // the chunk is as this client knows it: its trailer is known too
             return new Tail(index, length, first, capacity, blocks, cached.version(), cached.closed(),
-                    cached.lastRecordBytes(), props.getETag(), fence, md);
+                    cached.lastRecordBytes(), props.getETag(), fence, md, leased);
         }
         byte[] bytes = download(chunkName(streamId, index),
                 new BlobRange(length - BatchCodec.TRAILER_LENGTH, (long) BatchCodec.TRAILER_LENGTH));
@@ -567,7 +900,7 @@ public final class BlobEventStore implements EventStore {
         }
         BatchCodec.Trailer trailer = BatchCodec.parseTrailer(bytes, 0);
         return new Tail(index, length, first, capacity, blocks, trailer.lastVersion(), trailer.closes(),
-                trailer.recordBytes(), props.getETag(), fence, md);
+                trailer.recordBytes(), props.getETag(), fence, md, leased);
     }
 
     /** Keeps {@code t} as the stream's tail unless a tail further on is kept already (another thread's append). */
@@ -774,7 +1107,7 @@ public final class BlobEventStore implements EventStore {
                     Context.NONE).getValue().getETag();
             log.debug("Started chunk {} of stream '{}' at version {}", index, streamId, firstVersion);
             return new Tail(index, 0, firstVersion, chunkSize, 0, firstVersion - 1, false, 0, etag, fence,
-                    Map.copyOf(metadata));
+                    Map.copyOf(metadata), false);
         } catch (BlobStorageException e) {
             if (Blobs.isStatus(e, 409, 412)) {
                 return null;
