@@ -61,6 +61,11 @@ public abstract class AbstractLiveMigrationTest {
         return 20;
     }
 
+    /** Pause of each hot-object writer between its appends; 0: back to back. */
+    protected long hotWriterPauseMillis() {
+        return 0;
+    }
+
     /** Events per catch-up page. */
     protected int chunkSize() {
         return 50;
@@ -624,6 +629,9 @@ public abstract class AbstractLiveMigrationTest {
                         handle.append(ExpectedVersion.any(), List.of(event));
                         acknowledged.add(event.eventId());
                         written.incrementAndGet();
+                        if (hotWriterPauseMillis() > 0) {
+                            Thread.sleep(hotWriterPauseMillis());
+                        }
                     }
                 } catch (Throwable e) {
                     errors.add(e);
