@@ -10,11 +10,13 @@ import dev.es.engine.event.EventData;
 import dev.es.engine.event.InvalidEventException;
 import dev.es.engine.event.Json;
 import dev.es.engine.event.StoredEvent;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -675,6 +677,109 @@ public abstract class AbstractEventStoreContractTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ---------------------------------------------------------------- holding writers (the close that always wins)
+
+    private WriterHold holdOrSkip(String id) {
+        Optional<WriterHold> hold = store.holdWriters(id, Duration.ofSeconds(10));
+        assumeTrue(hold.isPresent(), () -> store.name() + " cannot hold writers");
+        return hold.get();
+    }
+
+    /** An append by another client that waits on a hold; the hold's holder decides what it then finds. */
+    private Future<AppendResult> appendDuringHold(ExecutorService pool, String id) throws Exception {
+        EventStore other = secondClient(store);
+        Future<AppendResult> waiting = pool.submit(() -> other.append(id, ExpectedVersion.any(), events(10, 1)));
+        Thread.sleep(300);
+        assertThat(waiting.isDone()).as("the append waits while the writers are held").isFalse();
+        return waiting;
+    }
+
+    @Test
+    void anAppendDuringAHoldWaitsThenLandsOnTheSourceWhenTheHoldIsLiftedWithoutAClose() throws Exception {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        WriterHold hold = holdOrSkip(id);
+        try {
+            Future<AppendResult> waiting = appendDuringHold(pool, id);
+            hold.append(ExpectedVersion.exactly(2), events(2, 1), 1);
+            hold.close();
+            assertThat(waiting.get(60, TimeUnit.SECONDS).newVersion()).isEqualTo(4);
+        } finally {
+            hold.close();
+            pool.shutdownNow();
+        }
+        assertThat(store.read(id, 1, 10)).extracting(StoredEvent::version).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void anAppendDuringAHoldThatAppendedACloseFindsTheStreamClosedTowardItsContinuation() throws Exception {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        WriterHold hold = holdOrSkip(id);
+        try {
+            Future<AppendResult> waiting = appendDuringHold(pool, id);
+            hold.append(ExpectedVersion.exactly(2), List.of(close("next-stream", 2)), 1);
+            hold.close();
+            assertThatThrownBy(() -> waiting.get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(EventStreamClosedException.class).hasMessageContaining("next-stream");
+        } finally {
+            hold.close();
+            pool.shutdownNow();
+        }
+        assertThat(store.version(id)).isEqualTo(3);
+    }
+
+    @Test
+    void appendsUnderAHoldGetTheSameRefusalsAsOthers() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        WriterHold hold = holdOrSkip(id);
+        try {
+            assertThatThrownBy(() -> hold.append(ExpectedVersion.exactly(1), events(2, 1), 1))
+                    .isInstanceOf(WrongExpectedVersionException.class);
+            assertThat(hold.append(ExpectedVersion.exactly(2), events(2, 1), 1).newVersion()).isEqualTo(3);
+        } finally {
+            hold.close();
+        }
+        assertThat(store.version(id)).isEqualTo(3);
+    }
+
+    // ---------------------------------------------------------------- another client in between (cached tails)
+
+    @Test
+    void anotherClientAppendingBetweenTwoAppendsOfThisOneIsSeen() {
+        String id = newStreamId();
+        EventStore other = secondClient(store);
+        store.append(id, ExpectedVersion.noStream(), events(0, 1));
+        other.append(id, ExpectedVersion.exactly(1), events(1, 1));
+        assertThatThrownBy(() -> store.append(id, ExpectedVersion.exactly(1), events(2, 1)))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(store.append(id, ExpectedVersion.exactly(2), events(2, 1)).newVersion()).isEqualTo(3);
+        other.append(id, ExpectedVersion.any(), events(3, 1));
+        assertThat(store.append(id, ExpectedVersion.any(), events(4, 1)).newVersion()).isEqualTo(5);
+        assertThat(store.read(id, 1, 10)).extracting(StoredEvent::version).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void anotherClientRollingTheChunkOverIsFollowed() {
+        String id = newStreamId();
+        EventStore other = secondClient(store);
+        store.append(id, ExpectedVersion.noStream(), events(0, 1));
+        int others = Math.max(chunkSize(), 10) + 1;
+        for (int i = 1; i <= others; i++) {
+            other.append(id, ExpectedVersion.exactly(i), events(i, 1));
+        }
+        long version = others + 1;
+        assertThat(store.append(id, ExpectedVersion.exactly(version), events(1000, 1)).newVersion())
+                .isEqualTo(version + 1);
+        assertThat(store.append(id, ExpectedVersion.any(), events(1001, 1)).newVersion()).isEqualTo(version + 2);
+        List<StoredEvent> all = store.read(id, 1, 1000);
+        assertThat(all).hasSize((int) version + 2);
+        assertThat(all.get(all.size() - 1).version()).isEqualTo(version + 2);
     }
 
     @Test
