@@ -1,7 +1,5 @@
 package dev.es.engine.event;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,22 +17,11 @@ public final class Json {
     }
 
     /**
-     * Whether {@code text} is one complete JSON value. Checked by streaming through its tokens, building nothing, so
-     * the check costs little more than reading the text once.
+     * Whether {@code text} is one complete JSON value: checked in one pass over its characters, building and
+     * allocating nothing (see {@link JsonCheck} for exactly what it accepts).
      */
     public static boolean isJson(String text) {
-        if (text == null || text.isBlank()) {
-            return false;
-        }
-        try (JsonParser parser = MAPPER.createParser(text)) {
-            if (parser.nextToken() == null) {
-                return false;
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null; // nothing after the one value
-        } catch (JacksonException e) {
-            return false;
-        }
+        return text != null && !text.isBlank() && JsonCheck.isJson(text);
     }
 
     /** Parses {@code text}; used by tests and stores that compare payloads semantically. */
