@@ -52,6 +52,8 @@ final class LiveMigration implements MigrationHandle {
     static final String SOURCE_VERSION = "es.sourceVersion";
 
     private static final Logger log = LoggerFactory.getLogger(LiveMigration.class);
+    /** Every how many pages a catch-up iteration checks whether writers outpace it. */
+    private static final int GROUND_CHECK_PAGES = 16;
     /** How long one lock request waits at most, so that a cancel during a long wait is seen. */
     private static final Duration LOCK_WAIT_SLICE = Duration.ofMillis(200);
 
@@ -89,6 +91,8 @@ final class LiveMigration implements MigrationHandle {
     private boolean closing;
     /** A close append whose outcome was unknown: from then on the migration can no longer be cancelled. */
     private boolean closeMayBeWritten;
+    /** A catch-up iteration stopped early because writers outpaced it (PAUSE_SOURCE then holds them at once). */
+    private boolean losingGround;
     /** Whether this migration holds the object's write gate (PAUSE_SOURCE); it does not pause meanwhile. */
     private boolean gated;
     /** This migration's own close, found in the source while copying (a close whose answer was lost). */
@@ -332,10 +336,11 @@ final class LiveMigration implements MigrationHandle {
             // hold the writers once the close has lost often enough with catch-up within a page, or as soon as
             // catch-up loses ground (writers add events faster than it copies: waiting only makes the hold longer)
             boolean holdWriters = live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE
-                    && (overdue
+                    && (overdue || losingGround
                     || lostCloses >= live.closeAttemptsBeforePause && eventsBehind <= streams.settings().chunkSize()
                     || lostCloses >= 1 && eventsBehind > streams.settings().chunkSize()
                     && eventsBehind >= behindBefore);
+            losingGround = false;
             behindBefore = eventsBehind;
             moveTo(MigrationPhase.CLOSING, MigrationStatus.IN_PROGRESS);
             CloseEvent close = holdWriters ? closeHoldingWriters(sourceStore, position)
@@ -518,6 +523,8 @@ final class LiveMigration implements MigrationHandle {
         long copied = position[0];
         long targetVersion = position[1];
         int resyncs = 0;
+        int pages = 0;
+        long behindAtFirstCheck = -1;
         LiveMigrationOptions live = definition.live;
         while (true) {
             checkpoint();
@@ -593,6 +600,17 @@ final class LiveMigration implements MigrationHandle {
             }
             if (page.size() < pageSize) {
                 return new long[] {copied, targetVersion};
+            }
+            if (enforceTimeout && live.convergenceFailure == ConvergenceFailureStrategy.PAUSE_SOURCE
+                    && ++pages % GROUND_CHECK_PAGES == 0) {
+                long behind = sourceStore.version(source.streamId()) - copied;
+                if (behindAtFirstCheck < 0) {
+                    behindAtFirstCheck = behind;
+                } else if (behind > behindAtFirstCheck + pageSize) {
+                    // writers add events faster than this iteration copies them: hold them now, not after it
+                    losingGround = true;
+                    return new long[] {copied, targetVersion};
+                }
             }
         }
     }
