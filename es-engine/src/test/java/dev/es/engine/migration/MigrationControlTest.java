@@ -138,6 +138,25 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
         }
     }
 
+    /**
+     * Starts a migration of {@code id} to the other store that stops just before its first copy reaches the target
+     * (holding the object's lock) until {@code release} is counted down; returns once it stands there.
+     */
+    private MigrationHandle startHeldAtFirstCopy(String id, CountDownLatch release) {
+        CountDownLatch holding = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        MigrationHandle handle = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        await(release);
+                    }
+                }))
+                .start();
+        await(holding);
+        return handle;
+    }
+
     @Test
     void failStrategyGivesUpWithinTheCloseTimeoutAndLeavesTheSourceWritable() throws Exception {
         String id = objectWith(50);
@@ -311,18 +330,8 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
     @Test
     void aReRunThatFoundTheEntryDoesNotReviveItOnceCancelled() throws Exception {
         String id = objectWith(2 * chunkSize());
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean first = new AtomicBoolean(true);
-        MigrationHandle original = migrations.forDocument("Order", id).withTargetStore("other")
-                .withLiveMigration(o -> o.onBeforeAppend(e -> {
-                    if (first.getAndSet(false)) {
-                        holding.countDown();
-                        await(release);
-                    }
-                }))
-                .start();
-        await(holding);
+        MigrationHandle original = startHeldAtFirstCopy(id, release);
         MigrationResult reRunResult;
         try (DefaultEventStreamMigrationService secondInstance = new DefaultEventStreamMigrationService(streams,
                 stores.locks(), stores.routing())) {
@@ -349,18 +358,8 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
     @Test
     void twoMigrationsOfOneObjectAtOnceExactlyOneRuns() throws Exception {
         String id = objectWith(10);
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean first = new AtomicBoolean(true);
-        MigrationHandle running = migrations.forDocument("Order", id).withTargetStore("other")
-                .withLiveMigration(o -> o.onBeforeAppend(e -> {
-                    if (first.getAndSet(false)) {
-                        holding.countDown();
-                        await(release);
-                    }
-                }))
-                .start();
-        await(holding);
+        MigrationHandle running = startHeldAtFirstCopy(id, release);
 
         MigrationResult refused = migrations.forDocument("Order", id).withTargetStream("elsewhere").execute();
         assertThat(refused.status()).isEqualTo(MigrationStatus.FAILED);

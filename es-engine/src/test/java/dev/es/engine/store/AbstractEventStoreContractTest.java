@@ -2,7 +2,6 @@ package dev.es.engine.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.es.engine.InvalidIdentifierException;
 import dev.es.engine.event.CloseEvent;
@@ -531,13 +530,34 @@ public abstract class AbstractEventStoreContractTest {
 
     // ---------------------------------------------------------------- fencing
 
-    private void assumeFencing() {
-        assumeTrue(store.supportsFencing(), () -> store.name() + " does not support fencing");
+    /**
+     * Whether the store under test keeps fences. Every built-in store does; a store that declines (the SPI allows it)
+     * says so here, and the fencing tests then check that it declines cleanly instead of skipping.
+     */
+    protected boolean keepsFences() {
+        return true;
+    }
+
+    /**
+     * True when the store, as {@link #keepsFences()} says, declines fencing: then checks that it declines cleanly
+     * (says so, refuses {@code raiseFence}, makes fenced appends plain ones) and the caller's test ends there.
+     */
+    private boolean declinesFencing() {
+        assertThat(store.supportsFencing()).as("%s keeps fences", store.name()).isEqualTo(keepsFences());
+        if (keepsFences()) {
+            return false;
+        }
+        String id = newStreamId();
+        assertThatThrownBy(() -> store.raiseFence(id, 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(store.append(id, ExpectedVersion.noStream(), events(0, 1), 0).newVersion()).isEqualTo(1);
+        return true;
     }
 
     @Test
     void aFencedAppendBelowTheFenceIsRefusedAndWritesNothing() {
-        assumeFencing();
+        if (declinesFencing()) {
+            return;
+        }
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 2), 1);
         store.raiseFence(id, 5);
@@ -560,7 +580,9 @@ public abstract class AbstractEventStoreContractTest {
 
     @Test
     void aFencedAppendAtOrAboveTheFenceIsWrittenAndUnfencedAppendsAreUnaffected() {
-        assumeFencing();
+        if (declinesFencing()) {
+            return;
+        }
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 1));
         store.raiseFence(id, 5);
@@ -577,7 +599,9 @@ public abstract class AbstractEventStoreContractTest {
 
     @Test
     void theFenceNeverGoesDown() {
-        assumeFencing();
+        if (declinesFencing()) {
+            return;
+        }
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 1));
         store.raiseFence(id, 10);
@@ -596,7 +620,9 @@ public abstract class AbstractEventStoreContractTest {
 
     @Test
     void aFenceOnAnAbsentStreamLeavesItEmptyAndAppendable() {
-        assumeFencing();
+        if (declinesFencing()) {
+            return;
+        }
         String id = newStreamId();
         store.raiseFence(id, 3);
 
@@ -612,7 +638,9 @@ public abstract class AbstractEventStoreContractTest {
 
     @Test
     void aFenceOnAClosedStreamKeepsItClosed() {
-        assumeFencing();
+        if (declinesFencing()) {
+            return;
+        }
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 3));
         store.append(id, ExpectedVersion.exactly(3), List.of(close("next", 3)), 1);
@@ -629,7 +657,9 @@ public abstract class AbstractEventStoreContractTest {
 
     @Test
     void aFencedAppendRacingARaiseLandsBeforeItOrIsRefused() throws Exception {
-        assumeFencing();
+        if (declinesFencing()) {
+            return;
+        }
         EventStore raiser = secondClient(store);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -681,10 +711,19 @@ public abstract class AbstractEventStoreContractTest {
 
     // ---------------------------------------------------------------- holding writers (the close that always wins)
 
-    private WriterHold holdOrSkip(String id) {
+    /**
+     * Whether the store under test holds writers. Every built-in store does; a store that declines says so here, and
+     * the hold tests then check that it declines ({@code holdWriters} is empty) instead of skipping.
+     */
+    protected boolean holdsWriters() {
+        return true;
+    }
+
+    /** A hold on {@code id}, or {@code null} when the store declines holds as {@link #holdsWriters()} says. */
+    private WriterHold holdOrDecline(String id) {
         Optional<WriterHold> hold = store.holdWriters(id, Duration.ofSeconds(10));
-        assumeTrue(hold.isPresent(), () -> store.name() + " cannot hold writers");
-        return hold.get();
+        assertThat(hold.isPresent()).as("%s holds writers", store.name()).isEqualTo(holdsWriters());
+        return hold.orElse(null);
     }
 
     /** An append by another client that waits on a hold; the hold's holder decides what it then finds. */
@@ -700,8 +739,11 @@ public abstract class AbstractEventStoreContractTest {
     void anAppendDuringAHoldWaitsThenLandsOnTheSourceWhenTheHoldIsLiftedWithoutAClose() throws Exception {
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        WriterHold hold = holdOrDecline(id);
+        if (hold == null) {
+            return;
+        }
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        WriterHold hold = holdOrSkip(id);
         try {
             Future<AppendResult> waiting = appendDuringHold(pool, id);
             hold.append(ExpectedVersion.exactly(2), events(2, 1), 1);
@@ -718,8 +760,11 @@ public abstract class AbstractEventStoreContractTest {
     void anAppendDuringAHoldThatAppendedACloseFindsTheStreamClosedTowardItsContinuation() throws Exception {
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        WriterHold hold = holdOrDecline(id);
+        if (hold == null) {
+            return;
+        }
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        WriterHold hold = holdOrSkip(id);
         try {
             Future<AppendResult> waiting = appendDuringHold(pool, id);
             hold.append(ExpectedVersion.exactly(2), List.of(close("next-stream", 2)), 1);
@@ -737,7 +782,10 @@ public abstract class AbstractEventStoreContractTest {
     void appendsUnderAHoldGetTheSameRefusalsAsOthers() {
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 2));
-        WriterHold hold = holdOrSkip(id);
+        WriterHold hold = holdOrDecline(id);
+        if (hold == null) {
+            return;
+        }
         try {
             assertThatThrownBy(() -> hold.append(ExpectedVersion.exactly(1), events(2, 1), 1))
                     .isInstanceOf(WrongExpectedVersionException.class);

@@ -9,38 +9,60 @@ import dev.es.engine.store.memory.InMemoryEventStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What a store that does not override the fencing methods of {@link EventStore} does. */
-class EventStoreFencingDefaultsTest {
+/**
+ * A store that implements only the abstract methods of {@link EventStore}, as a third-party store written before
+ * fencing and writer holds would: it passes the whole contract suite, whose fencing and hold tests check that it
+ * declines them cleanly, and what it does with the fencing methods is spelled out here.
+ */
+class EventStoreFencingDefaultsTest extends AbstractEventStoreContractTest {
 
-    /** A store implementing only the abstract methods, as a third-party store written before fencing would. */
-    private final EventStore plain = new EventStore() {
-        private final EventStore delegate = new InMemoryEventStore("plain");
+    private final EventStore plain = plainStore();
 
-        @Override
-        public String name() {
-            return delegate.name();
-        }
+    @Override
+    protected EventStore createStore() {
+        return plainStore();
+    }
 
-        @Override
-        public List<StoredEvent> read(String streamId, long fromVersion, int maxCount) {
-            return delegate.read(streamId, fromVersion, maxCount);
-        }
+    @Override
+    protected boolean keepsFences() {
+        return false;
+    }
 
-        @Override
-        public long version(String streamId) {
-            return delegate.version(streamId);
-        }
+    @Override
+    protected boolean holdsWriters() {
+        return false;
+    }
 
-        @Override
-        public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-            return delegate.append(streamId, expected, events);
-        }
+    private static EventStore plainStore() {
+        return new EventStore() {
+            private final EventStore delegate = new InMemoryEventStore("plain");
 
-        @Override
-        public void delete(String streamId) {
-            delegate.delete(streamId);
-        }
-    };
+            @Override
+            public String name() {
+                return delegate.name();
+            }
+
+            @Override
+            public List<StoredEvent> read(String streamId, long fromVersion, int maxCount) {
+                return delegate.read(streamId, fromVersion, maxCount);
+            }
+
+            @Override
+            public long version(String streamId) {
+                return delegate.version(streamId);
+            }
+
+            @Override
+            public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+                return delegate.append(streamId, expected, events);
+            }
+
+            @Override
+            public void delete(String streamId) {
+                delegate.delete(streamId);
+            }
+        };
+    }
 
     @Test
     void aStoreWithoutFencingSaysSoAndRefusesToRaiseAFence() {
