@@ -424,7 +424,6 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     }
 
     private CloseEvent closeOf(StreamPointer pointer) {
-        StoredEvent last = streams.stores().get(pointer.store()).lastEvent(pointer.streamId());
-        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
+        return streams.stores().get(pointer.store()).closeEvent(pointer.streamId());
     }
 }

@@ -948,8 +948,7 @@ final class LiveMigration implements MigrationHandle {
     }
 
     private CloseEvent closeOf(StreamPointer pointer) {
-        StoredEvent last = store(pointer).lastEvent(pointer.streamId());
-        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
+        return store(pointer).closeEvent(pointer.streamId());
     }
 
     private ObjectDocument document() {

@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
 import java.time.Duration;
@@ -100,6 +101,12 @@ public interface EventStore {
         }
         List<StoredEvent> page = read(streamId, version, 1);
         return page.isEmpty() ? null : page.get(page.size() - 1);
+    }
+
+    /** The stream's close event when it is closed, else {@code null}. */
+    default CloseEvent closeEvent(String streamId) {
+        StoredEvent last = lastEvent(streamId);
+        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
     }
 
     /**

@@ -341,8 +341,7 @@ public final class EventStream {
     }
 
     private CloseEvent closeOf(StreamPointer pointer) {
-        StoredEvent last = store(pointer).lastEvent(pointer.streamId());
-        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
+        return store(pointer).closeEvent(pointer.streamId());
     }
 
     private Stream<StoredEvent> read(StreamPointer pointer) {
