@@ -2,7 +2,6 @@ package dev.es.autoconfigure;
 
 import dev.es.autoconfigure.actuate.EsHealthIndicator;
 import dev.es.autoconfigure.actuate.MigrationsEndpoint;
-import dev.es.autoconfigure.actuate.WritableMigrationsEndpoint;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.migration.EventStreamMigrationService;
@@ -30,19 +29,13 @@ public final class EsActuatorAutoConfiguration {
     @ConditionalOnBean(EventStreamMigrationService.class)
     static class EndpointConfiguration {
 
+        /**
+         * Read-only unless the operator grants writes with {@code management.endpoint.migrations.access=unrestricted}.
+         */
         @Bean
-        @ConditionalOnMissingBean(MigrationsEndpoint.class)
-        @ConditionalOnBooleanProperty(name = "es.actuator.migrations.write-enabled", havingValue = false,
-                matchIfMissing = true)
+        @ConditionalOnMissingBean
         MigrationsEndpoint migrationsEndpoint(EventStreamMigrationService migrations) {
             return new MigrationsEndpoint(migrations);
-        }
-
-        @Bean
-        @ConditionalOnMissingBean(MigrationsEndpoint.class)
-        @ConditionalOnBooleanProperty(name = "es.actuator.migrations.write-enabled")
-        WritableMigrationsEndpoint writableMigrationsEndpoint(EventStreamMigrationService migrations) {
-            return new WritableMigrationsEndpoint(migrations);
         }
     }
 

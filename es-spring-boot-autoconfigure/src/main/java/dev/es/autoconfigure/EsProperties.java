@@ -25,7 +25,6 @@ public class EsProperties {
     private final Locks locks = new Locks();
     private final Migration migration = new Migration();
     private final Jdbc jdbc = new Jdbc();
-    private final Actuator actuator = new Actuator();
 
     public boolean isEnabled() {
         return enabled;
@@ -69,10 +68,6 @@ public class EsProperties {
 
     public Jdbc getJdbc() {
         return jdbc;
-    }
-
-    public Actuator getActuator() {
-        return actuator;
     }
 
     /** The configured stores, or one memory store named after the default store when none is configured. */
@@ -341,31 +336,6 @@ public class EsProperties {
 
         public void setInitializeSchema(String initializeSchema) {
             this.initializeSchema = initializeSchema;
-        }
-    }
-
-    /** Actuator integration. */
-    public static class Actuator {
-
-        private final Migrations migrations = new Migrations();
-
-        public Migrations getMigrations() {
-            return migrations;
-        }
-
-        /** The migrations endpoint. */
-        public static class Migrations {
-
-            /** Whether the endpoint offers pause, resume and cancel. */
-            private boolean writeEnabled;
-
-            public boolean isWriteEnabled() {
-                return writeEnabled;
-            }
-
-            public void setWriteEnabled(boolean writeEnabled) {
-                this.writeEnabled = writeEnabled;
-            }
         }
     }
 }

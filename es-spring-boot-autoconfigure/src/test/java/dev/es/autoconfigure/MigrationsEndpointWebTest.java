@@ -3,7 +3,6 @@ package dev.es.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.es.autoconfigure.actuate.MigrationsEndpoint;
-import dev.es.autoconfigure.actuate.WritableMigrationsEndpoint;
 import dev.es.engine.event.EventData;
 import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.MigrationHandle;
@@ -15,22 +14,35 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.OperationType;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.WebOperation;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The {@code migrations} actuator endpoint and the {@code es} health contributor over real HTTP, with the write
- * operations off (the default).
+ * The {@code migrations} actuator endpoint and the {@code es} health contributor over real HTTP, with the endpoint's
+ * default access (read-only: the write operations are not mapped).
  */
 @SpringBootTest(classes = MigrationsEndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
@@ -109,7 +121,7 @@ class MigrationsEndpointWebTest {
     }
 
     @Test
-    void writeOperationsAreNotOfferedUnlessEnabled() throws Exception {
+    void writeOperationsAreRefusedByDefault() throws Exception {
         orderWithEvents("web-2", 3);
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -140,22 +152,58 @@ class MigrationsEndpointWebTest {
     }
 
     @Test
+    void theEndpointIsReadOnlyUnlessTheOperatorGrantsUnrestrictedAccess() {
+        WebApplicationContextRunner runner = new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+                        WebEndpointAutoConfiguration.class, EsStoresAutoConfiguration.class,
+                        EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class,
+                        EsMigrationAutoConfiguration.class, EsActuatorAutoConfiguration.class))
+                // as SpringApplication does, so that 'read-only' and 'unrestricted' convert to Access
+                .withInitializer(context -> context.getEnvironment()
+                        .setConversionService(new ApplicationConversionService()))
+                .withPropertyValues("management.endpoints.web.exposure.include=health,migrations");
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(MigrationsEndpoint.class);
+            assertThat(operationTypes(context)).as("default access: reads only").containsExactly(OperationType.READ);
+        });
+        runner.withPropertyValues("management.endpoint.migrations.access=read-only").run(context ->
+                assertThat(operationTypes(context)).containsExactly(OperationType.READ));
+        runner.withPropertyValues("management.endpoint.migrations.access=unrestricted").run(context -> {
+            assertThat(context).hasSingleBean(MigrationsEndpoint.class);
+            assertThat(operationTypes(context)).as("unrestricted: reads and writes")
+                    .containsExactlyInAnyOrder(OperationType.READ, OperationType.WRITE);
+        });
+        runner.withPropertyValues("management.endpoint.migrations.access=unrestricted",
+                "management.endpoints.access.max-permitted=read-only").run(context ->
+                assertThat(operationTypes(context)).as("capped by max-permitted").containsExactly(OperationType.READ));
+        runner.withPropertyValues("management.endpoint.migrations.access=none").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(MigrationsEndpoint.class);
+        });
+    }
+
+    @Test
     void withoutActuatorOnTheClasspathThereIsNoEndpoint() {
         ApplicationContextRunner runner = new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(EsStoresAutoConfiguration.class,
                         EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class,
                         EsMigrationAutoConfiguration.class, EsActuatorAutoConfiguration.class))
                 .withPropertyValues("management.endpoints.web.exposure.include=health,migrations");
-        runner.run(context -> assertThat(context).hasSingleBean(MigrationsEndpoint.class)
-                .doesNotHaveBean(WritableMigrationsEndpoint.class));
-        runner.withPropertyValues("es.actuator.migrations.write-enabled=true")
-                .run(context -> assertThat(context).hasSingleBean(WritableMigrationsEndpoint.class));
+        runner.run(context -> assertThat(context).hasSingleBean(MigrationsEndpoint.class));
         runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(EventStreamMigrationService.class);
                     assertThat(context).doesNotHaveBean(MigrationsEndpoint.class);
                 });
+    }
+
+    /** The distinct kinds of operation that Spring Boot maps for the {@code migrations} web endpoint. */
+    private static Set<OperationType> operationTypes(ApplicationContext context) {
+        ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class).getEndpoints().stream()
+                .filter(e -> e.getEndpointId().equals(EndpointId.of("migrations"))).findFirst().orElseThrow();
+        return endpoint.getOperations().stream().map(WebOperation::getType)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(OperationType.class)));
     }
 
     private void orderWithEvents(String id, int count) {

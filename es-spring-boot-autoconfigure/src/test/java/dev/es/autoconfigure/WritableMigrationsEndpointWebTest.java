@@ -25,12 +25,15 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** The {@code migrations} endpoint with {@code es.actuator.migrations.write-enabled=true}, over real HTTP. */
+/**
+ * The {@code migrations} endpoint with its write operations granted by
+ * {@code management.endpoint.migrations.access=unrestricted}, over real HTTP.
+ */
 @SpringBootTest(classes = MigrationsEndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
                 "es.stores.main.type=memory",
                 "es.stores.archive.type=memory",
-                "es.actuator.migrations.write-enabled=true",
+                "management.endpoint.migrations.access=unrestricted",
                 "es.streams.chunk-size=2",
                 "management.endpoints.web.exposure.include=health,migrations"})
 class WritableMigrationsEndpointWebTest {
