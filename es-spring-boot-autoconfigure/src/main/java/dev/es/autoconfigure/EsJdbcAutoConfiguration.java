@@ -1,6 +1,10 @@
 package dev.es.autoconfigure;
 
+import dev.es.autoconfigure.store.EsJdbcSchemaInitializer;
+import dev.es.autoconfigure.store.EsJdbcSchemaScript;
 import dev.es.autoconfigure.store.JdbcStoreBackend;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,13 +13,21 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.util.ClassUtils;
 
 /**
  * Stores and locks of type {@code jdbc} in the application's PostgreSQL {@link DataSource}: appends join a Spring
- * transaction running on it, and the tables are created according to {@code es.jdbc.initialize-schema}.
+ * transaction running on it, and the tables are created according to {@code es.jdbc.initialize-schema} by an
+ * {@link EsJdbcSchemaInitializer}, which Spring Boot's database-initialization ordering runs before the jdbc backend
+ * checks them.
  */
 @AutoConfiguration(before = EsStoresAutoConfiguration.class,
         afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
@@ -23,14 +35,18 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnClass({DataSource.class, DataSourceUtils.class})
 @ConditionalOnBean(DataSource.class)
 @EnableConfigurationProperties(EsProperties.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
+@ImportRuntimeHints(EsJdbcSchemaScript.class)
 public final class EsJdbcAutoConfiguration {
 
     private static final String EMBEDDED_DATABASE_CONNECTION = "org.springframework.boot.jdbc.EmbeddedDatabaseConnection";
 
+    /** Made after every database initializer (es's, Flyway, Liquibase, {@code spring.sql.init}): it checks the tables. */
     @Bean
     @ConditionalOnMissingBean
+    @DependsOnDatabaseInitialization
     JdbcStoreBackend esJdbcStoreBackend(DataSource dataSource, EsProperties properties) {
-        return new JdbcStoreBackend(dataSource, properties, embeddedCheck());
+        return new JdbcStoreBackend(dataSource, properties.getJdbc().getInitializeSchema(), embeddedCheck());
     }
 
     /** Boot's own check when spring-boot-jdbc is there; without it no database counts as embedded. */
@@ -46,6 +62,51 @@ public final class EsJdbcAutoConfiguration {
 
         static boolean isEmbedded(DataSource dataSource) {
             return org.springframework.boot.jdbc.EmbeddedDatabaseConnection.isEmbedded(dataSource);
+        }
+    }
+
+    /** The schema initializer, with spring-boot-jdbc (which {@code spring-boot-starter-jdbc} brings). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(DataSourceScriptDatabaseInitializer.class)
+    static class SchemaInitializerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(EsJdbcSchemaInitializer.class)
+        EsJdbcSchemaInitializer esJdbcSchemaInitializer(DataSource dataSource, EsProperties properties) {
+            return new EsJdbcSchemaInitializer(dataSource, properties.getJdbc().getInitializeSchema(),
+                    tablePrefixes(properties));
+        }
+
+        /**
+         * The table prefix of each store whose tables es uses in the database: every store of type jdbc, and with
+         * jdbc locks the locks store ({@code es.locks.store}, else the documents store, else the default store).
+         */
+        static Map<String, String> tablePrefixes(EsProperties properties) {
+            Map<String, EsProperties.Store> stores = properties.effectiveStores();
+            Map<String, String> prefixes = new LinkedHashMap<>();
+            stores.forEach((name, store) -> {
+                if ("jdbc".equals(store.getType())) {
+                    prefixes.put(name, store.getTablePrefix());
+                }
+            });
+            if ("jdbc".equals(properties.getLocks().getProvider())) {
+                String locks = firstSet(properties.getLocks().getStore(), properties.getDocuments().getStore(),
+                        properties.getDefaultStore());
+                EsProperties.Store store = stores.get(locks);
+                if (store != null) { // an unknown store is reported by the locks auto-configuration
+                    prefixes.putIfAbsent(locks, store.getTablePrefix());
+                }
+            }
+            return prefixes;
+        }
+
+        private static String firstSet(String... values) {
+            for (String value : values) {
+                if (value != null && !value.isBlank()) {
+                    return value;
+                }
+            }
+            return null;
         }
     }
 }

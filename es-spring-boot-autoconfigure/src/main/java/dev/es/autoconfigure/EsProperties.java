@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /** Configuration of es: stores, streams, locks, migrations. */
 @ConfigurationProperties("es")
@@ -327,14 +328,17 @@ public class EsProperties {
     /** JDBC stores. */
     public static class Jdbc {
 
-        /** When to create missing tables: always, embedded (only for an embedded database) or never. */
-        private String initializeSchema = "embedded";
+        /**
+         * When the es tables of jdbc stores and jdbc locks are created at start-up: always, embedded (only for an
+         * embedded database) or never. Creation only adds what is missing; nothing is dropped.
+         */
+        private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
 
-        public String getInitializeSchema() {
+        public DatabaseInitializationMode getInitializeSchema() {
             return initializeSchema;
         }
 
-        public void setInitializeSchema(String initializeSchema) {
+        public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
             this.initializeSchema = initializeSchema;
         }
     }

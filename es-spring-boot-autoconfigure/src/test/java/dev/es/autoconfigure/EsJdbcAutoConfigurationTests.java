@@ -2,6 +2,8 @@ package dev.es.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.es.autoconfigure.store.EsJdbcSchemaInitializer;
+import dev.es.autoconfigure.store.EsJdbcSchemaScript;
 import dev.es.autoconfigure.store.JdbcStoreBackend;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.event.EventData;
@@ -22,15 +24,22 @@ import dev.es.engine.store.jdbc.PostgresTestDatabase;
 import dev.es.engine.tag.TagStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /** The jdbc backend wired from properties, on the test PostgreSQL in a schema of this class's own. */
@@ -120,10 +129,78 @@ class EsJdbcAutoConfigurationTests {
     @Test
     void runWhenSchemaInitializationIsInvalidShouldFailNamingTheProperty() {
         runner.withPropertyValues("es.jdbc.initialize-schema=sometimes").run(context -> {
-            EsConfigurationException failure = configurationFailure(context);
-            assertThat(failure.property()).isEqualTo("es.jdbc.initialize-schema");
-            assertThat(failure.getMessage()).contains("'sometimes'", "always, embedded, never");
+            assertThat(context).hasFailed();
+            FailureAnalysis report = FailureReports.analyze(context.getStartupFailure());
+            assertThat(report.getDescription()).contains("es.jdbc.initialize-schema", "sometimes");
+            assertThat(report.getAction()).contains("ALWAYS", "EMBEDDED", "NEVER");
         });
+    }
+
+    @Test
+    void runWhenTheApplicationDefinesASchemaInitializerShouldUseItInsteadOfEsOwn() {
+        runner.withUserConfiguration(CustomSchemaInitializer.class)
+                .withPropertyValues("es.stores.main.type=jdbc", "es.stores.main.table-prefix=custom_",
+                        "es.jdbc.initialize-schema=never").run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(EsJdbcSchemaInitializer.class)
+                            .doesNotHaveBean("esJdbcSchemaInitializer");
+                    assertThat(context.getBean(EsJdbcSchemaInitializer.class))
+                            .isInstanceOf(RecordingSchemaInitializer.class);
+                    assertThat(context.getBean(RecordingSchemaInitializer.class).runs).isEqualTo(1);
+                    assertThat(context.getBeanFactory().getBeanDefinition("esJdbcStoreBackend").getDependsOn())
+                            .as("Boot's database-initialization ordering: the backend checks tables after it")
+                            .contains("customEsSchema");
+                    assertThat(new JdbcSchema(db.connections(), new JdbcTables("custom_")).schemaExists()).isTrue();
+                });
+    }
+
+    @Test
+    void esOwnSchemaInitializerRunsBeforeTheBackendAndIsARuntimeHint() {
+        runner.withPropertyValues("es.stores.main.type=jdbc", "es.stores.main.table-prefix=ordered_",
+                "es.jdbc.initialize-schema=always").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(EsJdbcSchemaInitializer.class);
+            assertThat(context.getBeanFactory().getBeanDefinition("esJdbcStoreBackend").getDependsOn())
+                    .contains("esJdbcSchemaInitializer");
+        });
+        RuntimeHints hints = new RuntimeHints();
+        new EsJdbcSchemaScript().registerHints(hints, getClass().getClassLoader());
+        assertThat(RuntimeHintsPredicates.resource().forResource("dev/es/engine/store/jdbc/schema-postgresql.sql"))
+                .accepts(hints);
+        assertThat(getClass().getClassLoader().getResource("dev/es/engine/store/jdbc/schema-postgresql.sql"))
+                .as("the engine ships the script at " + EsJdbcSchemaInitializer.SCHEMA_LOCATION).isNotNull();
+    }
+
+    @Test
+    void runWithoutJdbcStoresShouldNotTouchTheDatabase() {
+        runner.withPropertyValues("es.jdbc.initialize-schema=always").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(EsJdbcSchemaInitializer.class).initializeDatabase()).isFalse();
+            assertThat(new JdbcSchema(db.connections(), new JdbcTables("es_")).schemaExists()).isFalse();
+        });
+    }
+
+    /** An application's own schema initializer: creates the es tables itself and counts its runs. */
+    @Configuration(proxyBeanMethods = false)
+    static class CustomSchemaInitializer {
+
+        @Bean
+        RecordingSchemaInitializer customEsSchema(DataSource dataSource) {
+            return new RecordingSchemaInitializer(dataSource);
+        }
+    }
+
+    static class RecordingSchemaInitializer extends EsJdbcSchemaInitializer {
+
+        int runs;
+
+        RecordingSchemaInitializer(DataSource dataSource) {
+            super(dataSource, DatabaseInitializationMode.ALWAYS, Map.of("main", "custom_"));
+        }
+
+        @Override
+        protected void runScripts(Scripts scripts) {
+            runs++;
+            super.runScripts(scripts);
+        }
     }
 
     @Test

@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,14 +30,17 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Stores ({@code es.stores.<name>.type=jdbc}) and locks ({@code es.locks.provider=jdbc}) in the application's
  * PostgreSQL {@code DataSource}. The stores join a Spring transaction running on that {@code DataSource}
  * ({@link SpringJdbcConnections}); the lock provider always commits its leases on its own.
  * <p>
- * Before the first store or lock provider of a table prefix is handed out, the prefix is checked and its tables are
- * created or verified according to {@code es.jdbc.initialize-schema}.
+ * The tables are created, according to {@code es.jdbc.initialize-schema}, by the {@link EsJdbcSchemaInitializer}
+ * (or a replacement), which Spring Boot's database-initialization ordering runs before this backend is made. Before
+ * the first store or lock provider of a table prefix is handed out, the prefix is checked and its tables verified:
+ * missing ones fail start-up naming {@code es.jdbc.initialize-schema}.
  */
 public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
 
@@ -49,19 +51,21 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
     private final DataSource dataSource;
     private final JdbcConnections connections;
     private final JdbcConnections ownTransactions;
-    private final SchemaInitialization initialization;
+    private final DatabaseInitializationMode initialization;
     private final Predicate<DataSource> embedded;
     private final Map<String, JdbcTables> prepared = new ConcurrentHashMap<>();
 
     /**
-     * @param embedded tells whether the database is embedded, for {@code es.jdbc.initialize-schema=embedded}
-     * @throws EsConfigurationException when {@code es.jdbc.initialize-schema} is not always, embedded or never
+     * @param initialization the value of {@code es.jdbc.initialize-schema}, for the start-up error when tables are
+     *                       missing
+     * @param embedded       tells whether the database is embedded, for that error too
      */
-    public JdbcStoreBackend(DataSource dataSource, EsProperties properties, Predicate<DataSource> embedded) {
+    public JdbcStoreBackend(DataSource dataSource, DatabaseInitializationMode initialization,
+                            Predicate<DataSource> embedded) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.connections = new SpringJdbcConnections(dataSource);
         this.ownTransactions = SpringJdbcConnections.ownTransactions(dataSource);
-        this.initialization = SchemaInitialization.parse(properties.getJdbc().getInitializeSchema());
+        this.initialization = Objects.requireNonNull(initialization, "initialization");
         this.embedded = Objects.requireNonNull(embedded, "embedded");
     }
 
@@ -97,39 +101,31 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
         return new JdbcLockProvider(ownTransactions, tables(storeName, storeConfig), settings, Clock.systemUTC());
     }
 
-    /** The tables of a store, checked, and created or verified once per prefix. */
+    /** The tables of a store, checked, and verified once per prefix. */
     private JdbcTables tables(String name, EsProperties.Store config) {
-        JdbcTables tables;
+        JdbcTables tables = tables(name, config.getTablePrefix());
+        return prepared.computeIfAbsent(tables.prefix(), prefix -> verify(name, tables));
+    }
+
+    /** The tables of prefix {@code prefix}, or a start-up error naming {@code es.stores.<name>.table-prefix}. */
+    static JdbcTables tables(String name, String prefix) {
         try {
-            tables = new JdbcTables(config.getTablePrefix());
+            return new JdbcTables(prefix);
         } catch (InvalidTablePrefixException e) {
             throw new EsConfigurationException("es.stores." + name + ".table-prefix", "es.stores." + name
-                    + ".table-prefix '" + config.getTablePrefix() + "' is not a valid table prefix: it "
+                    + ".table-prefix '" + prefix + "' is not a valid table prefix: it "
                     + "must match " + JdbcTables.PREFIX_PATTERN, "Use a lower-case letter followed by up to 30"
                     + " lower-case letters, digits or '_', for example 'es_' (the default).");
         }
-        return prepared.computeIfAbsent(tables.prefix(), prefix -> prepare(name, tables));
     }
 
-    private JdbcTables prepare(String name, JdbcTables tables) {
-        checkPostgresql(name);
-        JdbcSchema schema = new JdbcSchema(ownTransactions, tables);
-        boolean create = switch (initialization) {
-            case ALWAYS -> true;
-            case EMBEDDED -> embedded.test(dataSource);
-            case NEVER -> false;
-        };
-        if (create) {
-            schema.initialize();
-            return tables;
-        }
-        List<String> missing = schema.missingTables();
+    private JdbcTables verify(String name, JdbcTables tables) {
+        checkPostgresql(dataSource, name);
+        List<String> missing = new JdbcSchema(ownTransactions, tables).missingTables();
         if (!missing.isEmpty()) {
-            String why = initialization == SchemaInitialization.NEVER ? "is 'never'"
-                    : "is 'embedded' and the database is not an embedded one";
             throw new EsConfigurationException(INITIALIZE_SCHEMA, "The es tables with prefix '" + tables.prefix()
-                    + "' (store '" + name + "') are missing " + missing + ", and " + INITIALIZE_SCHEMA + " " + why
-                    + ", so they are not created",
+                    + "' (store '" + name + "') are missing " + missing + ", and " + INITIALIZE_SCHEMA + " "
+                    + whyNotCreated() + ", so they are not created",
                     "Set " + INITIALIZE_SCHEMA + "=always to create them at start-up (CREATE ... IF NOT EXISTS and ADD"
                             + " COLUMN IF NOT EXISTS only; nothing is dropped), or create them yourself: "
                             + new JdbcSchemaMissingException(tables.prefix(), missing).getMessage());
@@ -138,8 +134,18 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
         return tables;
     }
 
+    private String whyNotCreated() {
+        return switch (initialization) {
+            case NEVER -> "is 'never'";
+            case EMBEDDED -> embedded.test(dataSource)
+                    ? "is 'embedded', but the schema initializer in use did not create them"
+                    : "is 'embedded' and the database is not an embedded one";
+            case ALWAYS -> "is 'always', but the schema initializer in use did not create them";
+        };
+    }
+
     /** The stores use PostgreSQL SQL (jsonb, advisory locks); any other database fails here, not on first use. */
-    private void checkPostgresql(String name) {
+    static void checkPostgresql(DataSource dataSource, String name) {
         String product;
         try (Connection connection = dataSource.getConnection()) {
             product = connection.getMetaData().getDatabaseProductName();
@@ -152,24 +158,6 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
             throw new EsConfigurationException("es.stores." + name + ".type", "Store '" + name + "' has type jdbc,"
                     + " but the DataSource is " + product + "; jdbc stores need PostgreSQL",
                     "Point spring.datasource.url at a PostgreSQL database, or use another store type.");
-        }
-    }
-
-    /** The values of {@code es.jdbc.initialize-schema}. */
-    enum SchemaInitialization {
-        ALWAYS, EMBEDDED, NEVER;
-
-        static SchemaInitialization parse(String value) {
-            String normalized = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
-            for (SchemaInitialization mode : values()) {
-                if (mode.name().equals(normalized)) {
-                    return mode;
-                }
-            }
-            throw new EsConfigurationException(INITIALIZE_SCHEMA, INITIALIZE_SCHEMA + " is '" + value
-                    + "', which is not one of always, embedded, never",
-                    "Set " + INITIALIZE_SCHEMA + " to always (create missing tables at start-up), embedded (only for"
-                            + " an embedded database, the default) or never.");
         }
     }
 }
