@@ -1,6 +1,11 @@
 package dev.es.autoconfigure;
 
-/** A bad es configuration found at start-up; names the property and the fix. */
+/**
+ * A bad es configuration found at start-up that no single value's check can see: a property that conflicts with
+ * another one, or with what the application provides (a missing {@code DataSource}, missing tables). Names the
+ * property and the fix; {@code EsConfigurationFailureAnalyzer} turns it into the start-up report. A value wrong on
+ * its own is reported through Spring Boot's {@code InvalidConfigurationPropertyValueException} instead.
+ */
 public class EsConfigurationException extends RuntimeException {
 
     private final String property;

@@ -2,6 +2,7 @@ package dev.es.autoconfigure;
 
 import dev.es.autoconfigure.store.EsJdbcSchemaInitializer;
 import dev.es.autoconfigure.store.EsJdbcSchemaScript;
+import dev.es.autoconfigure.store.EsStoreResolver;
 import dev.es.autoconfigure.store.JdbcStoreBackend;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,31 +83,21 @@ public final class EsJdbcAutoConfiguration {
          * jdbc locks the locks store ({@code es.locks.store}, else the documents store, else the default store).
          */
         static Map<String, String> tablePrefixes(EsProperties properties) {
-            Map<String, EsProperties.Store> stores = properties.effectiveStores();
+            Map<String, EsProperties.Store> stores = EsStoreResolver.effectiveStores(properties);
             Map<String, String> prefixes = new LinkedHashMap<>();
             stores.forEach((name, store) -> {
-                if ("jdbc".equals(store.getType())) {
+                if (store.getType() == EsProperties.StoreType.JDBC) {
                     prefixes.put(name, store.getTablePrefix());
                 }
             });
-            if ("jdbc".equals(properties.getLocks().getProvider())) {
-                String locks = firstSet(properties.getLocks().getStore(), properties.getDocuments().getStore(),
-                        properties.getDefaultStore());
+            if (properties.getLocks().getProvider() == EsProperties.LockProvider.JDBC) {
+                String locks = EsStoreResolver.locksStoreName(properties);
                 EsProperties.Store store = stores.get(locks);
                 if (store != null) { // an unknown store is reported by the locks auto-configuration
                     prefixes.putIfAbsent(locks, store.getTablePrefix());
                 }
             }
             return prefixes;
-        }
-
-        private static String firstSet(String... values) {
-            for (String value : values) {
-                if (value != null && !value.isBlank()) {
-                    return value;
-                }
-            }
-            return null;
         }
     }
 }

@@ -4,9 +4,10 @@ import dev.es.autoconfigure.store.EsLockProviderBackend;
 import dev.es.autoconfigure.store.EsStoreResolver;
 import dev.es.autoconfigure.store.MemoryStoreBackend;
 import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.autoconfigure.EsProperties.LockProvider;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,19 +23,16 @@ public final class EsLocksAutoConfiguration {
     DistributedLockProvider distributedLockProvider(EsProperties properties, EsStoreResolver resolver,
                                                     List<EsLockProviderBackend> backends,
                                                     MemoryStoreBackend memory) {
-        Map<String, EsLockProviderBackend> byType = backends.stream()
-                .collect(Collectors.toMap(EsLockProviderBackend::type, b -> b, (a, b) -> a));
-        String provider = properties.getLocks().getProvider();
+        Map<LockProvider, EsLockProviderBackend> byType = new EnumMap<>(LockProvider.class);
+        backends.forEach(backend -> byType.putIfAbsent(backend.provider(), backend));
+        LockProvider provider = properties.getLocks().getProvider();
         EsLockProviderBackend backend = byType.get(provider);
         if (backend == null) {
             throw EsSettings.bad("es.locks.provider", "names '" + provider + "', which is not available (available: "
                     + byType.keySet() + ")", "Use one of " + byType.keySet() + "; blob needs a BlobServiceClient,"
                     + " jdbc a DataSource.");
         }
-        String store = properties.getLocks().getStore();
-        if (store == null || store.isBlank()) {
-            store = resolver.documentsStoreName();
-        }
+        String store = EsStoreResolver.locksStoreName(properties);
         if (resolver.config(store) == null) {
             throw EsSettings.bad("es.locks.store", "names '" + store + "', which is not configured under es.stores",
                     "Set es.locks.store to a configured store.");

@@ -71,21 +71,57 @@ public class EsProperties {
         return jdbc;
     }
 
-    /** The configured stores, or one memory store named after the default store when none is configured. */
-    public Map<String, Store> effectiveStores() {
-        if (!stores.isEmpty()) {
-            return stores;
+    /** The kinds of store, the values of {@code es.stores.<name>.type}. */
+    public enum StoreType {
+
+        /** In memory, gone at restart: the embedded default. */
+        MEMORY("memory"),
+        /** Azure Blob Storage, on the application's {@code BlobServiceClient}. */
+        BLOB("blob"),
+        /** PostgreSQL, on the application's {@code DataSource}. */
+        JDBC("jdbc");
+
+        private final String value;
+
+        StoreType(String value) {
+            this.value = value;
         }
-        Map<String, Store> fallback = new LinkedHashMap<>();
-        fallback.put(defaultStore, new Store());
-        return fallback;
+
+        /** The value as written in configuration (what start-up errors list). */
+        @Override
+        public String toString() {
+            return value;
+        }
+    }
+
+    /** The kinds of lock provider, the values of {@code es.locks.provider}. */
+    public enum LockProvider {
+
+        /** Locks of this process only: the embedded default. */
+        MEMORY("memory"),
+        /** Blob leases in the container of the locks store. */
+        BLOB("blob"),
+        /** Lease rows in the database of the locks store. */
+        JDBC("jdbc");
+
+        private final String value;
+
+        LockProvider(String value) {
+            this.value = value;
+        }
+
+        /** The value as written in configuration (what start-up errors list). */
+        @Override
+        public String toString() {
+            return value;
+        }
     }
 
     /** One event store. */
     public static class Store {
 
         /** Kind of store: memory, blob or jdbc. */
-        private String type = "memory";
+        private StoreType type = StoreType.MEMORY;
 
         /** Blob container holding this store's streams (type blob). */
         private String container;
@@ -96,11 +132,11 @@ public class EsProperties {
         /** Prefix of this store's tables (type jdbc). */
         private String tablePrefix = "es_";
 
-        public String getType() {
+        public StoreType getType() {
             return type;
         }
 
-        public void setType(String type) {
+        public void setType(StoreType type) {
             this.type = type;
         }
 
@@ -184,8 +220,11 @@ public class EsProperties {
     /** Distributed locks taken by migrations. */
     public static class Locks {
 
-        /** Lock provider: memory, blob or jdbc. */
-        private String provider = "memory";
+        /**
+         * Lock provider: memory (this process only), blob (blob leases in the locks store's container) or jdbc (lease
+         * rows in the locks store's database).
+         */
+        private LockProvider provider = LockProvider.MEMORY;
 
         /** Name of the configured store whose container or database holds the locks; the documents store if unset. */
         private String store;
@@ -199,11 +238,11 @@ public class EsProperties {
         /** Longest wait for a lock held by someone else. */
         private Duration maxAcquireWait = Duration.ofSeconds(30);
 
-        public String getProvider() {
+        public LockProvider getProvider() {
             return provider;
         }
 
-        public void setProvider(String provider) {
+        public void setProvider(LockProvider provider) {
             this.provider = provider;
         }
 

@@ -4,8 +4,13 @@ import dev.es.engine.lock.LockSettings;
 import dev.es.engine.migration.MigrationDefaults;
 import dev.es.engine.stream.EventStreamSettings;
 import java.time.Duration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
-/** Checks {@link EsProperties} and turns them into engine settings; bad values name their property. */
+/**
+ * Checks {@link EsProperties} and turns them into engine settings. A value that is wrong on its own is reported
+ * through Spring Boot's {@link InvalidConfigurationPropertyValueException} (property, value, reason); a value that
+ * only conflicts with another property through {@link EsConfigurationException}, whose analyzer names both.
+ */
 final class EsSettings {
 
     private EsSettings() {
@@ -14,12 +19,12 @@ final class EsSettings {
     static EventStreamSettings streams(EsProperties properties) {
         EsProperties.Streams s = properties.getStreams();
         if (s.getMaxStreamContinuationRetries() < 0) {
-            throw bad("es.streams.max-stream-continuation-retries", "must not be negative, was "
-                    + s.getMaxStreamContinuationRetries(), "Set it to 0 or more (default 3).");
+            throw invalid("es.streams.max-stream-continuation-retries", s.getMaxStreamContinuationRetries(),
+                    "must not be negative; set it to 0 or more (default 3)");
         }
         if (s.getChunkSize() < 1) {
-            throw bad("es.streams.chunk-size", "must be 1 or more, was " + s.getChunkSize(),
-                    "Set it to a positive number of events (default 1000).");
+            throw invalid("es.streams.chunk-size", s.getChunkSize(),
+                    "must be 1 or more; set a positive number of events (default 1000)");
         }
         return new EventStreamSettings(s.isAutoRetryOnStreamClosure(), s.getMaxStreamContinuationRetries(),
                 s.getChunkSize());
@@ -38,7 +43,7 @@ final class EsSettings {
 
     private static int nonNegative(String property, int value) {
         if (value < 0) {
-            throw bad(property, "must not be negative, was " + value, "Set it to 0 or more.");
+            throw invalid(property, value, "must not be negative; set it to 0 or more");
         }
         return value;
     }
@@ -57,18 +62,24 @@ final class EsSettings {
 
     static Duration nonNegative(String property, Duration value) {
         if (value == null || value.isNegative()) {
-            throw bad(property, "must not be negative, was " + value, "Set a duration of zero or more, like 30s.");
+            throw invalid(property, value, "must not be negative; set a duration of zero or more, like 30s");
         }
         return value;
     }
 
     static Duration positive(String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw bad(property, "must be positive, was " + value, "Set a positive duration, like 30s.");
+            throw invalid(property, value, "must be positive; set a positive duration, like 30s");
         }
         return value;
     }
 
+    /** A value wrong on its own, reported by Spring Boot's analyzer with the property's origin. */
+    static InvalidConfigurationPropertyValueException invalid(String property, Object value, String reason) {
+        return new InvalidConfigurationPropertyValueException(property, value, reason);
+    }
+
+    /** A value that conflicts with another property or with what the application provides. */
     static EsConfigurationException bad(String property, String problem, String action) {
         return new EsConfigurationException(property, property + " " + problem, action);
     }

@@ -46,7 +46,7 @@ public final class EsStoresAutoConfiguration {
     EventStoreRegistry eventStoreRegistry(EsProperties properties, EsStoreResolver resolver,
                                           EventStreamSettings settings) {
         List<EventStore> stores = new ArrayList<>();
-        properties.effectiveStores().forEach((name, config) ->
+        EsStoreResolver.effectiveStores(properties).forEach((name, config) ->
                 stores.add(resolver.backend(name, config).eventStore(name, config, settings)));
         return new EventStoreRegistry(stores);
     }

@@ -145,9 +145,12 @@ class EsAutoConfigurationTest {
     }
 
     @Test
-    void unknownStoreTypeFailsNamingTheProperty() {
-        runner.withPropertyValues("es.stores.main.type=cassandra").run(context ->
-                assertFailure(context, "es.stores.main.type", "cassandra", "memory"));
+    void unknownStoreTypeFailsNamingThePropertyAndListingTheAllowedValues() {
+        runner.withPropertyValues("es.stores.main.type=cassandra").run(context -> {
+            assertFailure(context, "es.stores.main.type", "cassandra", "memory");
+            assertThat(FailureReports.analyze(context.getStartupFailure()).getAction())
+                    .contains("memory", "blob", "jdbc");
+        });
     }
 
     @Test
@@ -187,18 +190,35 @@ class EsAutoConfigurationTest {
     }
 
     @Test
-    void unknownLockProviderFailsNamingTheProperty() {
-        runner.withPropertyValues("es.locks.provider=zookeeper").run(context ->
-                assertFailure(context, "es.locks.provider", "zookeeper", "memory"));
+    void unknownLockProviderFailsNamingThePropertyAndListingTheAllowedValues() {
+        runner.withPropertyValues("es.locks.provider=zookeeper").run(context -> {
+            assertFailure(context, "es.locks.provider", "zookeeper", "memory");
+            assertThat(FailureReports.analyze(context.getStartupFailure()).getAction())
+                    .contains("memory", "blob", "jdbc");
+        });
     }
 
+    @Test
+    void storeTypesAndLockProvidersBindWhateverTheirCase() {
+        runner.withPropertyValues("es.stores.main.type=MEMORY", "es.locks.provider=Memory").run(context -> {
+            assertThat(context).hasNotFailed();
+            EsProperties properties = context.getBean(EsProperties.class);
+            assertThat(properties.getStores().get("main").getType()).isEqualTo(EsProperties.StoreType.MEMORY);
+            assertThat(properties.getLocks().getProvider()).isEqualTo(EsProperties.LockProvider.MEMORY);
+        });
+    }
+
+    /**
+     * The start-up report Spring Boot prints (es's analyzer for cross-property problems, Boot's for binding errors and
+     * values wrong on their own) names the property and the bad value, and says how to fix it.
+     */
     private static void assertFailure(AssertableApplicationContext context, String property, String inDescription,
-                                      String inAction) {
+                                      String inFix) {
         assertThat(context).hasFailed();
         Throwable failure = context.getStartupFailure();
-        FailureAnalysis analysis = new EsConfigurationFailureAnalyzer().analyze(failure);
-        assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
-        assertThat(analysis.getDescription()).contains(property).contains(inDescription);
-        assertThat(analysis.getAction()).contains(inAction);
+        FailureAnalysis analysis = FailureReports.analyze(failure);
+        assertThat(analysis.getDescription()).as("failure analysis of %s", failure).contains(property)
+                .contains(inDescription);
+        assertThat(analysis.getDescription() + "\n" + analysis.getAction()).contains(inFix);
     }
 }

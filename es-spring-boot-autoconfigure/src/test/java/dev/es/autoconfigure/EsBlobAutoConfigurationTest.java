@@ -263,22 +263,10 @@ class EsBlobAutoConfigurationTest {
     private static FailureAnalysis assertFailure(AssertableApplicationContext context, String property) {
         assertThat(context).hasFailed();
         Throwable failure = context.getStartupFailure();
-        EsConfigurationException cause = findCause(failure);
-        assertThat(cause).as("EsConfigurationException in %s", failure).isNotNull();
-        assertThat(cause.property()).isEqualTo(property);
-        FailureAnalysis analysis = new EsConfigurationFailureAnalyzer().analyze(failure);
-        assertThat(analysis).isNotNull();
+        assertThat(FailureReports.property(failure)).as("the property named by %s", failure).isEqualTo(property);
+        FailureAnalysis analysis = FailureReports.analyze(failure);
         assertThat(analysis.getDescription()).contains(property);
         return analysis;
-    }
-
-    private static EsConfigurationException findCause(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof EsConfigurationException e) {
-                return e;
-            }
-        }
-        return null;
     }
 
     private static List<String> names(BlobContainerClient container, String prefix) {

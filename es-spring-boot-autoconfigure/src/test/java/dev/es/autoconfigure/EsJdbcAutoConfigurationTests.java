@@ -207,9 +207,10 @@ class EsJdbcAutoConfigurationTests {
     void runWhenTablePrefixIsInvalidShouldFailNamingTheProperty() {
         runner.withPropertyValues("es.stores.main.type=jdbc", "es.stores.main.table-prefix=es; drop table x; --",
                 "es.jdbc.initialize-schema=always").run(context -> {
-            EsConfigurationException failure = configurationFailure(context);
-            assertThat(failure.property()).isEqualTo("es.stores.main.table-prefix");
-            assertThat(failure.getMessage()).contains("es; drop table x; --", JdbcTables.PREFIX_PATTERN);
+            assertThat(context).hasFailed();
+            assertThat(FailureReports.property(context.getStartupFailure())).isEqualTo("es.stores.main.table-prefix");
+            assertThat(FailureReports.analyze(context.getStartupFailure()).getDescription())
+                    .contains("es; drop table x; --", JdbcTables.PREFIX_PATTERN);
         });
     }
 
@@ -218,7 +219,7 @@ class EsJdbcAutoConfigurationTests {
         runner.withPropertyValues("es.stores.main.type=jdbc", "es.stores.main.table-prefix=wired_",
                 "es.stores.locking.type=memory", "es.stores.locking.table-prefix=Bad-Prefix",
                 "es.locks.provider=jdbc", "es.locks.store=locking", "es.jdbc.initialize-schema=always")
-                .run(context -> assertThat(configurationFailure(context).property())
+                .run(context -> assertThat(FailureReports.property(context.getStartupFailure()))
                         .isEqualTo("es.stores.locking.table-prefix"));
     }
 

@@ -1,6 +1,7 @@
 package dev.es.autoconfigure;
 
 import java.util.List;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.StandardEnvironment;
@@ -27,5 +28,22 @@ final class FailureReports {
             }
         }
         throw new AssertionError("No failure analyzer reports " + failure);
+    }
+
+    /**
+     * The property a start-up failure names: an {@link EsConfigurationException}'s (cross-property problems) or an
+     * {@link InvalidConfigurationPropertyValueException}'s (a value wrong on its own); {@code null} if neither is a
+     * cause.
+     */
+    static String property(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof EsConfigurationException e) {
+                return e.property();
+            }
+            if (t instanceof InvalidConfigurationPropertyValueException e) {
+                return e.getName();
+            }
+        }
+        return null;
     }
 }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Stores of type {@code blob} and the {@code blob} lock provider, in containers of the application's
@@ -43,8 +44,13 @@ public final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBac
     }
 
     @Override
-    public String type() {
-        return "blob";
+    public EsProperties.StoreType type() {
+        return EsProperties.StoreType.BLOB;
+    }
+
+    @Override
+    public EsProperties.LockProvider provider() {
+        return EsProperties.LockProvider.BLOB;
     }
 
     @Override
@@ -76,7 +82,7 @@ public final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBac
     @Override
     public DistributedLockProvider lockProvider(String storeName, EsProperties.Store storeConfig,
                                                 LockSettings settings) {
-        if (!type().equals(storeConfig.getType())) {
+        if (storeConfig.getType() != EsProperties.StoreType.BLOB) {
             throw new EsConfigurationException("es.locks.store", "es.locks.provider is blob, but the locks store '"
                     + storeName + "' has type '" + storeConfig.getType() + "'", "Set es.locks.store to a store of"
                     + " type blob (the locks are kept in its container), or choose another es.locks.provider.");
@@ -109,9 +115,9 @@ public final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBac
         try {
             return BlobContainers.prepare(service, containerName, autoProvision);
         } catch (InvalidContainerNameException e) {
-            throw new EsConfigurationException(property, property + " is not a valid container name: "
-                    + e.getMessage(), "Use 3 to 63 lowercase letters, digits and single hyphens, starting and"
-                    + " ending with a letter or digit.");
+            throw new InvalidConfigurationPropertyValueException(property, containerName, "not a valid container"
+                    + " name (" + e.getMessage() + "); use 3 to 63 lowercase letters, digits and single hyphens,"
+                    + " starting and ending with a letter or digit");
         } catch (ContainerNotFoundException e) {
             throw new EsConfigurationException(property, "blob container '" + containerName + "' of store '" + name
                     + "' does not exist and es.stores." + name + ".auto-provision is false", "Create the container,"

@@ -8,7 +8,7 @@ import dev.es.engine.lock.LockSettings;
 public interface EsLockProviderBackend {
 
     /** The value of {@code es.locks.provider} this backend serves. */
-    String type();
+    EsProperties.LockProvider provider();
 
     /**
      * The lock provider, keeping its locks in the store {@code storeName} (configured as {@code storeConfig}) where

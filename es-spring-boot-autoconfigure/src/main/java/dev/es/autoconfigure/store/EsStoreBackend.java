@@ -14,7 +14,7 @@ import dev.es.engine.tag.TagStore;
 public interface EsStoreBackend {
 
     /** The value of {@code es.stores.<name>.type} this backend serves. */
-    String type();
+    EsProperties.StoreType type();
 
     /** Why this type is not available, for the start-up error when no backend serves it. */
     default String missingHint() {

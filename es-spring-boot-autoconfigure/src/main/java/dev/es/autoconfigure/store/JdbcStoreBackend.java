@@ -30,6 +30,7 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
@@ -70,8 +71,13 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
     }
 
     @Override
-    public String type() {
-        return "jdbc";
+    public EsProperties.StoreType type() {
+        return EsProperties.StoreType.JDBC;
+    }
+
+    @Override
+    public EsProperties.LockProvider provider() {
+        return EsProperties.LockProvider.JDBC;
     }
 
     @Override
@@ -107,15 +113,14 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
         return prepared.computeIfAbsent(tables.prefix(), prefix -> verify(name, tables));
     }
 
-    /** The tables of prefix {@code prefix}, or a start-up error naming {@code es.stores.<name>.table-prefix}. */
+    /** The tables of prefix {@code prefix}, or Boot's start-up error naming {@code es.stores.<name>.table-prefix}. */
     static JdbcTables tables(String name, String prefix) {
         try {
             return new JdbcTables(prefix);
         } catch (InvalidTablePrefixException e) {
-            throw new EsConfigurationException("es.stores." + name + ".table-prefix", "es.stores." + name
-                    + ".table-prefix '" + prefix + "' is not a valid table prefix: it "
-                    + "must match " + JdbcTables.PREFIX_PATTERN, "Use a lower-case letter followed by up to 30"
-                    + " lower-case letters, digits or '_', for example 'es_' (the default).");
+            throw new InvalidConfigurationPropertyValueException("es.stores." + name + ".table-prefix", prefix,
+                    "must match " + JdbcTables.PREFIX_PATTERN + ": a lower-case letter followed by up to 30 lower-case"
+                            + " letters, digits or '_', for example 'es_' (the default)");
         }
     }
 

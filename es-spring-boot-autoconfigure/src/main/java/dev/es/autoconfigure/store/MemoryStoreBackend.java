@@ -19,8 +19,13 @@ import java.time.Clock;
 public final class MemoryStoreBackend implements EsStoreBackend, EsLockProviderBackend {
 
     @Override
-    public String type() {
-        return "memory";
+    public EsProperties.StoreType type() {
+        return EsProperties.StoreType.MEMORY;
+    }
+
+    @Override
+    public EsProperties.LockProvider provider() {
+        return EsProperties.LockProvider.MEMORY;
     }
 
     @Override
