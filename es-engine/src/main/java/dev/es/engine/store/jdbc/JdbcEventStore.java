@@ -57,8 +57,12 @@ public final class JdbcEventStore implements EventStore {
     static final int STALE_FENCE = 2;
     static final int CLOSED = 3;
     static final int WRONG_VERSION = 4;
+    /** The SQL types of an append's event columns: id, type, schema version, payload, metadata, recorded-at. */
+    private static final String[] COLUMN_TYPES = {"text", "text", "int4", "text", "text", "text"};
 
     private final String appendCall;
+    private final String fastAppendOne;
+    private final String fastAppendMany;
     private final String lockForHold;
     private final String raiseFence;
     private final String selectEvents;
@@ -87,6 +91,23 @@ public final class JdbcEventStore implements EventStore {
         String events = tables.events();
         this.appendCall = "SELECT r_status, r_version, r_fence, r_close_payload, r_found FROM "
                 + tables.appendFunction() + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        // the fast path of an append that commits by itself: the conditional update of the stream row and the insert,
+        // one statement; no row when the update missed (the function then answers why), a unique violation when an
+        // event id of the batch is already in the stream (the statement, auto-committed, then wrote nothing). A batch
+        // of one binds its values, a longer one binds arrays.
+        String fast = "WITH s AS (UPDATE " + streams + " s SET version = s.version + CAST(? AS bigint),"
+                + " close_payload = CAST(? AS jsonb) WHERE s.stream_id = ? AND s.close_payload IS NULL"
+                + " AND s.fence <= CAST(? AS bigint) AND s.version = CASE WHEN CAST(? AS bigint) < 0 THEN s.version"
+                + " ELSE CAST(? AS bigint) END RETURNING s.stream_id, s.version - CAST(? AS bigint) AS v),"
+                + " i AS (INSERT INTO " + events + " (stream_id, version, event_id, type, schema_version, payload,"
+                + " metadata, recorded_at) SELECT s.stream_id, s.v + u.i, u.id, u.type, u.schema_version,"
+                + " CAST(u.payload AS jsonb), CAST(u.metadata AS jsonb), CAST(u.recorded_at AS timestamptz)"
+                + " FROM s, %s AS u (id, type, schema_version, payload, metadata, recorded_at, i))"
+                + " SELECT v FROM s";
+        this.fastAppendOne = fast.formatted("(SELECT CAST(? AS text), CAST(? AS text), CAST(? AS int4),"
+                + " CAST(? AS text), CAST(? AS text), CAST(? AS text), 1)");
+        this.fastAppendMany = fast.formatted("unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS int4[]),"
+                + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY");
         // creates the row of an absent stream, or locks the existing one (the update changes nothing)
         this.lockForHold = "INSERT INTO " + streams + " AS s (stream_id) VALUES (?) ON CONFLICT (stream_id)"
                 + " DO UPDATE SET fence = s.fence RETURNING s.version";
@@ -267,41 +288,95 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * Calls the append function: one statement that appends or answers why not, never raising a refusal. Validation
-     * is the caller's.
+     * Appends in one statement, or answers why not, never raising a refusal. On a connection in auto-commit (an append
+     * in a transaction of its own) it first tries the fast path; when that misses, and always inside a transaction,
+     * the append function decides. Validation is the caller's.
      */
     Outcome call(Connection connection, String streamId, ExpectedVersion expected, List<EventData> events,
                  long fencingToken) throws SQLException {
         int n = events.size();
-        String[] ids = new String[n];
-        String[] types = new String[n];
-        Integer[] schemaVersions = new Integer[n];
-        String[] payloads = new String[n];
-        String[] metadata = new String[n];
-        String[] recordedAt = new String[n];
+        Object[][] columns = {new String[n], new String[n], new Integer[n], new String[n], new String[n],
+                new String[n]};
         Instant now = clock.instant();
         for (int i = 0; i < n; i++) {
             EventData event = events.get(i);
-            ids[i] = event.eventId();
-            types[i] = event.type();
-            schemaVersions[i] = event.schemaVersion();
-            payloads[i] = event.payload();
-            metadata[i] = Sql.toJson(event.metadata());
-            recordedAt[i] = event.recordedAt(now).toString();
+            columns[0][i] = event.eventId();
+            columns[1][i] = event.type();
+            columns[2][i] = event.schemaVersion();
+            columns[3][i] = event.payload();
+            columns[4][i] = Sql.toJson(event.metadata());
+            columns[5][i] = event.recordedAt(now).toString();
         }
         EventData last = events.get(n - 1);
-        List<Array> arrays = new ArrayList<>(6);
+        String closePayload = last.isCloseEvent() ? last.payload() : null;
+        List<Array> arrays = new ArrayList<>(COLUMN_TYPES.length);
+        try {
+            if (connection.getAutoCommit()) {
+                Long appended = fastAppend(connection, streamId, expected, fencingToken, closePayload, columns,
+                        arrays);
+                if (appended != null) {
+                    return new Outcome(APPENDED, appended, 0, null, null);
+                }
+            }
+            return callFunction(connection, streamId, expected, fencingToken, closePayload, columns, arrays);
+        } finally {
+            for (Array array : arrays) {
+                if (array != null) {
+                    array.free();
+                }
+            }
+        }
+    }
+
+    /**
+     * The fast path, only for a statement that commits by itself (auto-commit): the version the batch was appended
+     * after, or {@code null} when it was not (the update of the stream row missed: a new, closed or fenced stream, or
+     * another version; or an event id of the batch is already in the stream, which the unique index refuses, so the
+     * statement wrote nothing). The function then decides and answers. A joined or own transaction never takes this
+     * path: an error inside it would break the transaction.
+     */
+    private Long fastAppend(Connection connection, String streamId, ExpectedVersion expected, long fencingToken,
+                            String closePayload, Object[][] columns, List<Array> arrays) throws SQLException {
+        int n = columns[0].length;
+        try (PreparedStatement append = connection.prepareStatement(n == 1 ? fastAppendOne : fastAppendMany)) {
+            append.setLong(1, n);
+            append.setString(2, closePayload);
+            append.setString(3, streamId);
+            append.setLong(4, fencingToken < 0 ? Long.MAX_VALUE : fencingToken);
+            append.setLong(5, expected.value());
+            append.setLong(6, expected.value());
+            append.setLong(7, n);
+            for (int c = 0; c < columns.length; c++) {
+                if (n == 1) {
+                    append.setObject(8 + c, columns[c][0]);
+                } else {
+                    append.setArray(8 + c, array(connection, arrays, c, columns));
+                }
+            }
+            try (ResultSet rs = append.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            if (Sql.UNIQUE_VIOLATION.equals(Sql.sqlState(e))) {
+                log.debug("An event id of the batch for stream '{}' is already there; asking the append function",
+                        streamId);
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Calls the append function: appends, or answers why not as a status row. */
+    private Outcome callFunction(Connection connection, String streamId, ExpectedVersion expected, long fencingToken,
+                                 String closePayload, Object[][] columns, List<Array> arrays) throws SQLException {
         try (PreparedStatement call = connection.prepareStatement(appendCall)) {
             call.setString(1, streamId);
             call.setLong(2, expected.value());
             call.setLong(3, fencingToken);
-            call.setArray(4, array(connection, arrays, "text", ids));
-            call.setArray(5, array(connection, arrays, "text", types));
-            call.setArray(6, array(connection, arrays, "int4", schemaVersions));
-            call.setArray(7, array(connection, arrays, "text", payloads));
-            call.setArray(8, array(connection, arrays, "text", metadata));
-            call.setArray(9, array(connection, arrays, "text", recordedAt));
-            call.setString(10, last.isCloseEvent() ? last.payload() : null);
+            for (int c = 0; c < columns.length; c++) {
+                call.setArray(4 + c, array(connection, arrays, c, columns));
+            }
+            call.setString(10, closePayload);
             try (ResultSet rs = call.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("The append function " + appendCall + " answered no row");
@@ -318,17 +393,20 @@ public final class JdbcEventStore implements EventStore {
                 }
                 return new Outcome(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4), found);
             }
-        } finally {
-            for (Array array : arrays) {
-                array.free();
-            }
         }
     }
 
-    private static Array array(Connection connection, List<Array> arrays, String type, Object[] values)
+    /** The SQL array of column {@code c}, made once per append (the fast path and the function may both bind it). */
+    private static Array array(Connection connection, List<Array> arrays, int c, Object[][] columns)
             throws SQLException {
-        Array array = connection.createArrayOf(type, values);
-        arrays.add(array);
+        while (arrays.size() <= c) {
+            arrays.add(null);
+        }
+        Array array = arrays.get(c);
+        if (array == null) {
+            array = connection.createArrayOf(COLUMN_TYPES[c], columns[c]);
+            arrays.set(c, array);
+        }
         return array;
     }
 

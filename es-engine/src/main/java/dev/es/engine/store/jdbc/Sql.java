@@ -34,6 +34,9 @@ final class Sql {
     }
 
     static String toJson(Map<String, String> map) {
+        if (map == null || map.isEmpty()) {
+            return "{}";
+        }
         return Json.mapper().writeValueAsString(map == null ? Map.of() : map);
     }
 

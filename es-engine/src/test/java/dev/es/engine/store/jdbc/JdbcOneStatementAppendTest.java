@@ -43,9 +43,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A PostgreSQL append is one statement (the schema's append function): one round trip with auto-commit in a
- * transaction of its own, still joining a caller's transaction and leaving it usable after any refusal, one statement
- * for a big batch, and an index probe whatever the stream's length and whatever plan PostgreSQL caches.
+ * A PostgreSQL append is one statement: on the happy path, one round trip with auto-commit in a transaction of its
+ * own (the conditional update of the stream row and the insert); the schema's append function answers when that
+ * misses, and is the one statement of an append that joins a transaction. A joined transaction stays usable after
+ * any refusal; a big batch is one statement; every step is an index probe whatever the stream's length and whatever
+ * plan PostgreSQL caches.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class JdbcOneStatementAppendTest {
@@ -86,13 +88,19 @@ class JdbcOneStatementAppendTest {
                 JdbcTables.defaults());
         String id = newStreamId();
 
-        counted.append(id, ExpectedVersion.noStream(), events(0, 1)); // a new stream
+        // a new stream: the fast path misses (no stream row yet), the append function creates the row
+        counted.append(id, ExpectedVersion.noStream(), events(0, 1));
+        assertThat(calls.count("prepareStatement")).isEqualTo(2);
+        // the happy path: one statement each
         counted.append(id, ExpectedVersion.exactly(1), events(1, 3));
+        assertThat(calls.count("prepareStatement")).isEqualTo(3);
         counted.append(id, ExpectedVersion.any(), events(4, 1), 0);
+        assertThat(calls.count("prepareStatement")).isEqualTo(4);
+        // a refusal: the fast path misses, the function answers why
         assertThatThrownBy(() -> counted.append(id, ExpectedVersion.exactly(2), events(10, 1)))
                 .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(calls.count("prepareStatement")).isEqualTo(6);
 
-        assertThat(calls.count("prepareStatement")).isEqualTo(4);
         assertThat(calls.count("createStatement")).isZero();
         assertThat(calls.count("commit")).isZero();
         assertThat(calls.count("rollback")).isZero();
@@ -107,12 +115,13 @@ class JdbcOneStatementAppendTest {
                 JdbcTables.defaults());
         String id = newStreamId();
         counted.append(id, ExpectedVersion.noStream(), events(0, 5));
+        int before = calls.count("prepareStatement");
 
         List<EventData> batch = events(5, 1000);
         AppendResult page = counted.append(id, ExpectedVersion.exactly(5), batch);
 
         assertThat(page.newVersion()).isEqualTo(1005);
-        assertThat(calls.count("prepareStatement")).isEqualTo(2);
+        assertThat(calls.count("prepareStatement") - before).isEqualTo(1);
         List<StoredEvent> all = store.read(id, 1, 2000);
         assertThat(all).hasSize(1005);
         for (int i = 0; i < all.size(); i++) {
@@ -122,6 +131,27 @@ class JdbcOneStatementAppendTest {
         // the same page again is recognised whole
         assertThat(counted.append(id, ExpectedVersion.exactly(5), batch).alreadyWritten()).isTrue();
         assertThat(store.version(id)).isEqualTo(1005);
+    }
+
+    @Test
+    void anAnyRetryOfABatchAlreadyWrittenIsRefusedByTheUniqueIndexOnTheFastPathAndAnsweredByTheFunction() {
+        String id = newStreamId();
+        store.append(id, ExpectedVersion.noStream(), events(0, 2));
+        List<EventData> batch = List.of(new EventData("retried-a", "Thing", 1, "{}", Map.of()),
+                new EventData("retried-b", "Thing", 1, "{}", Map.of()));
+        AppendResult first = store.append(id, ExpectedVersion.any(), batch);
+        store.append(id, ExpectedVersion.any(), events(2, 1));
+
+        // the fast path's update matches (any version) and its insert hits the (stream_id, event_id) index: the
+        // auto-committed statement writes nothing, and the function answers that the batch is there
+        AppendResult retried = store.append(id, ExpectedVersion.any(), batch);
+
+        assertThat(retried.alreadyWritten()).isTrue();
+        assertThat(retried.newVersion()).isEqualTo(first.newVersion());
+        assertThat(store.version(id)).isEqualTo(5);
+        assertThat(store.read(id, 1, 10)).extracting(StoredEvent::version).containsExactly(1L, 2L, 3L, 4L, 5L);
+        // the stream row's version was not moved by the refused fast path
+        assertThat(store.append(id, ExpectedVersion.exactly(5), events(3, 1)).newVersion()).isEqualTo(6);
     }
 
     @Test
