@@ -3,14 +3,13 @@ package dev.es.engine.event;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * An event to append: a type name, a schema version, a JSON payload and string metadata.
  * The {@code eventId} makes the append idempotent: appending an event whose id the stream already holds
  * does not write it again.
  *
- * @param eventId       unique within a stream; a random UUID when not given
+ * @param eventId       unique within a stream; a new time-ordered UUID (version 7) when not given
  * @param type          the event type name, for example {@code OrderPlaced}
  * @param schemaVersion the payload's schema version, 1 or more
  * @param payload       the payload as JSON text
@@ -34,7 +33,7 @@ public record EventData(String eventId, String type, int schemaVersion, String p
 
     public EventData {
         if (eventId == null || eventId.isBlank()) {
-            eventId = UUID.randomUUID().toString();
+            eventId = EventIds.next();
         } else if (eventId.length() > MAX_EVENT_ID_LENGTH) {
             throw new InvalidEventException("Event id '" + eventId.substring(0, 40) + "...' is " + eventId.length()
                     + " characters long, at most " + MAX_EVENT_ID_LENGTH + " are allowed");
