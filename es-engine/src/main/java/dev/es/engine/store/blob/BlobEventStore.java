@@ -155,6 +155,8 @@ public final class BlobEventStore implements EventStore {
     private static final int CACHED_TAILS = 10_000;
     /** Streams whose last event ids (for plain any() appends) are kept, least recently used first out. */
     static final int CACHED_WINDOWS = 64;
+    /** Chunks whose client is kept. */
+    static final int CACHED_CLIENTS = 1024;
     private static final int MIN_LEASE_SECONDS = 15;
     private static final int MAX_LEASE_SECONDS = 60;
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -170,20 +172,10 @@ public final class BlobEventStore implements EventStore {
     /** The last known tail of each stream (see "Appends" above). */
     private final Map<String, Tail> tails = new ConcurrentHashMap<>();
     /** The last event ids of streams appended to with plain any(). */
-    private final Map<String, IdWindow> windows = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, IdWindow> eldest) {
-                    return size() > CACHED_WINDOWS;
-                }
-            });
-    private final Map<String, List<StoredEvent>> chunkCache = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, List<StoredEvent>> eldest) {
-                    return size() > CACHED_CHUNKS;
-                }
-            });
+    private final Map<String, IdWindow> windows = leastRecentlyUsed(CACHED_WINDOWS);
+    private final Map<String, List<StoredEvent>> chunkCache = leastRecentlyUsed(CACHED_CHUNKS);
+    /** The clients of the chunks most recently appended to or created. */
+    private final Map<String, AppendBlobClient> appendClients = leastRecentlyUsed(CACHED_CLIENTS);
 
     /** A store named {@code name} with its streams under {@code events/<name>}, 1000 events per chunk. */
     public BlobEventStore(BlobContainerClient container, String name) {
@@ -295,7 +287,7 @@ public final class BlobEventStore implements EventStore {
      */
     private AppendResult appendChecked(String streamId, ExpectedVersion expected, List<EventData> events,
                                        long fencingToken, BlobWriterHold hold) {
-        Instant now = clock.instant();
+        String now = clock.instant().toString();
         List<byte[]> lines = new ArrayList<>(events.size());
         long size = BatchCodec.TRAILER_LENGTH;
         for (EventData event : events) {
@@ -1167,8 +1159,23 @@ public final class BlobEventStore implements EventStore {
         }
     }
 
+    /** A synchronized map that forgets its least recently used entry past {@code max} entries. */
+    private static <V> Map<String, V> leastRecentlyUsed(int max) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        });
+    }
+
+    /**
+     * The client of a chunk: made once and kept for the {@value #CACHED_CLIENTS} chunks most recently used (making
+     * one reads the SDK's logging settings, which cost as much CPU as the rest of an append).
+     */
     private AppendBlobClient appendBlob(String streamId, int index) {
-        return container.getBlobClient(chunkName(streamId, index)).getAppendBlobClient();
+        return appendClients.computeIfAbsent(chunkName(streamId, index),
+                name -> container.getBlobClient(name).getAppendBlobClient());
     }
 
     private String chunkName(String streamId, int index) {
