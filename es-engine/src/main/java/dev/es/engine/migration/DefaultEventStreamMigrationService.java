@@ -164,8 +164,9 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     }
 
     MigrationHandle launch(MigrationBuilder builder) {
-        settleOrphansOf(builder.objectName, builder.objectId);
-        Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(builder);
+        // the object's entries, read once, as they stand once its orphans are settled
+        List<MigrationEntry> entries = settleOrphans(routing.forObject(builder.objectName, builder.objectId));
+        Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(builder, entries);
         if (unfinishedCutover.isPresent()) {
             // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"
             // again finishes that one, instead of migrating its target onwards
@@ -174,7 +175,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         }
         StreamPointer source = source(builder);
         StreamPointer target = target(builder, source);
-        String migrationId = resumableEntry(builder, source, target).map(MigrationEntry::migrationId)
+        String migrationId = resumableEntry(entries, source, target).map(MigrationEntry::migrationId)
                 .orElseGet(() -> UUID.randomUUID().toString());
         return launch(builder, source, target, migrationId);
     }
@@ -269,7 +270,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         return streamId + "-v2";
     }
 
-    private Optional<MigrationEntry> unfinishedCutover(MigrationBuilder builder) {
+    private Optional<MigrationEntry> unfinishedCutover(MigrationBuilder builder, List<MigrationEntry> entries) {
         if (builder.sourceStreamId != null) {
             return Optional.empty();
         }
@@ -278,18 +279,16 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
             return Optional.empty();
         }
         StreamPointer active = document.get().active();
-        return routing.all().stream()
-                .filter(e -> e.objectName().equals(builder.objectName) && e.objectId().equals(builder.objectId))
+        return entries.stream()
                 .filter(e -> e.isActive() || e.status() == MigrationStatus.FAILED)
                 .filter(e -> e.target().equals(active))
                 .filter(e -> builder.targetStreamId == null || builder.targetStreamId.equals(active.streamId()))
                 .findFirst();
     }
 
-    private Optional<MigrationEntry> resumableEntry(MigrationBuilder builder, StreamPointer source,
-                                                    StreamPointer target) {
-        return routing.all().stream()
-                .filter(e -> e.objectName().equals(builder.objectName) && e.objectId().equals(builder.objectId))
+    private static Optional<MigrationEntry> resumableEntry(List<MigrationEntry> entries, StreamPointer source,
+                                                           StreamPointer target) {
+        return entries.stream()
                 .filter(e -> e.source().equals(source) && e.target().equals(target))
                 .filter(e -> e.isActive() || e.status() == MigrationStatus.FAILED)
                 .max(Comparator.comparing(MigrationEntry::updatedAt,
@@ -298,13 +297,21 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
 
     // ---------------------------------------------------------------- orphaned migrations
 
-    /** Settles the orphaned entries of one object, before a migration of it is launched. */
-    private void settleOrphansOf(String objectName, String objectId) {
-        for (MigrationEntry entry : routing.active()) {
-            if (objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
-                settleIfOrphaned(entry);
+    /**
+     * Settles the orphaned entries among one object's {@code entries}, before a migration of it is launched.
+     *
+     * @return the entries as they now stand
+     */
+    private List<MigrationEntry> settleOrphans(List<MigrationEntry> entries) {
+        List<MigrationEntry> settled = new ArrayList<>(entries.size());
+        for (MigrationEntry entry : entries) {
+            if (entry.isActive()) {
+                settleIfOrphaned(entry).ifPresent(settled::add);
+            } else {
+                settled.add(entry);
             }
         }
+        return settled;
     }
 
     /**

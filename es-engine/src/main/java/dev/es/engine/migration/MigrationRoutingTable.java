@@ -22,6 +22,16 @@ public interface MigrationRoutingTable {
         return all().stream().filter(MigrationEntry::isActive).toList();
     }
 
+    /**
+     * The entries of one object, oldest first: what a migration of that object is launched against (an orphan to
+     * settle, a cutover to finish, an entry to resume). A store should answer without reading every entry; the
+     * default filters {@link #all()}.
+     */
+    default List<MigrationEntry> forObject(String objectName, String objectId) {
+        return all().stream().filter(e -> objectName.equals(e.objectName()) && objectId.equals(e.objectId()))
+                .toList();
+    }
+
     /** Every entry, oldest first. */
     List<MigrationEntry> all();
 

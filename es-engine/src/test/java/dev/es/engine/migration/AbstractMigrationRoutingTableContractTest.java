@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What every {@link MigrationRoutingTable} must do: keep entries whole, replace them, list the active ones, and
- * refuse a save with a lower fencing token than the stored entry's.
+ * What every {@link MigrationRoutingTable} must do: keep entries whole, replace them, list the active ones and
+ * those of one object, and refuse a save with a lower fencing token than the stored entry's.
  */
 public abstract class AbstractMigrationRoutingTableContractTest {
 
@@ -66,6 +66,29 @@ public abstract class AbstractMigrationRoutingTableContractTest {
                 .contains(running.migrationId(), done.migrationId());
         table.delete(done.migrationId());
         assertThat(table.get(done.migrationId())).isEmpty();
+    }
+
+    @Test
+    void forObjectListsTheEntriesOfThatObjectOnlyOldestFirst() {
+        String objectId = "o-" + UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        MigrationEntry second = new MigrationEntry("m2-" + objectId, "Order", objectId,
+                new StreamPointer("order-1-v2", "other"), new StreamPointer("order-1-v3", "main"),
+                MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS, 0, 0, 3, now.plusSeconds(5), now, null);
+        MigrationEntry first = new MigrationEntry("m1-" + objectId, "Order", objectId,
+                new StreamPointer("order-1", "main"), new StreamPointer("order-1-v2", "other"),
+                MigrationPhase.BOOK_CLOSED, MigrationStatus.COMPLETED, 9, 0, 2, now, now, null);
+        MigrationEntry sameIdOtherName = new MigrationEntry("m3-" + objectId, "Invoice", objectId,
+                new StreamPointer("invoice-1", "main"), new StreamPointer("invoice-1-v2", "other"),
+                MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS, 0, 0, 1, now, now, null);
+        table.save(second);
+        table.save(first);
+        table.save(sameIdOtherName);
+        table.save(entry(MigrationStatus.IN_PROGRESS));
+
+        assertThat(table.forObject("Order", objectId)).containsExactly(first, second);
+        assertThat(table.forObject("Invoice", objectId)).containsExactly(sameIdOtherName);
+        assertThat(table.forObject("Order", "absent-" + objectId)).isEmpty();
     }
 
     private static MigrationEntry withToken(MigrationEntry entry, long token) {

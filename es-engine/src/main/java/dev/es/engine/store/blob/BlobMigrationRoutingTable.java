@@ -4,16 +4,24 @@ import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import dev.es.engine.EsException;
 import dev.es.engine.Identifiers;
 import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationRoutingTable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,17 +30,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * The migration routing table as one JSON blob per entry, {@code <prefix>/<migrationId>.json}. A save is fenced: it
  * reads the stored entry with its ETag, gives up when that entry has a higher fencing token, and otherwise uploads on
  * {@code If-Match: <etag>} ({@code If-None-Match: *} when there is none), trying again, a bounded number of times with
- * a short jittered backoff, when another save came in between. {@link #all()} lists the prefix and reads every entry.
+ * a short jittered backoff, when another save came in between. A save of an entry this table saved last goes straight
+ * to the upload, on the ETag that save left (one request; the read follows only when the entry changed since). {@link #all()} lists the prefix and reads every entry;
+ * {@link #forObject} reads only the entries of one object, which each blob names in its metadata.
  */
 public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     private static final String SUFFIX = ".json";
+    /** Metadata of an entry's blob: its object's name and id, so that listing the table tells them. */
+    private static final String OBJECT_NAME = "objectname";
+    private static final String OBJECT_ID = "objectid";
     private static final int MAX_ID_LENGTH = 200;
     private static final int MAX_SAVE_ATTEMPTS = 10;
     private static final long MAX_BACKOFF_MILLIS = 200;
+    private static final int CACHED_SAVES = 1024;
 
     private final BlobContainerClient container;
     private final String prefix;
+    /** The last save of the entries this table saved most recently. */
+    private final Map<String, Saved> lastSaved = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Saved> eldest) {
+            return size() > CACHED_SAVES;
+        }
+    });
 
     /** A table under {@code migrations/}. */
     public BlobMigrationRoutingTable(BlobContainerClient container) {
@@ -49,6 +70,15 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
         Objects.requireNonNull(entry, "entry");
         BlobClient blob = container.getBlobClient(name(entry.migrationId()));
         BinaryData json = BinaryData.fromBytes(BlobDocumentStore.MAPPER.writeValueAsBytes(entry));
+        Saved last = lastSaved.get(entry.migrationId());
+        if (last != null && last.fencingToken() <= entry.fencingToken()) {
+            // one request: the stored entry is still the one this table last wrote (If-Match), whose token is no
+            // higher than this one's; when it changed since, read it as below
+            String etag = upload(blob, json, entry, new BlobRequestConditions().setIfMatch(last.etag()));
+            if (etag != null) {
+                return true;
+            }
+        }
         long backoff = 5;
         for (int attempt = 1; ; attempt++) {
             BlobRequestConditions condition;
@@ -66,22 +96,40 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
                 }
                 condition = new BlobRequestConditions().setIfNoneMatch("*");
             }
-            try {
-                blob.uploadWithResponse(new BlobParallelUploadOptions(json).setRequestConditions(condition), null,
-                        Context.NONE);
+            if (upload(blob, json, entry, condition) != null) {
                 return true;
-            } catch (BlobStorageException e) {
-                if (!Blobs.isStatus(e, 409, 412)) {
-                    throw e;
-                }
-                if (attempt >= MAX_SAVE_ATTEMPTS) {
-                    throw new EsException("Saving migration " + entry.migrationId() + " failed: its entry kept"
-                            + " changing under concurrent saves (" + attempt + " attempts)", e);
-                }
+            }
+            if (attempt >= MAX_SAVE_ATTEMPTS) {
+                throw new EsException("Saving migration " + entry.migrationId() + " failed: its entry kept"
+                        + " changing under concurrent saves (" + attempt + " attempts)");
             }
             sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
             backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
         }
+    }
+
+    /**
+     * Uploads the entry on {@code condition} and remembers what it wrote.
+     *
+     * @return the new ETag, or {@code null} when the condition failed (another save came in between)
+     */
+    private String upload(BlobClient blob, BinaryData json, MigrationEntry entry, BlobRequestConditions condition) {
+        try {
+            String etag = blob.uploadWithResponse(new BlobParallelUploadOptions(json).setRequestConditions(condition)
+                    .setMetadata(objectMetadata(entry)), null, Context.NONE).getValue().getETag();
+            lastSaved.put(entry.migrationId(), new Saved(etag, entry.fencingToken()));
+            return etag;
+        } catch (BlobStorageException e) {
+            if (!Blobs.isStatus(e, 404, 409, 412)) {
+                throw e;
+            }
+            lastSaved.remove(entry.migrationId());
+            return null;
+        }
+    }
+
+    /** What this table last wrote of an entry: its blob's ETag and its fencing token. */
+    private record Saved(String etag, long fencingToken) {
     }
 
     private static void sleep(long millis) {
@@ -102,24 +150,66 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     @Override
     public List<MigrationEntry> all() {
+        return entries(null, null);
+    }
+
+    /**
+     * One listing of the table with the entries' metadata, then a read of only the entries of that object (and of
+     * entries saved before their object was kept in their metadata).
+     */
+    @Override
+    public List<MigrationEntry> forObject(String objectName, String objectId) {
+        Objects.requireNonNull(objectName, "objectName");
+        Objects.requireNonNull(objectId, "objectId");
+        return entries(objectName, objectId);
+    }
+
+    /** Every entry, or with {@code objectName} those of that object, oldest first. */
+    private List<MigrationEntry> entries(String objectName, String objectId) {
         List<MigrationEntry> entries = new ArrayList<>();
         String dir = prefix + "/";
-        for (String name : Blobs.names(container, dir)) {
+        ListBlobsOptions listing = new ListBlobsOptions().setPrefix(dir)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(objectName != null));
+        for (BlobItem item : container.listBlobs(listing, null)) {
+            String name = item.getName();
             if (!name.endsWith(SUFFIX) || name.indexOf('/', dir.length()) >= 0) {
                 continue;
             }
+            Map<String, String> metadata = item.getMetadata();
+            if (objectName != null && metadata != null && metadata.containsKey(OBJECT_NAME)
+                    && !(encode(objectName).equals(metadata.get(OBJECT_NAME))
+                    && encode(objectId).equals(metadata.get(OBJECT_ID)))) {
+                continue;
+            }
             BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
-            if (data != null) {
-                entries.add(BlobDocumentStore.MAPPER.readValue(data.toBytes(), MigrationEntry.class));
+            if (data == null) {
+                continue;
+            }
+            MigrationEntry entry = BlobDocumentStore.MAPPER.readValue(data.toBytes(), MigrationEntry.class);
+            if (objectName == null || objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
+                entries.add(entry);
             }
         }
         entries.sort(Comparator.comparing(MigrationEntry::startedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
         return entries;
     }
 
+    /** The entry's object in its blob's metadata (which holds ASCII only: the names are base64url-encoded). */
+    private static Map<String, String> objectMetadata(MigrationEntry entry) {
+        if (entry.objectName() == null || entry.objectId() == null) {
+            return null;
+        }
+        return Map.of(OBJECT_NAME, encode(entry.objectName()), OBJECT_ID, encode(entry.objectId()));
+    }
+
+    private static String encode(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Override
     public void delete(String migrationId) {
         container.getBlobClient(name(migrationId)).deleteIfExists();
+        lastSaved.remove(migrationId);
     }
 
     @Override

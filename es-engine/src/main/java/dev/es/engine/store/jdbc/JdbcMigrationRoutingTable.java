@@ -32,6 +32,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     private final String selectOne;
     private final String selectAll;
     private final String selectActive;
+    private final String selectObject;
     private final String delete;
 
     /** A table over {@code dataSource} with the default tables. */
@@ -55,6 +56,8 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
         this.selectOne = "SELECT " + COLUMNS + " FROM " + table + " WHERE migration_id = ?";
         this.selectAll = "SELECT " + COLUMNS + " FROM " + table + ORDER;
         this.selectActive = "SELECT " + COLUMNS + " FROM " + table + " WHERE status <> ALL (?)" + ORDER;
+        this.selectObject = "SELECT " + COLUMNS + " FROM " + table + " WHERE object_name = ? AND object_id = ?"
+                + ORDER;
         this.delete = "DELETE FROM " + table + " WHERE migration_id = ?";
     }
 
@@ -91,7 +94,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     @Override
     public Optional<MigrationEntry> get(String migrationId) {
         Objects.requireNonNull(migrationId, "migrationId");
-        List<MigrationEntry> found = query(selectOne, migrationId, null);
+        List<MigrationEntry> found = query(selectOne, null, migrationId);
         return found.stream().findFirst();
     }
 
@@ -99,12 +102,19 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     public List<MigrationEntry> active() {
         Object[] terminal = Arrays.stream(MigrationStatus.values()).filter(MigrationStatus::isTerminal)
                 .map(Enum::name).toArray();
-        return query(selectActive, null, terminal);
+        return query(selectActive, terminal);
     }
 
     @Override
     public List<MigrationEntry> all() {
-        return query(selectAll, null, null);
+        return query(selectAll, null);
+    }
+
+    @Override
+    public List<MigrationEntry> forObject(String objectName, String objectId) {
+        Objects.requireNonNull(objectName, "objectName");
+        Objects.requireNonNull(objectId, "objectId");
+        return query(selectObject, null, objectName, objectId);
     }
 
     @Override
@@ -127,16 +137,18 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
         return JdbcHealth.isReachable(connections);
     }
 
-    private List<MigrationEntry> query(String sql, String id, Object[] statuses) {
+    /** Runs {@code sql} with the statuses as its one array parameter, or else with the strings as its parameters. */
+    private List<MigrationEntry> query(String sql, Object[] statuses, String... parameters) {
         try {
             return connections.read(connection -> {
                 try (PreparedStatement query = connection.prepareStatement(sql)) {
                     Array array = null;
-                    if (id != null) {
-                        query.setString(1, id);
-                    } else if (statuses != null) {
+                    if (statuses != null) {
                         array = connection.createArrayOf("varchar", statuses);
                         query.setArray(1, array);
+                    }
+                    for (int i = 0; i < parameters.length; i++) {
+                        query.setString(i + 1, parameters[i]);
                     }
                     List<MigrationEntry> entries = new ArrayList<>();
                     try (ResultSet rs = query.executeQuery()) {

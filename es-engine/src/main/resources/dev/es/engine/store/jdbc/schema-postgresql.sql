@@ -83,6 +83,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}migrations (
 );
 
 CREATE INDEX IF NOT EXISTS ${prefix}migrations_status_idx ON ${prefix}migrations (status);
+-- The entries of one object, read when a migration of it is launched.
+CREATE INDEX IF NOT EXISTS ${prefix}migrations_object_idx ON ${prefix}migrations (object_name, object_id);
 
 -- Lease rows. A released lease keeps its row so that fencing tokens only ever grow.
 CREATE TABLE IF NOT EXISTS ${prefix}locks (
