@@ -1,6 +1,6 @@
 package dev.es.autoconfigure;
 
-import dev.es.autoconfigure.actuate.EsHealthIndicator;
+import dev.es.autoconfigure.actuate.EsHealthContributor;
 import dev.es.autoconfigure.actuate.MigrationsEndpoint;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.lock.DistributedLockProvider;
@@ -14,7 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,16 +40,17 @@ public final class EsActuatorAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(AbstractHealthIndicator.class)
+    @ConditionalOnClass(CompositeHealthContributor.class)
     @ConditionalOnEnabledHealthIndicator("es")
     @ConditionalOnBean(EventStoreRegistry.class)
     static class HealthConfiguration {
 
+        /** Named {@code es} in the health tree: {@code /actuator/health/es/stores/<store>}, {@code .../documents}. */
         @Bean
-        @ConditionalOnMissingBean(name = "esHealthIndicator")
-        EsHealthIndicator esHealthIndicator(EventStoreRegistry stores, DocumentStore documents,
-                                            DistributedLockProvider locks) {
-            return new EsHealthIndicator(stores, documents, locks);
+        @ConditionalOnMissingBean(name = "esHealthContributor")
+        EsHealthContributor esHealthContributor(EventStoreRegistry stores, DocumentStore documents,
+                                                DistributedLockProvider locks) {
+            return new EsHealthContributor(stores, documents, locks);
         }
     }
 }

@@ -144,11 +144,24 @@ class MigrationsEndpointWebTest {
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode es = ActuatorHttp.json(health).path("components").path("es");
         assertThat(es.path("status").asString()).as(health.body()).isEqualTo("UP");
-        JsonNode details = es.path("details");
-        assertThat(details.path("store.main").asString()).isEqualTo("UP");
-        assertThat(details.path("store.archive").asString()).isEqualTo("UP");
-        assertThat(details.path("documents").asString()).isEqualTo("UP");
-        assertThat(details.path("locks").asString()).isEqualTo("UP");
+        JsonNode parts = es.path("components");
+        assertThat(parts.path("stores").path("components").path("main").path("status").asString()).isEqualTo("UP");
+        assertThat(parts.path("stores").path("components").path("archive").path("status").asString())
+                .isEqualTo("UP");
+        assertThat(parts.path("documents").path("status").asString()).isEqualTo("UP");
+        assertThat(parts.path("locks").path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void eachStoreHasItsOwnHealthPath() {
+        for (String path : new String[] {"/actuator/health/es/stores/main", "/actuator/health/es/stores/archive",
+                "/actuator/health/es/stores", "/actuator/health/es/documents", "/actuator/health/es/locks",
+                "/actuator/health/es"}) {
+            HttpResponse<String> health = http.get(path);
+            assertThat(health.statusCode()).as("%s: %s", path, health.body()).isEqualTo(200);
+            assertThat(ActuatorHttp.json(health).path("status").asString()).as(path).isEqualTo("UP");
+        }
+        assertThat(http.get("/actuator/health/es/stores/attic").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -96,9 +96,11 @@ class SampleApplicationHttpTest {
         assertThat(health.get("status").asString()).isEqualTo("UP");
         JsonNode es = health.get("components").get("es");
         assertThat(es.get("status").asString()).isEqualTo("UP");
-        assertThat(es.get("details").get("store.main").asString()).isEqualTo("UP");
-        assertThat(es.get("details").get("store.archive").asString()).isEqualTo("UP");
-        assertThat(es.get("details").get("locks").asString()).isEqualTo("UP");
+        JsonNode stores = es.get("components").get("stores").get("components");
+        assertThat(stores.get("main").get("status").asString()).isEqualTo("UP");
+        assertThat(stores.get("archive").get("status").asString()).isEqualTo("UP");
+        assertThat(es.get("components").get("locks").get("status").asString()).isEqualTo("UP");
+        assertThat(get("/actuator/health/es/stores/archive", 200).get("status").asString()).isEqualTo("UP");
     }
 
     @Test
