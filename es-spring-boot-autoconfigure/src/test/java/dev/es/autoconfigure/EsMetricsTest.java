@@ -8,12 +8,14 @@ import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.MigrationHandle;
 import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.migration.MigrationStatus;
+import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreams;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,12 +75,13 @@ class EsMetricsTest {
             stale.append(EventData.of("NoteAdded", "{\"n\":26}"));
             assertThat(stale.activeStream().store()).isEqualTo("archive");
 
-            assertThat(meters.get("es.appends").tag("store", "main").counter().count()).isEqualTo(25.0);
-            assertThat(meters.get("es.appends").tag("store", "archive").counter().count()).isEqualTo(1.0);
-            Timer latency = meters.get("es.append.latency").tag("store", "main").timer();
-            assertThat(latency.count()).isEqualTo(25);
-            assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
-            assertThat(meters.get("es.append.latency").tag("store", "archive").timer().count()).isEqualTo(1);
+            assertThat(meters.get("es.events.appended").tag("store", "main").counter().count()).isEqualTo(25.0);
+            assertThat(meters.get("es.events.appended").tag("store", "archive").counter().count()).isEqualTo(1.0);
+            Timer appends = meters.get("es.appends").tag("store", "main").timer();
+            assertThat(appends.count()).isEqualTo(25);
+            assertThat(appends.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+            assertThat(meters.get("es.appends").tag("store", "archive").timer().count()).isEqualTo(1);
+            assertThat(meters.find("es.append.latency").meters()).as("no separate latency timer").isEmpty();
             assertThat(meters.get("es.streams.closure.retries").tag("object", "Order").counter().count())
                     .isEqualTo(1.0);
             assertThat(meters.get("es.migration.events.copied").tag("object", "Order").counter().count())
@@ -93,6 +96,17 @@ class EsMetricsTest {
                     .isEqualTo(1.0);
             assertThat(meters.get("es.migrations.finished").tag("status", "FAILED").counter().count())
                     .isEqualTo(1.0);
+        });
+    }
+
+    @Test
+    void aBatchIsOneTimedAppendOfManyEvents() {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            context.getBean(EventStreams.class).open("Order", "m-3").append(ExpectedVersion.any(), List.of(
+                    EventData.of("NoteAdded", "{}"), EventData.of("NoteAdded", "{}"), EventData.of("NoteAdded", "{}")));
+            assertThat(meters.get("es.appends").tag("store", "main").timer().count()).isEqualTo(1);
+            assertThat(meters.get("es.events.appended").tag("store", "main").counter().count()).isEqualTo(3.0);
         });
     }
 

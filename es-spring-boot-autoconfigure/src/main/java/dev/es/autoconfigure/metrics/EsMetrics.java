@@ -6,71 +6,90 @@ import dev.es.engine.migration.MigrationRoutingTable;
 import dev.es.engine.stream.EventStreamListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * Micrometer meters of es, all named {@code es.*}: appends and their latency by store, retries on closed streams,
- * migration events copied, catch-up iterations, active migrations, cutover duration, lock waits and failures.
+ * Micrometer meters of es, all named {@code es.*}: one timer per append ({@code es.appends}) and the events it
+ * wrote ({@code es.events.appended}), both by store; retries on closed streams; migration events copied, catch-up
+ * iterations, active migrations, cutover duration; lock waits and failures; migrations finished by status.
+ * <p>
+ * Each meter is described once, as a {@link MeterProvider} on the registry, and only its tags vary per call.
  */
 public final class EsMetrics implements EventStreamListener, MigrationListener {
 
-    private final MeterRegistry registry;
+    private final MeterProvider<Timer> appends;
+    private final MeterProvider<Counter> eventsAppended;
+    private final MeterProvider<Counter> closureRetries;
+    private final MeterProvider<Counter> eventsCopied;
+    private final MeterProvider<Counter> catchUpIterations;
+    private final MeterProvider<Timer> cutover;
+    private final Timer lockWait;
+    private final Counter lockFailures;
+    private final MeterProvider<Counter> finished;
 
     public EsMetrics(MeterRegistry registry, MigrationRoutingTable routing) {
-        this.registry = registry;
         Gauge.builder("es.migrations.active", routing, r -> r.active().size())
                 .description("Migrations not yet finished").register(registry);
+        appends = Timer.builder("es.appends").description("Appends by writers, and their time")
+                .withRegistry(registry);
+        eventsAppended = Counter.builder("es.events.appended").description("Events appended by writers")
+                .baseUnit("events").withRegistry(registry);
+        closureRetries = Counter.builder("es.streams.closure.retries")
+                .description("Appends retried on a continuation stream").withRegistry(registry);
+        eventsCopied = Counter.builder("es.migration.events.copied").description("Events copied by migrations")
+                .baseUnit("events").withRegistry(registry);
+        catchUpIterations = Counter.builder("es.migration.catchup.iterations")
+                .description("Catch-up iterations of migrations").withRegistry(registry);
+        cutover = Timer.builder("es.migration.cutover").description("Time from the close to the document switched")
+                .withRegistry(registry);
+        lockWait = Timer.builder("es.lock.acquire.wait").description("Wait for a migration lock").register(registry);
+        lockFailures = Counter.builder("es.lock.acquire.failures").description("Migration locks not obtained")
+                .register(registry);
+        finished = Counter.builder("es.migrations.finished").description("Migrations ended, by status")
+                .withRegistry(registry);
     }
 
     @Override
     public void appended(String store, int events, Duration took) {
-        Counter.builder("es.appends").description("Events appended by writers").tag("store", store)
-                .register(registry).increment(events);
-        Timer.builder("es.append.latency").description("Time of one append").tag("store", store)
-                .register(registry).record(took);
+        appends.withTag("store", store).record(took);
+        eventsAppended.withTag("store", store).increment(events);
     }
 
     @Override
     public void retriedOnContinuation(String objectName, String fromStream, String toStream) {
-        Counter.builder("es.streams.closure.retries").description("Appends retried on a continuation stream")
-                .tag("object", objectName).register(registry).increment();
+        closureRetries.withTag("object", objectName).increment();
     }
 
     @Override
     public void eventsCopied(String objectName, int count) {
-        Counter.builder("es.migration.events.copied").description("Events copied by migrations")
-                .tag("object", objectName).register(registry).increment(count);
+        eventsCopied.withTag("object", objectName).increment(count);
     }
 
     @Override
     public void catchUpIteration(String objectName) {
-        Counter.builder("es.migration.catchup.iterations").description("Catch-up iterations of migrations")
-                .tag("object", objectName).register(registry).increment();
+        catchUpIterations.withTag("object", objectName).increment();
     }
 
     @Override
     public void cutover(String objectName, Duration took) {
-        Timer.builder("es.migration.cutover").description("Time from the close to the document switched")
-                .tag("object", objectName).register(registry).record(took);
+        cutover.withTag("object", objectName).record(took);
     }
 
     @Override
     public void lockAcquired(String key, Duration waited) {
-        Timer.builder("es.lock.acquire.wait").description("Wait for a migration lock").register(registry)
-                .record(waited);
+        lockWait.record(waited);
     }
 
     @Override
     public void lockAcquireFailed(String key) {
-        Counter.builder("es.lock.acquire.failures").description("Migration locks not obtained").register(registry)
-                .increment();
+        lockFailures.increment();
     }
 
     @Override
     public void finished(MigrationResult result) {
-        Counter.builder("es.migrations.finished").description("Migrations ended, by status")
-                .tag("status", result.status().name()).register(registry).increment();
+        finished.withTag("status", result.status().name()).increment();
     }
 }
