@@ -68,6 +68,12 @@ public final class LiveMigrationOptions {
         return this;
     }
 
+    /** These options as they stand now. */
+    MigrationDefinition.Live snapshot() {
+        return new MigrationDefinition.Live(closeTimeout, catchUpDelay, convergenceFailure, maxSourcePause,
+                closeAttemptsBeforePause, onCatchUpProgress, onEventCopied, onBeforeAppend);
+    }
+
     /** How the close is made to win when writers keep the source moving. */
     public LiveMigrationOptions onConvergenceFailure(ConvergenceFailureStrategy strategy) {
         convergenceFailure = Objects.requireNonNull(strategy);

@@ -90,18 +90,24 @@ public final class MigrationBuilder {
         return this;
     }
 
+    /** What the builder describes now, fixed: what {@link #start()} runs. */
+    MigrationDefinition definition() {
+        return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
+                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout);
+    }
+
     /** Runs the migration and waits for its result. */
     public MigrationResult execute() {
         return start().await();
     }
 
-    /** Starts the migration in the background. */
+    /** Starts the migration in the background; changing this builder afterwards does not change it. */
     public MigrationHandle start() {
-        return service.launch(this);
+        return service.launch(definition());
     }
 
     /** Measures what the migration would do, writing nothing. */
     public MigrationPlan dryRun() {
-        return service.plan(this);
+        return service.plan(definition());
     }
 }

@@ -25,6 +25,11 @@ public final class ProgressOptions {
         return this;
     }
 
+    /** These options as they stand now. */
+    MigrationDefinition.Progress snapshot() {
+        return new MigrationDefinition.Progress(interval, onProgress, onCompleted);
+    }
+
     /** Called once with the result, whatever it is. */
     public ProgressOptions onCompleted(Consumer<MigrationResult> callback) {
         onCompleted = Objects.requireNonNull(callback);

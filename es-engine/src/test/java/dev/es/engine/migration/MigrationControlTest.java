@@ -158,6 +158,46 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
     }
 
     @Test
+    void aBuilderChangedAfterStartDoesNotChangeTheRunningMigration() throws Exception {
+        String id = objectWith(10);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        List<String> completions = Collections.synchronizedList(new ArrayList<>());
+        MigrationBuilder builder = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        await(release);
+                    }
+                }))
+                .withProgress(p -> p.onCompleted(r -> completions.add("as started")));
+        MigrationHandle handle = builder.start();
+        await(holding);
+
+        // everything the builder holds, changed while the migration runs
+        builder.withTargetStore("main").withTargetStream("order-" + id + "-elsewhere")
+                .withTransformer(FunctionTransformer.of("NoteAdded",
+                        e -> new EventData(null, "Changed", 1, "{}", null)))
+                .onTransformFailure(TransformFailurePolicy.SKIP_AND_RECORD)
+                .withProgress(p -> p.onCompleted(r -> completions.add("changed")))
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    throw new IllegalStateException("the changed builder was used");
+                }).onConvergenceFailure(ConvergenceFailureStrategy.FAIL));
+        release.countDown();
+        MigrationResult result = handle.await(Duration.ofSeconds(30));
+
+        assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
+        assertThat(streams.documents().get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id + "-v2", "other"));
+        try (var all = streams.open("Order", id).readAll()) {
+            assertThat(all.map(StoredEvent::type).toList()).hasSize(10).containsOnly("NoteAdded");
+        }
+        assertThat(completions).containsExactly("as started");
+        assertThat(main.version("order-" + id + "-elsewhere")).isZero();
+    }
+
+    @Test
     void failStrategyGivesUpWithinTheCloseTimeoutAndLeavesTheSourceWritable() throws Exception {
         String id = objectWith(50);
         AtomicBoolean stop = new AtomicBoolean();
@@ -519,6 +559,6 @@ class MigrationControlTest extends AbstractLiveMigrationTest {
                 .isInstanceOf(MigrationException.class).hasMessageContaining("same stream");
         assertThatThrownBy(() -> migrations.forDocument("Order", "missing").start())
                 .isInstanceOf(MigrationException.class).hasMessageContaining("no document");
-        assertThat(DefaultEventStreamMigrationService.nextStreamId("order-7-v9")).isEqualTo("order-7-v10");
+        assertThat(MigrationEndpoints.nextStreamId("order-7-v9")).isEqualTo("order-7-v10");
     }
 }

@@ -101,8 +101,8 @@ class OrphanedMigrationTest {
     private void copy(StreamPointer source, StreamPointer target, int upTo) {
         List<EventData> copies = main.read(source.streamId(), 1, upTo).stream().map(e -> {
             Map<String, String> metadata = new HashMap<>(e.metadata());
-            metadata.put(LiveMigration.MIGRATED_FROM, source.toString());
-            metadata.put(LiveMigration.SOURCE_VERSION, String.valueOf(e.version()));
+            metadata.put(CopyStep.MIGRATED_FROM, source.toString());
+            metadata.put(CopyStep.SOURCE_VERSION, String.valueOf(e.version()));
             metadata.put(EventData.RECORDED_AT, e.recordedAt().toString());
             return e.toEventData().withMetadata(metadata);
         }).toList();
@@ -146,7 +146,7 @@ class OrphanedMigrationTest {
             assertThat(e.migrationId()).isEqualTo(orphan.migrationId());
             assertThat(e.status()).isEqualTo(MigrationStatus.PAUSED);
             assertThat(e.phase()).isEqualTo(MigrationPhase.CATCH_UP);
-            assertThat(e.error()).isEqualTo(DefaultEventStreamMigrationService.INTERRUPTED);
+            assertThat(e.error()).isEqualTo(OrphanSettler.INTERRUPTED);
             assertThat(e.fencingToken()).isGreaterThan(orphan.fencingToken());
         });
         // a paused entry that can still be resumed is left as it is

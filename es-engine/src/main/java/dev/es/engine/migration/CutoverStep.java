@@ -1,0 +1,70 @@
+package dev.es.engine.migration;
+
+import dev.es.engine.document.DocumentConcurrencyException;
+import dev.es.engine.document.ObjectDocument;
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.document.TerminatedStream;
+import dev.es.engine.event.CloseEvent;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cutover (design section 5, step 6): the object's document is switched from the closed source to the target,
+ * by compare-and-set, the source recorded as a terminated stream. Also what a cancel undoes before it: discarding the
+ * target.
+ */
+final class CutoverStep {
+
+    private static final Logger log = LoggerFactory.getLogger(CutoverStep.class);
+
+    private final MigrationRun run;
+
+    CutoverStep(MigrationRun run) {
+        this.run = run;
+    }
+
+    /** Switches the document to the target, after {@code close}; done when it already points there. */
+    void cutOver(CloseEvent close) {
+        run.moveTo(MigrationPhase.CUTOVER, MigrationStatus.CUTTING_OVER);
+        StreamPointer source = run.source;
+        StreamPointer target = run.target();
+        while (true) {
+            run.requireLock();
+            ObjectDocument document = run.document();
+            if (document.active().equals(target)) {
+                break;
+            }
+            if (!document.active().equals(source)) {
+                throw new MigrationException(run.migrationId, "the document of " + run.object() + " points at "
+                        + document.active() + ", neither the source " + source + " nor the target " + target);
+            }
+            TerminatedStream terminated = new TerminatedStream(source.streamId(), source.store(),
+                    "migration " + run.migrationId, target.streamId(), target.store(), close.lastSourceVersion(),
+                    close.closedAt());
+            try {
+                run.streams.documents().update(document.cutOver(target, terminated));
+                break;
+            } catch (DocumentConcurrencyException changed) {
+                log.debug("Migration {}: document changed during cutover; re-reading it", run.migrationId);
+            }
+        }
+        run.listener.cutover(run.definition.objectName(), Duration.between(close.closedAt(), run.clock.instant()));
+    }
+
+    /**
+     * A cancelled migration's target is deleted, only while this run still holds the lock and no close of it may be
+     * written: a newer holder may have closed the source toward it.
+     */
+    void discardTarget() {
+        StreamPointer target = run.target();
+        try {
+            if (run.lock != null && run.lock.isValid() && run.control.noCloseMayBeWritten()
+                    && run.closeOf(run.source) == null) {
+                run.store(target).delete(target.streamId());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Migration {}: could not discard target {}", run.migrationId, target, e);
+        }
+    }
+}

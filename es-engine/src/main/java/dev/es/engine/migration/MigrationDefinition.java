@@ -1,0 +1,60 @@
+package dev.es.engine.migration;
+
+import dev.es.engine.event.EventData;
+import dev.es.engine.event.StoredEvent;
+import dev.es.engine.transform.EventTransformer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * What one migration does, fixed when it starts: made once from its {@link MigrationBuilder} (whose setters validate
+ * each value), it is what runs and what {@code resume} keeps, so changing the builder after {@code start()} changes
+ * nothing.
+ *
+ * @param sourceStreamId  the stream to move; {@code null} for the document's active stream
+ * @param sourceStore     the source's store when named; {@code null} to find it from the document
+ * @param targetStreamId  the new stream's id; {@code null} to derive it from the source's
+ * @param targetStore     the new stream's store; {@code null} for the source's
+ * @param lockWait        how long to wait for the object's lock
+ */
+record MigrationDefinition(String objectName, String objectId, String sourceStreamId, String sourceStore,
+                           String targetStreamId, String targetStore, EventTransformer transformer,
+                           TransformFailurePolicy transformFailurePolicy, Live live, Progress progress,
+                           Duration lockWait) {
+
+    MigrationDefinition {
+        Objects.requireNonNull(objectName, "objectName");
+        Objects.requireNonNull(objectId, "objectId");
+        Objects.requireNonNull(transformer, "transformer");
+        Objects.requireNonNull(transformFailurePolicy, "transformFailurePolicy");
+        Objects.requireNonNull(live, "live");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(lockWait, "lockWait");
+    }
+
+    /** The options of the live path (see {@link LiveMigrationOptions}). */
+    record Live(Duration closeTimeout, Duration catchUpDelay, ConvergenceFailureStrategy convergenceFailure,
+                Duration maxSourcePause, int closeAttemptsBeforePause, Consumer<CatchUpProgress> onCatchUpProgress,
+                Consumer<StoredEvent> onEventCopied, Consumer<EventData> onBeforeAppend) {
+    }
+
+    /** Progress reporting (see {@link ProgressOptions}). */
+    record Progress(Duration interval, Consumer<MigrationProgress> onProgress, Consumer<MigrationResult> onCompleted) {
+    }
+
+    /** Whether the caller chose the target (its stream or its store), rather than the engine deriving it. */
+    boolean targetChosen() {
+        return targetStreamId != null || targetStore != null;
+    }
+
+    /** The key of the object's migration lock. */
+    String lockKey() {
+        return "migration/" + objectName + "/" + objectId;
+    }
+
+    /** Whether {@code objectName}/{@code objectId} is this migration's object. */
+    boolean isOf(String name, String id) {
+        return objectName.equals(name) && objectId.equals(id);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.es.engine.migration;
+
+import dev.es.engine.document.ObjectDocument;
+import dev.es.engine.document.StreamPointer;
+import dev.es.engine.event.CloseEvent;
+import dev.es.engine.lock.DistributedLock;
+import dev.es.engine.lock.LockLostException;
+import dev.es.engine.store.EventStore;
+import dev.es.engine.stream.EventStreams;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the steps of one migration share: its definition, source and target, the stores, the held lock, the routing
+ * entry and the bookkeeping around it (phase, status, counters, progress reports), and its {@link MigrationControl}.
+ * One run at a time uses it, on the migration's thread; the counters, phase and status are also read by the handle.
+ */
+final class MigrationRun {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationRun.class);
+
+    final String migrationId;
+    final MigrationDefinition definition;
+    final StreamPointer source;
+    /** {@code source.toString()}, written into every copy's metadata. */
+    final String sourceName;
+    final EventStreams streams;
+    final MigrationRoutingTable routing;
+    final MigrationListener listener;
+    final Clock clock;
+    final MigrationControl control;
+    final String lockKey;
+    final List<SkippedEvent> skipped = new ArrayList<>();
+
+    private volatile StreamPointer target;
+    volatile MigrationPhase phase = MigrationPhase.PENDING;
+    volatile MigrationStatus status = MigrationStatus.PENDING;
+    volatile long eventsCopied;
+    volatile long eventsBehind;
+    volatile int iterations;
+    long transformed;
+    MigrationEntry entry;
+    DistributedLock lock;
+    private long lastReport;
+    /** When the routing entry was last saved ({@link System#nanoTime()}). */
+    private long lastRecorded;
+
+    MigrationRun(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
+                 EventStreams streams, MigrationRoutingTable routing, MigrationListener listener, Clock clock) {
+        this.migrationId = migrationId;
+        this.definition = definition;
+        this.source = source;
+        this.sourceName = source.toString();
+        this.target = target;
+        this.streams = streams;
+        this.routing = routing;
+        this.listener = listener;
+        this.clock = clock;
+        this.control = new MigrationControl(migrationId);
+        this.lockKey = definition.lockKey();
+    }
+
+    StreamPointer target() {
+        return target;
+    }
+
+    /** Moves on to the target the source was found closed toward (a run that did not choose its target). */
+    void retarget(StreamPointer continuation) {
+        target = continuation;
+        entry = new MigrationEntry(migrationId, entry.objectName(), entry.objectId(), source, target, entry.phase(),
+                entry.status(), entry.eventsCopied(), entry.eventsBehind(), entry.fencingToken(), entry.startedAt(),
+                clock.instant(), null);
+    }
+
+    String object() {
+        return definition.objectName() + "/" + definition.objectId();
+    }
+
+    MigrationProgress progress() {
+        return new MigrationProgress(migrationId, phase, status, eventsCopied, eventsBehind, iterations);
+    }
+
+    // ---------------------------------------------------------------- stores
+
+    EventStore store(StreamPointer pointer) {
+        return streams.stores().get(pointer.store());
+    }
+
+    CloseEvent closeOf(StreamPointer pointer) {
+        return store(pointer).closeEvent(pointer.streamId());
+    }
+
+    ObjectDocument document() {
+        return streams.documents().get(definition.objectName(), definition.objectId())
+                .orElseThrow(() -> new MigrationException(migrationId, "the document of " + object() + " is gone"));
+    }
+
+    long fencingToken() {
+        return lock.fencingToken();
+    }
+
+    // ---------------------------------------------------------------- safe points
+
+    void requireLock() {
+        if (lock != null && !lock.isValid()) {
+            throw new LockLostException(lockKey);
+        }
+    }
+
+    /** Between steps: stop if cancelled or the lock is lost, wait while paused. */
+    void checkpoint() {
+        control.awaitUnpaused(() -> {
+            if (status != MigrationStatus.PAUSED) {
+                moveTo(phase, MigrationStatus.PAUSED);
+            }
+        }, this::requireLock);
+        if (status == MigrationStatus.PAUSED) {
+            moveTo(phase, MigrationStatus.IN_PROGRESS);
+        }
+        requireLock();
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    /**
+     * Step 2 of the protocol: records the routing entry, a new one or the one of an earlier run of this migration,
+     * with this run's fencing token. Answers true when the migration was completed meanwhile (nothing to do).
+     *
+     * @throws MigrationControl.NotRevived when it ended otherwise meanwhile (cancelled, rolled back)
+     */
+    boolean start(DistributedLock held) {
+        Instant now = clock.instant();
+        Optional<MigrationEntry> recorded = routing.get(migrationId);
+        if (recorded.isPresent() && recorded.get().status() == MigrationStatus.COMPLETED) {
+            phase = recorded.get().phase();
+            log.info("Migration {} of {} was completed meanwhile; nothing to do", migrationId, object());
+            return true;
+        }
+        if (recorded.isPresent() && recorded.get().status().isTerminal()
+                && recorded.get().status() != MigrationStatus.FAILED) {
+            throw new MigrationControl.NotRevived(new MigrationException(migrationId, "was "
+                    + recorded.get().status() + " meanwhile and is not revived; nothing was changed. Start the"
+                    + " migration again for a new one"));
+        }
+        entry = recorded
+                .map(e -> new MigrationEntry(migrationId, e.objectName(), e.objectId(), source, target,
+                        MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, e.eventsCopied(), e.eventsBehind(),
+                        held.fencingToken(), e.startedAt(), now, null))
+                .orElseGet(() -> new MigrationEntry(migrationId, definition.objectName(), definition.objectId(),
+                        source, target, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, 0, 0,
+                        held.fencingToken(), now, now, null));
+        eventsCopied = entry.eventsCopied();
+        moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
+        return false;
+    }
+
+    void moveTo(MigrationPhase newPhase, MigrationStatus newStatus) {
+        boolean changed = newPhase != phase || newStatus != status;
+        phase = newPhase;
+        status = newStatus;
+        if (entry != null && changed || entry != null && entry.phase() != newPhase) {
+            entry = entry.with(newPhase, newStatus, clock.instant()).withProgress(eventsCopied, eventsBehind,
+                    clock.instant());
+            record();
+        }
+        if (changed) {
+            report(true);
+        }
+    }
+
+    /**
+     * Saves the progress in the routing entry at most once per progress interval (phase changes are saved at once):
+     * a page copied is not worth a write of its own.
+     */
+    void recordProgress() {
+        long now = System.nanoTime();
+        if (now - lastRecorded >= definition.progress().interval().toNanos()) {
+            entry = entry.withProgress(eventsCopied, eventsBehind, clock.instant());
+            record();
+        }
+    }
+
+    /** Saves the entry; a refusal means a newer lock holder recorded it since: this run has lost its lock. */
+    private void record() {
+        lastRecorded = System.nanoTime();
+        if (!routing.save(entry)) {
+            log.warn("Migration {}: the routing entry was recorded by a newer holder of lock '{}'; stopping",
+                    migrationId, lockKey);
+            throw new LockLostException(lockKey);
+        }
+    }
+
+    void saveFailure(MigrationException error) {
+        phase = MigrationPhase.FAILED;
+        status = MigrationStatus.FAILED;
+        if (entry != null) {
+            try {
+                entry = entry.with(MigrationPhase.FAILED, MigrationStatus.FAILED, clock.instant())
+                        .withError(error.getMessage(), clock.instant());
+                if (!routing.save(entry)) {
+                    log.info("Migration {}: a newer lock holder recorded it since; its entry is left as is",
+                            migrationId);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Migration {}: could not record the failure in the routing table", migrationId, e);
+            }
+        }
+    }
+
+    void report(boolean force) {
+        long now = System.nanoTime();
+        if (force || now - lastReport >= definition.progress().interval().toNanos()) {
+            lastReport = now;
+            try {
+                definition.progress().onProgress().accept(progress());
+            } catch (RuntimeException e) {
+                log.warn("Migration {}: progress callback failed", migrationId, e);
+            }
+        }
+    }
+}
