@@ -3,10 +3,12 @@ package dev.es.autoconfigure;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.migration.DefaultEventStreamMigrationService;
 import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationDefaults;
 import dev.es.engine.migration.MigrationListener;
 import dev.es.engine.migration.MigrationRoutingTable;
 import dev.es.engine.stream.EventStreams;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,7 +16,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** The injectable {@link EventStreamMigrationService}, and pausing of running migrations at shutdown. */
+/**
+ * The injectable {@link EventStreamMigrationService}, and pausing of running migrations at shutdown. Migrations run
+ * on the {@link EsMigrationExecutor @EsMigrationExecutor} {@link Executor} when there is one, else on daemon threads
+ * of the service's own; at most {@code es.migration.max-concurrent} at once.
+ */
 @AutoConfiguration(after = {EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class})
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
 public final class EsMigrationAutoConfiguration {
@@ -25,9 +31,18 @@ public final class EsMigrationAutoConfiguration {
                                                                    DistributedLockProvider locks,
                                                                    MigrationRoutingTable routing,
                                                                    EsProperties properties,
-                                                                   ObjectProvider<MigrationListener> listeners) {
-        return new DefaultEventStreamMigrationService(streams, locks, routing, EsSettings.migration(properties),
-                Listeners.migrations(listeners.orderedStream().toList()), Clock.systemUTC());
+                                                                   ObjectProvider<MigrationListener> listeners,
+                                                                   @EsMigrationExecutor
+                                                                   ObjectProvider<Executor> executor) {
+        MigrationDefaults defaults = EsSettings.migration(properties);
+        MigrationListener listener = Listeners.migrations(listeners.orderedStream().toList());
+        int maxConcurrent = EsSettings.maxConcurrentMigrations(properties);
+        Executor given = executor.getIfUnique();
+        return given == null
+                ? new DefaultEventStreamMigrationService(streams, locks, routing, defaults, listener,
+                Clock.systemUTC(), maxConcurrent)
+                : new DefaultEventStreamMigrationService(streams, locks, routing, defaults, listener,
+                Clock.systemUTC(), given, maxConcurrent);
     }
 
     @Bean

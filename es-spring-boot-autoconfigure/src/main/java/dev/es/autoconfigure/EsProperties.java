@@ -1,6 +1,7 @@
 package dev.es.autoconfigure;
 
 import dev.es.engine.migration.ConvergenceFailureStrategy;
+import dev.es.engine.migration.DefaultEventStreamMigrationService;
 import dev.es.engine.migration.MigrationDefaults;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -306,6 +307,17 @@ public class EsProperties {
 
         /** Longest wait, at shutdown, for running migrations to reach a safe point and pause. */
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        /** How many migrations run at once in this process; more wait, pending, in the order they were started. */
+        private int maxConcurrent = DefaultEventStreamMigrationService.DEFAULT_MAX_CONCURRENT_MIGRATIONS;
+
+        public int getMaxConcurrent() {
+            return maxConcurrent;
+        }
+
+        public void setMaxConcurrent(int maxConcurrent) {
+            this.maxConcurrent = maxConcurrent;
+        }
 
         public Duration getCloseTimeout() {
             return closeTimeout;

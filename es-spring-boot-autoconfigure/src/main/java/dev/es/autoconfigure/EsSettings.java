@@ -41,6 +41,15 @@ final class EsSettings {
                 nonNegative("es.migration.close-attempts-before-pause", m.getCloseAttemptsBeforePause()));
     }
 
+    static int maxConcurrentMigrations(EsProperties properties) {
+        int value = properties.getMigration().getMaxConcurrent();
+        if (value < 1) {
+            throw invalid("es.migration.max-concurrent", value,
+                    "must be 1 or more; set how many migrations may run at once (default 64)");
+        }
+        return value;
+    }
+
     private static int nonNegative(String property, int value) {
         if (value < 0) {
             throw invalid(property, value, "must not be negative; set it to 0 or more");

@@ -19,11 +19,19 @@ import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
 import dev.es.engine.tag.TagStore;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 class EsAutoConfigurationTest {
@@ -103,7 +111,7 @@ class EsAutoConfigurationTest {
 
     @Test
     void migrationsAreObservedOnTheApplicationsObservationRegistry() {
-        java.util.List<io.micrometer.observation.Observation.Context> stopped =
+        List<io.micrometer.observation.Observation.Context> stopped =
                 java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry
                 .create();
@@ -163,6 +171,47 @@ class EsAutoConfigurationTest {
     void documentsStoreThatIsNotConfiguredFailsNamingTheProperty() {
         runner.withPropertyValues("es.documents.store=nowhere").run(context ->
                 assertFailure(context, "es.documents.store", "nowhere", "main"));
+    }
+
+    /** An application's own executor for migrations. */
+    @Configuration(proxyBeanMethods = false)
+    static class UserMigrationExecutor {
+
+        static final AtomicInteger THREADS = new AtomicInteger();
+
+        @Bean(destroyMethod = "shutdownNow")
+        @EsMigrationExecutor
+        ExecutorService userMigrationExecutor() {
+            return Executors.newCachedThreadPool(
+                    r -> new Thread(r, "user-migrations-" + THREADS.incrementAndGet()));
+        }
+    }
+
+    @Test
+    void migrationsRunOnTheQualifiedExecutorWithTheirIdInTheLoggingMdc() {
+        runner.withPropertyValues("es.stores.main.type=memory", "es.stores.other.type=memory",
+                        "es.migration.max-concurrent=2")
+                .withUserConfiguration(UserMigrationExecutor.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    EventStreams streams = context.getBean(EventStreams.class);
+                    streams.open("Order", "7").append(EventData.of("OrderPlaced", "{}"));
+                    List<String> seen = new CopyOnWriteArrayList<>();
+                    var result = context.getBean(EventStreamMigrationService.class).forDocument("Order", "7")
+                            .withTargetStore("other")
+                            .withProgress(p -> p.onProgress(progress -> seen.add(Thread.currentThread().getName()
+                                    + " " + MDC.get("es.migrationId"))))
+                            .execute();
+                    assertThat(result.isSuccess()).isTrue();
+                    assertThat(seen).isNotEmpty().allSatisfy(entry ->
+                            assertThat(entry).startsWith("user-migrations-").endsWith(" " + result.migrationId()));
+                });
+    }
+
+    @Test
+    void aMaxConcurrentBelowOneFailsNamingTheProperty() {
+        runner.withPropertyValues("es.migration.max-concurrent=0").run(context ->
+                assertFailure(context, "es.migration.max-concurrent", "0", "1 or more"));
     }
 
     @Test

@@ -51,8 +51,14 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     public DefaultEventStreamMigrationService(EventStreams streams, DistributedLockProvider locks,
                                               MigrationRoutingTable routing, MigrationDefaults defaults,
                                               MigrationListener listener, Clock clock) {
-        this(streams, locks, routing, defaults, listener, clock, ownThreads(), true,
-                DEFAULT_MAX_CONCURRENT_MIGRATIONS);
+        this(streams, locks, routing, defaults, listener, clock, DEFAULT_MAX_CONCURRENT_MIGRATIONS);
+    }
+
+    /** A service on daemon threads of its own, at most {@code maxConcurrentMigrations} at a time. */
+    public DefaultEventStreamMigrationService(EventStreams streams, DistributedLockProvider locks,
+                                              MigrationRoutingTable routing, MigrationDefaults defaults,
+                                              MigrationListener listener, Clock clock, int maxConcurrentMigrations) {
+        this(streams, locks, routing, defaults, listener, clock, ownThreads(), true, maxConcurrentMigrations);
     }
 
     /**
