@@ -18,52 +18,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The common part of lease-based lock providers: the bounded, jittered acquire wait, the heartbeat that renews a
- * held lease, and validity tracking. A provider supplies the storage operations (take, renew, release a lease).
+ * Lease-based distributed locks over a {@link LeaseStorage}: the one lease algorithm (the bounded, jittered acquire
+ * wait, the heartbeat that renews a held lease, validity tracking) over a store's storage steps. The heartbeat runs
+ * on a {@link ScheduledExecutorService} the caller gives (one for every provider of an application), or on a daemon
+ * thread of the provider's own, which {@link #close()} stops.
  * <p>
- * Fencing tokens: every provider gives an acquisition {@code max(previous token + 1, }{@link #tokenFloor()}{@code )},
- * the floor being the clock in microseconds. Tokens of a key so keep growing across releases, across a restart of a
- * provider that keeps nothing (memory) and across a switch from one provider to another.
+ * Fencing tokens: every acquisition gets {@code max(previous token + 1, }{@link #tokenFloor()}{@code )}, the floor
+ * being the clock in microseconds. Tokens of a key so keep growing across releases, across a restart of a provider
+ * that keeps nothing (memory) and across a switch from one provider to another.
  */
-public abstract class LeaseLockProvider implements DistributedLockProvider, AutoCloseable {
+public class LeaseLockProvider implements DistributedLockProvider, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseLockProvider.class);
     private static final long MIN_BACKOFF_MILLIS = 10;
     private static final long MAX_BACKOFF_MILLIS = 500;
 
+    private final LeaseStorage storage;
     private final LockSettings settings;
     private final Clock clock;
     private final ScheduledExecutorService heartbeats;
+    private final boolean ownHeartbeats;
 
-    protected LeaseLockProvider(LockSettings settings, Clock clock) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** Locks over {@code storage}, renewed by a heartbeat thread of this provider's own. */
+    public LeaseLockProvider(LeaseStorage storage, LockSettings settings, Clock clock) {
+        this(storage, settings, clock, Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "es-lock-heartbeat");
             t.setDaemon(true);
             return t;
-        });
+        }), true);
     }
 
-    /**
-     * Takes the lease on {@code key} for {@code owner} if nobody holds a live one.
-     *
-     * @return the new fencing token, or empty when someone else holds the lease
-     */
-    protected abstract OptionalLong tryLease(String key, String owner, Duration lease);
+    /** Locks over {@code storage}, renewed on {@code heartbeats}, which {@link #close()} leaves running. */
+    public LeaseLockProvider(LeaseStorage storage, LockSettings settings, Clock clock,
+                             ScheduledExecutorService heartbeats) {
+        this(storage, settings, clock, heartbeats, false);
+    }
 
-    /** Extends the lease; false when it is no longer this owner's (expired and taken, or gone). */
-    protected abstract boolean renewLease(String key, String owner, long fencingToken, Duration lease);
+    private LeaseLockProvider(LeaseStorage storage, LockSettings settings, Clock clock,
+                              ScheduledExecutorService heartbeats, boolean ownHeartbeats) {
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.heartbeats = Objects.requireNonNull(heartbeats, "heartbeats");
+        this.ownHeartbeats = ownHeartbeats;
+        storage.requireSupported(settings);
+    }
 
-    /** Gives the lease up if this owner still holds it. */
-    protected abstract void releaseLease(String key, String owner, long fencingToken);
-
-    /** Whether someone holds a live lease on {@code key}. */
-    protected abstract boolean isLeased(String key);
+    /** The storage the leases live in. */
+    public LeaseStorage storage() {
+        return storage;
+    }
 
     @Override
     public boolean isLocked(String key) {
-        return isLeased(requireKey(key));
+        return storage.isLeased(requireKey(key));
     }
 
     @Override
@@ -76,7 +84,7 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
         while (true) {
             // the lease runs from before the request: the holder never believes in it longer than the storage does
             Instant requested = clock.instant();
-            OptionalLong token = tryLease(key, owner, settings.leaseDuration());
+            OptionalLong token = storage.tryLease(key, owner, settings.leaseDuration(), tokenFloor());
             if (token.isPresent()) {
                 return Optional.of(new LeaseLock(key, owner, token.getAsLong(), requested));
             }
@@ -95,10 +103,20 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
         }
     }
 
-    /** Stops the heartbeat thread; held locks are no longer renewed. */
+    /**
+     * Stops the heartbeat thread when it is this provider's own (held locks are then no longer renewed); a given
+     * scheduler is left running.
+     */
     @Override
     public void close() {
-        heartbeats.shutdownNow();
+        if (ownHeartbeats) {
+            heartbeats.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isReachable() {
+        return storage.isReachable();
     }
 
     /** The lease timing this provider uses. */
@@ -106,7 +124,8 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
         return settings;
     }
 
-    protected Clock clock() {
+    /** The clock leases are timed with. */
+    public Clock clock() {
         return clock;
     }
 
@@ -114,7 +133,7 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
      * The lowest fencing token an acquisition may get now: the provider's clock in microseconds since the epoch.
      * A provider answers {@code max(previous token + 1, tokenFloor())}.
      */
-    protected long tokenFloor() {
+    public long tokenFloor() {
         Instant now = clock.instant();
         return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
     }
@@ -151,7 +170,7 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
             }
             Instant attempted = clock.instant();
             try {
-                if (renewLease(key, owner, token, settings.leaseDuration())) {
+                if (storage.renewLease(key, owner, token, settings.leaseDuration())) {
                     validUntil = attempted.plus(settings.leaseDuration());
                 } else {
                     lost = true;
@@ -184,7 +203,7 @@ public abstract class LeaseLockProvider implements DistributedLockProvider, Auto
             if (released.compareAndSet(false, true)) {
                 heartbeat.cancel(false);
                 try {
-                    releaseLease(key, owner, token);
+                    storage.releaseLease(key, owner, token);
                 } catch (RuntimeException e) {
                     log.warn("Releasing lock '{}' failed; its lease will expire by itself", key, e);
                 }

@@ -15,19 +15,19 @@ import org.junit.jupiter.api.Test;
  * What every {@link DistributedLockProvider} must do: exclusive locks, bounded acquire wait, increasing fencing
  * tokens, heartbeat renewal, and expiry takeover that the old holder notices.
  */
-public abstract class AbstractLockProviderContractTest {
+public abstract class AbstractLockProviderContractTest<P extends DistributedLockProvider> {
 
     /** A provider with the given lease timing. */
-    protected abstract LeaseLockProvider createProvider(LockSettings settings);
+    protected abstract P createProvider(LockSettings settings);
 
     /** Another provider over the same storage as {@code first}, as a second process would be. */
-    protected abstract LeaseLockProvider secondProvider(LeaseLockProvider first, LockSettings settings);
+    protected abstract P secondProvider(P first, LockSettings settings);
 
     /**
      * A new provider instance over the storage of {@code first}, as after a restart of its process; a provider that
      * keeps its state in memory starts with none.
      */
-    protected LeaseLockProvider restartedProvider(LeaseLockProvider first, LockSettings settings) {
+    protected P restartedProvider(P first, LockSettings settings) {
         return secondProvider(first, settings);
     }
 
@@ -36,23 +36,35 @@ public abstract class AbstractLockProviderContractTest {
         return Duration.ofMillis(1500);
     }
 
-    private final java.util.List<LeaseLockProvider> made = new java.util.ArrayList<>();
+    /**
+     * Stops the provider: its heartbeat no longer renews the leases it holds, as when its process hangs. The default
+     * closes a provider that is {@link AutoCloseable}.
+     */
+    protected void stop(P provider) throws Exception {
+        if (provider instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
 
-    private LeaseLockProvider provider(LockSettings settings) {
-        LeaseLockProvider p = createProvider(settings);
+    private final java.util.List<P> made = new java.util.ArrayList<>();
+
+    private P provider(LockSettings settings) {
+        P p = createProvider(settings);
         made.add(p);
         return p;
     }
 
-    private LeaseLockProvider second(LeaseLockProvider first, LockSettings settings) {
-        LeaseLockProvider p = secondProvider(first, settings);
+    private P second(P first, LockSettings settings) {
+        P p = secondProvider(first, settings);
         made.add(p);
         return p;
     }
 
     @AfterEach
-    void closeProviders() {
-        made.forEach(LeaseLockProvider::close);
+    void closeProviders() throws Exception {
+        for (P p : made) {
+            stop(p);
+        }
     }
 
     private static String key() {
@@ -65,8 +77,8 @@ public abstract class AbstractLockProviderContractTest {
 
     @Test
     void aHeldLockIsExclusiveAndTheSecondAcquirerTimesOut() {
-        LeaseLockProvider a = provider(LockSettings.defaults());
-        LeaseLockProvider b = second(a, LockSettings.defaults());
+        P a = provider(LockSettings.defaults());
+        P b = second(a, LockSettings.defaults());
         String key = key();
         DistributedLock held = a.tryAcquire(key, Duration.ZERO).orElseThrow();
         assertThat(held.isValid()).isTrue();
@@ -86,8 +98,8 @@ public abstract class AbstractLockProviderContractTest {
 
     @Test
     void aReleasedLockCanBeTakenWithAHigherFencingToken() {
-        LeaseLockProvider a = provider(LockSettings.defaults());
-        LeaseLockProvider b = second(a, LockSettings.defaults());
+        P a = provider(LockSettings.defaults());
+        P b = second(a, LockSettings.defaults());
         String key = key();
         DistributedLock first = a.acquire(key, Duration.ZERO);
         first.close();
@@ -100,8 +112,8 @@ public abstract class AbstractLockProviderContractTest {
     }
 
     @Test
-    void aLaterAcquisitionHasAHigherTokenAlsoFromANewProviderInstance() {
-        LeaseLockProvider a = provider(LockSettings.defaults());
+    void aLaterAcquisitionHasAHigherTokenAlsoFromANewProviderInstance() throws Exception {
+        P a = provider(LockSettings.defaults());
         String key = key();
         long previous = 0;
         for (int i = 0; i < 3; i++) {
@@ -110,14 +122,14 @@ public abstract class AbstractLockProviderContractTest {
                 previous = lock.fencingToken();
             }
         }
-        a.close();
-        LeaseLockProvider restarted = restartedProvider(a, LockSettings.defaults());
+        stop(a);
+        P restarted = restartedProvider(a, LockSettings.defaults());
         made.add(restarted);
         try (DistributedLock lock = restarted.acquire(key, Duration.ZERO)) {
             assertThat(lock.fencingToken()).isGreaterThan(previous);
             previous = lock.fencingToken();
         }
-        LeaseLockProvider other = second(restarted, LockSettings.defaults());
+        P other = second(restarted, LockSettings.defaults());
         try (DistributedLock lock = other.acquire(key, Duration.ZERO)) {
             assertThat(lock.fencingToken()).isGreaterThan(previous);
         }
@@ -125,8 +137,8 @@ public abstract class AbstractLockProviderContractTest {
 
     @Test
     void aWaitingAcquirerGetsTheLockWhenItIsReleased() throws Exception {
-        LeaseLockProvider a = provider(LockSettings.defaults());
-        LeaseLockProvider b = second(a, LockSettings.defaults());
+        P a = provider(LockSettings.defaults());
+        P b = second(a, LockSettings.defaults());
         String key = key();
         DistributedLock held = a.acquire(key, Duration.ZERO);
         CompletableFuture<Optional<DistributedLock>> waiting =
@@ -140,7 +152,7 @@ public abstract class AbstractLockProviderContractTest {
 
     @Test
     void differentKeysDoNotBlockEachOther() {
-        LeaseLockProvider a = provider(LockSettings.defaults());
+        P a = provider(LockSettings.defaults());
         try (DistributedLock one = a.acquire(key(), Duration.ZERO);
              DistributedLock two = a.acquire(key(), Duration.ZERO)) {
             assertThat(one.isValid()).isTrue();
@@ -151,8 +163,8 @@ public abstract class AbstractLockProviderContractTest {
     @Test
     void theHeartbeatKeepsTheLeaseAlive() throws Exception {
         LockSettings settings = shortSettings();
-        LeaseLockProvider a = provider(settings);
-        LeaseLockProvider b = second(a, settings);
+        P a = provider(settings);
+        P b = second(a, settings);
         String key = key();
         try (DistributedLock held = a.acquire(key, Duration.ZERO)) {
             Thread.sleep(shortLease().multipliedBy(2).toMillis());
@@ -164,11 +176,11 @@ public abstract class AbstractLockProviderContractTest {
     @Test
     void anExpiredLeaseIsTakenOverAndTheOldHolderSeesItIsNoLongerValid() throws Exception {
         LockSettings settings = shortSettings();
-        LeaseLockProvider a = provider(settings);
-        LeaseLockProvider b = second(a, settings);
+        P a = provider(settings);
+        P b = second(a, settings);
         String key = key();
         DistributedLock old = a.acquire(key, Duration.ZERO);
-        a.close(); // the heartbeat stops, as when the holder's process hangs
+        stop(a); // the heartbeat stops, as when the holder's process hangs
 
         DistributedLock taker = b.acquire(key, shortLease().multipliedBy(3));
         assertThat(taker.fencingToken()).isGreaterThan(old.fencingToken());

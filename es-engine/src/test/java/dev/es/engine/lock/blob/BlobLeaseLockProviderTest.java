@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.storage.blob.BlobContainerClient;
 import dev.es.engine.lock.AbstractLockProviderContractTest;
 import dev.es.engine.lock.DistributedLock;
-import dev.es.engine.lock.LeaseLockProvider;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.store.blob.AzuriteExtension;
 import java.time.Clock;
@@ -14,19 +13,19 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class BlobLeaseLockProviderTest extends AbstractLockProviderContractTest {
+class BlobLeaseLockProviderTest extends AbstractLockProviderContractTest<BlobLeaseLockProvider> {
 
     @RegisterExtension
     static final AzuriteExtension AZURITE = new AzuriteExtension();
 
     @Override
-    protected LeaseLockProvider createProvider(LockSettings settings) {
+    protected BlobLeaseLockProvider createProvider(LockSettings settings) {
         return new BlobLeaseLockProvider(AZURITE.newContainer(), "locks", settings, Clock.systemUTC());
     }
 
     @Override
-    protected LeaseLockProvider secondProvider(LeaseLockProvider first, LockSettings settings) {
-        BlobContainerClient container = ((BlobLeaseLockProvider) first).container();
+    protected BlobLeaseLockProvider secondProvider(BlobLeaseLockProvider first, LockSettings settings) {
+        BlobContainerClient container = (first).container();
         // another client with its own HTTP connection pool, as a second process would have
         return new BlobLeaseLockProvider(AZURITE.newClient().getBlobContainerClient(container.getBlobContainerName()),
                 "locks", settings, Clock.systemUTC());
@@ -50,9 +49,9 @@ class BlobLeaseLockProviderTest extends AbstractLockProviderContractTest {
 
     @Test
     void keysWithAnyCharactersMapToDistinctBlobs() {
-        assertThat(BlobLeaseLockProvider.encode("migration/Order/42")).isEqualTo("migration~2FOrder~2F42");
-        assertThat(BlobLeaseLockProvider.encode("a b")).isNotEqualTo(BlobLeaseLockProvider.encode("a_b"));
-        assertThat(BlobLeaseLockProvider.encode("é".repeat(400))).startsWith("~h").hasSize(66);
+        assertThat(BlobLeaseStorage.encode("migration/Order/42")).isEqualTo("migration~2FOrder~2F42");
+        assertThat(BlobLeaseStorage.encode("a b")).isNotEqualTo(BlobLeaseStorage.encode("a_b"));
+        assertThat(BlobLeaseStorage.encode("é".repeat(400))).startsWith("~h").hasSize(66);
         try (BlobLeaseLockProvider provider = new BlobLeaseLockProvider(AZURITE.newContainer())) {
             try (DistributedLock one = provider.acquire("migration/Order/42", Duration.ZERO);
                  DistributedLock two = provider.acquire("migration/Order/42 ünïcode/" + "x".repeat(450),

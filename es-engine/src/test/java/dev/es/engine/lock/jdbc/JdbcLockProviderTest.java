@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.es.engine.lock.AbstractLockProviderContractTest;
 import dev.es.engine.lock.DistributedLock;
-import dev.es.engine.lock.LeaseLockProvider;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.store.jdbc.JdbcConnections;
 import dev.es.engine.store.jdbc.JdbcTables;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class JdbcLockProviderTest extends AbstractLockProviderContractTest {
+class JdbcLockProviderTest extends AbstractLockProviderContractTest<JdbcLockProvider> {
 
     private static PostgresTestDatabase db;
     private static JdbcConnections second;
@@ -33,12 +32,12 @@ class JdbcLockProviderTest extends AbstractLockProviderContractTest {
     }
 
     @Override
-    protected LeaseLockProvider createProvider(LockSettings settings) {
+    protected JdbcLockProvider createProvider(LockSettings settings) {
         return new JdbcLockProvider(db.connections(), JdbcTables.defaults(), settings, Clock.systemUTC());
     }
 
     @Override
-    protected LeaseLockProvider secondProvider(LeaseLockProvider first, LockSettings settings) {
+    protected JdbcLockProvider secondProvider(JdbcLockProvider first, LockSettings settings) {
         return new JdbcLockProvider(second, JdbcTables.defaults(), settings, Clock.systemUTC());
     }
 
