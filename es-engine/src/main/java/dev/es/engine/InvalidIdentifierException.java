@@ -29,4 +29,10 @@ public class InvalidIdentifierException extends EsException {
     public String value() {
         return value;
     }
+
+    /** {@link ErrorCategory#USAGE}: the request is wrong. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.USAGE;
+    }
 }

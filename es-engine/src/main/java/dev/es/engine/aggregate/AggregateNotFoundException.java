@@ -1,5 +1,6 @@
 package dev.es.engine.aggregate;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /** {@link AggregateRepository#load} of an object that has no document. */
@@ -20,5 +21,11 @@ public class AggregateNotFoundException extends EsException {
 
     public String objectId() {
         return objectId;
+    }
+
+    /** {@link ErrorCategory#USAGE}: the request is wrong. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.USAGE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.es.engine.document;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /** A document update made with an etag that is no longer current (or a create of a document that exists). */
@@ -38,5 +39,11 @@ public class DocumentConcurrencyException extends EsException {
     /** The etag the update was made with; {@code null} for a create. */
     public String expectedEtag() {
         return expectedEtag;
+    }
+
+    /** {@link ErrorCategory#CONFLICT}: the state moved or forbids it. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFLICT;
     }
 }

@@ -1,5 +1,6 @@
 package dev.es.engine.event;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /** An event type (name and schema version) or Java class that the {@link EventSerializer} has not been told about. */
@@ -20,5 +21,11 @@ public class UnknownEventTypeException extends EsException {
 
     public int schemaVersion() {
         return schemaVersion;
+    }
+
+    /** {@link ErrorCategory#USAGE}: the request is wrong. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.USAGE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.es.engine.lock;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 import java.time.Duration;
 
@@ -21,5 +22,11 @@ public class LockAcquisitionTimeoutException extends EsException {
 
     public Duration waited() {
         return waited;
+    }
+
+    /** {@link ErrorCategory#TRANSIENT}: trying again may work. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.TRANSIENT;
     }
 }

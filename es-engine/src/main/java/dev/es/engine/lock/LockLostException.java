@@ -1,5 +1,6 @@
 package dev.es.engine.lock;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /** Work under a lock found the lock no longer valid (its lease expired or was taken over) and stopped. */
@@ -14,5 +15,11 @@ public class LockLostException extends EsException {
 
     public String key() {
         return key;
+    }
+
+    /** {@link ErrorCategory#CONFLICT}: the state moved or forbids it. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFLICT;
     }
 }

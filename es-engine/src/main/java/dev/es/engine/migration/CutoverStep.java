@@ -5,6 +5,7 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.document.TerminatedStream;
 import dev.es.engine.event.CloseEvent;
+import dev.es.engine.internal.Backoff;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class CutoverStep {
 
     private static final Logger log = LoggerFactory.getLogger(CutoverStep.class);
+    /** Documents that change under the cutover: re-read and try again, pausing, at most 100 times (about 20 s). */
+    private static final Backoff CHANGED_DOCUMENT = new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), 100);
 
     private final MigrationRun run;
 
@@ -29,6 +32,7 @@ final class CutoverStep {
         run.moveTo(MigrationPhase.CUTOVER, MigrationStatus.CUTTING_OVER);
         StreamPointer source = run.source;
         StreamPointer target = run.target();
+        Backoff.Retry retry = CHANGED_DOCUMENT.start();
         while (true) {
             run.requireLock();
             ObjectDocument document = run.document();
@@ -46,7 +50,14 @@ final class CutoverStep {
                 run.streams.documents().update(document.cutOver(target, terminated));
                 break;
             } catch (DocumentConcurrencyException changed) {
+                if (!retry.failed()) {
+                    throw new MigrationException(run.migrationId, "the document of " + run.object() + " kept"
+                            + " changing during the cutover (" + retry.failures() + " attempts); the source is"
+                            + " closed toward " + target + ", which writers follow; run the migration again to"
+                            + " finish the cutover", changed);
+                }
                 log.debug("Migration {}: document changed during cutover; re-reading it", run.migrationId);
+                retry.pause();
             }
         }
         run.listener.cutover(run.definition.objectName(), Duration.between(close.closedAt(), run.clock.instant()));

@@ -1,5 +1,7 @@
 package dev.es.engine.migration;
 
+import dev.es.engine.ErrorCategory;
+
 /** Another migration of the same object holds its lock; this one was refused and changed nothing. */
 public class MigrationLockedException extends MigrationException {
 
@@ -13,5 +15,11 @@ public class MigrationLockedException extends MigrationException {
 
     public String lockKey() {
         return lockKey;
+    }
+
+    /** {@link ErrorCategory#TRANSIENT}: another migration of the object holds its lock; later it may not. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.TRANSIENT;
     }
 }

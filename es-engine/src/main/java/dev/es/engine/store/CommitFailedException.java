@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /**
@@ -68,5 +69,11 @@ public class CommitFailedException extends EsException {
         }
         ExpectedVersion retry = ExpectedVersion.retryOfAny(originalVersion);
         return expected.stream() == null ? retry : retry.on(expected.stream());
+    }
+
+    /** {@link ErrorCategory#TRANSIENT}: trying again may work. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.TRANSIENT;
     }
 }

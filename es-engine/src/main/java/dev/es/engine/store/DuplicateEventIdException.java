@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /**
@@ -24,5 +25,11 @@ public class DuplicateEventIdException extends EsException {
 
     public String eventId() {
         return eventId;
+    }
+
+    /** {@link ErrorCategory#CONFLICT}: the state moved or forbids it. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFLICT;
     }
 }

@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 import dev.es.engine.event.CloseEvent;
 
@@ -37,5 +38,11 @@ public class EventStreamClosedException extends EsException {
     /** The whole close record, with the versions an exact expected version carries over with. */
     public CloseEvent close() {
         return close;
+    }
+
+    /** {@link ErrorCategory#CONFLICT}: the state moved or forbids it. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFLICT;
     }
 }

@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /**
@@ -32,5 +33,11 @@ public class StaleFencingTokenException extends EsException {
     /** The stream's fence when the append was refused. */
     public long currentFence() {
         return currentFence;
+    }
+
+    /** {@link ErrorCategory#CONFLICT}: the state moved or forbids it. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFLICT;
     }
 }

@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 import java.util.Collection;
 
@@ -15,5 +16,11 @@ public class UnknownStoreException extends EsException {
 
     public String storeName() {
         return storeName;
+    }
+
+    /** {@link ErrorCategory#USAGE}: the request is wrong. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.USAGE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /** An append under a {@link WriterHold} that came after the hold ran out; nothing was written. */
@@ -15,5 +16,11 @@ public class WriterHoldExpiredException extends EsException {
 
     public String streamId() {
         return streamId;
+    }
+
+    /** {@link ErrorCategory#CONFLICT}: the state moved or forbids it. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFLICT;
     }
 }

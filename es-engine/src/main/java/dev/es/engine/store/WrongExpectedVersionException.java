@@ -1,5 +1,6 @@
 package dev.es.engine.store;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /** The stream was not at the version an append expected; nothing was written. */
@@ -26,5 +27,11 @@ public class WrongExpectedVersionException extends EsException {
 
     public long actual() {
         return actual;
+    }
+
+    /** {@link ErrorCategory#CONFLICT}: the state moved or forbids it. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONFLICT;
     }
 }

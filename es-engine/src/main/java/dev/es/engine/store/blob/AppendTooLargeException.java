@@ -1,5 +1,6 @@
 package dev.es.engine.store.blob;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /**
@@ -39,5 +40,11 @@ public class AppendTooLargeException extends EsException {
     /** The most one atomic append may hold. */
     public long limit() {
         return limit;
+    }
+
+    /** {@link ErrorCategory#USAGE}: the request is wrong. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.USAGE;
     }
 }

@@ -25,6 +25,7 @@ import dev.es.engine.Identifiers;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
+import dev.es.engine.internal.Backoff;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.Appends;
 import dev.es.engine.store.CommitFailedException;
@@ -149,6 +150,8 @@ public final class BlobEventStore implements EventStore {
     private static final String FENCE = "fence";
     private static final int MAX_BLOCKS = 50_000;
     private static final int MAX_ATTEMPTS = 200;
+    /** Appends that lose races to other writers: from the third, a pause of 1 ms doubling up to 50 ms. */
+    private static final Backoff LOST_RACES = new Backoff(Duration.ofMillis(1), Duration.ofMillis(50), MAX_ATTEMPTS);
     private static final int CACHED_CHUNKS = 4;
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
     /** Streams whose tail is kept; past that, an arbitrary one is forgotten (it is read again when needed). */
@@ -305,7 +308,7 @@ public final class BlobEventStore implements EventStore {
         if (fresh) {
             t = tail(streamId);
         }
-        int lostRaces = 0;
+        Backoff.Retry races = LOST_RACES.start();
         boolean leaseLost = false;
         long heldUntil = 0;
         long pause = FIRST_PAUSE_NANOS;
@@ -375,15 +378,11 @@ public final class BlobEventStore implements EventStore {
                 fresh = true;
                 continue;
             }
-            if (lostRaces > MAX_ATTEMPTS) {
-                throw new CommitFailedException(streamId, expected, t.version(), t.version() + events.size(), false,
-                        new IllegalStateException("gave up after " + MAX_ATTEMPTS + " attempts lost to other writers"));
-            }
             Tail base = t;
             if (hold == null && (t.chunk() < 0 || t.full())) {
                 base = createChunk(streamId, t.chunk() + 1, t.version() + 1, t.fence());
                 if (base == null) {
-                    lostRaces++;
+                    lostRace(races, streamId, expected, t, events.size());
                     t = tail(streamId);
                     fresh = true;
                     continue;
@@ -411,7 +410,7 @@ public final class BlobEventStore implements EventStore {
                     if (hold != null && isLeaseLost(e)) {
                         leaseLost = true;
                     } else {
-                        lostRaces++;
+                        lostRace(races, streamId, expected, t, events.size());
                     }
                     t = tail(streamId);
                     fresh = true;
@@ -463,6 +462,20 @@ public final class BlobEventStore implements EventStore {
     }
 
     /** Waits {@code nanos} while the writers are held; an interrupt ends the append, nothing written. */
+    /**
+     * Another writer appended (or started the chunk) first: counts the lost race and, when writers keep winning,
+     * pauses before the tail is read again; gives up after {@value #MAX_ATTEMPTS} lost races, writing nothing.
+     */
+    private static void lostRace(Backoff.Retry races, String streamId, ExpectedVersion expected, Tail t, int count) {
+        if (!races.failed()) {
+            throw new CommitFailedException(streamId, expected, t.version(), t.version() + count, false,
+                    new IllegalStateException("gave up after " + MAX_ATTEMPTS + " attempts lost to other writers"));
+        }
+        if (races.failures() > 2) {
+            races.pause(); // contended: let the other writers through before reading the tail again
+        }
+    }
+
     private static void pause(String streamId, ExpectedVersion expected, Tail t, int count, long nanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
@@ -692,14 +705,21 @@ public final class BlobEventStore implements EventStore {
     public void raiseFence(String streamId, long token) {
         Identifiers.requireStreamId(streamId);
         Appends.requireFencingToken(token);
-        for (int attempt = 1; ; attempt++) {
+        Backoff.Retry races = LOST_RACES.start();
+        for (boolean first = true; ; first = false) {
+            if (!first) {
+                if (!races.failed()) {
+                    throw new IllegalStateException("Raising the fence of stream '" + streamId + "' of store '"
+                            + name + "' to " + token + " gave up after " + MAX_ATTEMPTS + " attempts lost to other"
+                            + " writers");
+                }
+                if (races.failures() > 2) {
+                    races.pause();
+                }
+            }
             Tail t = tail(streamId);
             if (t.fence() >= token) {
                 return;
-            }
-            if (attempt > MAX_ATTEMPTS) {
-                throw new IllegalStateException("Raising the fence of stream '" + streamId + "' of store '" + name
-                        + "' to " + token + " gave up after " + MAX_ATTEMPTS + " attempts lost to other writers");
             }
             if (t.leased()) {
                 breakLease(streamId, t.chunk());

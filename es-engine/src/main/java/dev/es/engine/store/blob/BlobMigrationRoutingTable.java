@@ -12,9 +12,11 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import dev.es.engine.EsException;
 import dev.es.engine.Identifiers;
+import dev.es.engine.internal.Backoff;
 import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationRoutingTable;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The migration routing table as one JSON blob per entry, {@code <prefix>/<migrationId>.json}. A save is fenced: it
@@ -41,8 +42,8 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
     private static final String OBJECT_NAME = "objectname";
     private static final String OBJECT_ID = "objectid";
     private static final int MAX_ID_LENGTH = 200;
-    private static final int MAX_SAVE_ATTEMPTS = 10;
-    private static final long MAX_BACKOFF_MILLIS = 200;
+    /** Saves that lose to concurrent saves: at most 10 attempts, pausing 5 ms doubling to 200 ms. */
+    private static final Backoff CONCURRENT_SAVES = new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), 10);
     private static final int CACHED_SAVES = 1024;
 
     private final BlobContainerClient container;
@@ -79,8 +80,8 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
                 return true;
             }
         }
-        long backoff = 5;
-        for (int attempt = 1; ; attempt++) {
+        Backoff.Retry retry = CONCURRENT_SAVES.start();
+        while (true) {
             BlobRequestConditions condition;
             try {
                 var stored = blob.downloadContentWithResponse(null, null, null, Context.NONE);
@@ -99,12 +100,11 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
             if (upload(blob, json, entry, condition) != null) {
                 return true;
             }
-            if (attempt >= MAX_SAVE_ATTEMPTS) {
+            if (!retry.failed()) {
                 throw new EsException("Saving migration " + entry.migrationId() + " failed: its entry kept"
-                        + " changing under concurrent saves (" + attempt + " attempts)");
+                        + " changing under concurrent saves (" + retry.failures() + " attempts)");
             }
-            sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            retry.pause();
         }
     }
 
@@ -130,15 +130,6 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     /** What this table last wrote of an entry: its blob's ETag and its fencing token. */
     private record Saved(String etag, long fencingToken) {
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(Math.max(1, millis));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EsException("Interrupted while saving a migration entry", e);
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.es.engine.store.blob;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 
 /** A blob container name Azure Storage would refuse: 3 to 63 lowercase letters, digits and single hyphens. */
@@ -17,5 +18,11 @@ public class InvalidContainerNameException extends EsException {
     /** The rejected name, possibly {@code null}. */
     public String containerName() {
         return containerName;
+    }
+
+    /** {@link ErrorCategory#USAGE}: the request is wrong. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.USAGE;
     }
 }

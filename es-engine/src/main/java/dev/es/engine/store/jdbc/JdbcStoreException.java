@@ -1,5 +1,6 @@
 package dev.es.engine.store.jdbc;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 import java.sql.SQLException;
 
@@ -7,10 +8,21 @@ import java.sql.SQLException;
 public class JdbcStoreException extends EsException {
 
     private final String sqlState;
+    private final boolean transientFailure;
 
     public JdbcStoreException(String message, SQLException cause) {
         super(message + ": " + cause.getMessage() + " (SQLState " + cause.getSQLState() + ")", cause);
         this.sqlState = cause.getSQLState();
+        this.transientFailure = Sql.isTransient(cause) || Sql.isCancelled(cause) || Sql.isLockNotAvailable(cause);
+    }
+
+    /**
+     * {@link ErrorCategory#TRANSIENT} for a lost connection, a serialization failure or deadlock, a server going
+     * down, a statement or lock timeout; else {@link ErrorCategory#FAILURE}.
+     */
+    @Override
+    public ErrorCategory category() {
+        return transientFailure ? ErrorCategory.TRANSIENT : ErrorCategory.FAILURE;
     }
 
     /** The SQLState the driver reported, or {@code null}. */
