@@ -1,13 +1,18 @@
 package dev.es.autoconfigure;
 
 import com.azure.storage.blob.BlobServiceClient;
-import dev.es.autoconfigure.store.BlobStoreBackend;
+import dev.es.autoconfigure.EsProperties.LockProvider;
+import dev.es.autoconfigure.EsProperties.StoreType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Stores of type {@code blob} and the {@code blob} lock provider, on the {@link BlobServiceClient} that Spring Cloud
@@ -17,13 +22,42 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(before = EsStoresAutoConfiguration.class,
         afterName = "com.azure.spring.cloud.autoconfigure.implementation.storage.blob.AzureStorageBlobAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
-@ConditionalOnClass(BlobServiceClient.class)
-@ConditionalOnBean(BlobServiceClient.class)
 public final class EsBlobAutoConfiguration {
 
+    private static final String BLOB_SERVICE_CLIENT = "com.azure.storage.blob.BlobServiceClient";
+
+    /** What a blob store needs, for the start-up error, when the application has no client (or no Azure library). */
     @Bean
-    @ConditionalOnMissingBean
-    BlobStoreBackend esBlobStoreBackend(BlobServiceClient blobServiceClient) {
-        return new BlobStoreBackend(blobServiceClient);
+    @Conditional(NoBlobServiceClient.class)
+    MissingBackend esBlobBackendMissing() {
+        return new MissingBackend(StoreType.BLOB, LockProvider.BLOB, BlobStoreBackend.NEEDS);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(BlobServiceClient.class)
+    @ConditionalOnBean(BlobServiceClient.class)
+    static class BlobBackendConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        BlobStoreBackend esBlobStoreBackend(BlobServiceClient blobServiceClient) {
+            return new BlobStoreBackend(blobServiceClient);
+        }
+    }
+
+    /** The opposite of {@link BlobBackendConfiguration}'s conditions: no Azure library, or no client bean. */
+    static final class NoBlobServiceClient extends AnyNestedCondition {
+
+        NoBlobServiceClient() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnMissingClass(BLOB_SERVICE_CLIENT)
+        static final class NoLibrary {
+        }
+
+        @ConditionalOnMissingBean(type = BLOB_SERVICE_CLIENT)
+        static final class NoClient {
+        }
     }
 }

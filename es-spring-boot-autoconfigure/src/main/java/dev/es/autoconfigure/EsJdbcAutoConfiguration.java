@@ -1,23 +1,24 @@
 package dev.es.autoconfigure;
 
-import dev.es.autoconfigure.store.EsJdbcSchemaInitializer;
-import dev.es.autoconfigure.store.EsJdbcSchemaScript;
-import dev.es.autoconfigure.store.EsStoreResolver;
-import dev.es.autoconfigure.store.JdbcStoreBackend;
+import dev.es.autoconfigure.EsProperties.LockProvider;
+import dev.es.autoconfigure.EsProperties.StoreType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
@@ -33,21 +34,48 @@ import org.springframework.util.ClassUtils;
 @AutoConfiguration(before = EsStoresAutoConfiguration.class,
         afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
-@ConditionalOnClass({DataSource.class, DataSourceUtils.class})
-@ConditionalOnBean(DataSource.class)
 @EnableConfigurationProperties(EsProperties.class)
-@Import(DatabaseInitializationDependencyConfigurer.class)
-@ImportRuntimeHints(EsJdbcSchemaScript.class)
 public final class EsJdbcAutoConfiguration {
 
     private static final String EMBEDDED_DATABASE_CONNECTION = "org.springframework.boot.jdbc.EmbeddedDatabaseConnection";
 
-    /** Made after every database initializer (es's, Flyway, Liquibase, {@code spring.sql.init}): it checks the tables. */
+    /** What a jdbc store needs, for the start-up error, when the application has no {@code DataSource} (or no spring-jdbc). */
     @Bean
-    @ConditionalOnMissingBean
-    @DependsOnDatabaseInitialization
-    JdbcStoreBackend esJdbcStoreBackend(DataSource dataSource, EsProperties properties) {
-        return new JdbcStoreBackend(dataSource, properties.getJdbc().getInitializeSchema(), embeddedCheck());
+    @Conditional(NoDataSource.class)
+    MissingBackend esJdbcBackendMissing() {
+        return new MissingBackend(StoreType.JDBC, LockProvider.JDBC, JdbcStoreBackend.NEEDS);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({DataSource.class, DataSourceUtils.class})
+    @ConditionalOnBean(DataSource.class)
+    @Import(DatabaseInitializationDependencyConfigurer.class)
+    @ImportRuntimeHints(EsJdbcSchemaScript.class)
+    static class JdbcBackendConfiguration {
+
+        /** Made after every database initializer (es's, Flyway, Liquibase, {@code spring.sql.init}): it checks the tables. */
+        @Bean
+        @ConditionalOnMissingBean
+        @DependsOnDatabaseInitialization
+        JdbcStoreBackend esJdbcStoreBackend(DataSource dataSource, EsProperties properties) {
+            return new JdbcStoreBackend(dataSource, properties.getJdbc().getInitializeSchema(), embeddedCheck());
+        }
+    }
+
+    /** The opposite of {@link JdbcBackendConfiguration}'s conditions: no spring-jdbc, or no {@code DataSource}. */
+    static final class NoDataSource extends AnyNestedCondition {
+
+        NoDataSource() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnMissingClass("org.springframework.jdbc.datasource.DataSourceUtils")
+        static final class NoSpringJdbc {
+        }
+
+        @ConditionalOnMissingBean(DataSource.class)
+        static final class NoDataSourceBean {
+        }
     }
 
     /** Boot's own check when spring-boot-jdbc is there; without it no database counts as embedded. */
@@ -68,33 +96,32 @@ public final class EsJdbcAutoConfiguration {
 
     /** The schema initializer, with spring-boot-jdbc (which {@code spring-boot-starter-jdbc} brings). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(DataSourceScriptDatabaseInitializer.class)
+    @ConditionalOnClass({DataSourceScriptDatabaseInitializer.class, DataSourceUtils.class})
+    @ConditionalOnBean(DataSource.class)
     static class SchemaInitializerConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(EsJdbcSchemaInitializer.class)
         EsJdbcSchemaInitializer esJdbcSchemaInitializer(DataSource dataSource, EsProperties properties) {
             return new EsJdbcSchemaInitializer(dataSource, properties.getJdbc().getInitializeSchema(),
-                    tablePrefixes(properties));
+                    tablePrefixes(EsSettings.stores(properties), properties.getLocks().getProvider()));
         }
 
         /**
          * The table prefix of each store whose tables es uses in the database: every store of type jdbc, and with
          * jdbc locks the locks store ({@code es.locks.store}, else the documents store, else the default store).
          */
-        static Map<String, String> tablePrefixes(EsProperties properties) {
-            Map<String, EsProperties.Store> stores = EsStoreResolver.effectiveStores(properties);
+        static Map<String, String> tablePrefixes(ConfiguredStores stores, LockProvider locks) {
             Map<String, String> prefixes = new LinkedHashMap<>();
-            stores.forEach((name, store) -> {
-                if (store.getType() == EsProperties.StoreType.JDBC) {
-                    prefixes.put(name, store.getTablePrefix());
+            stores.stores().values().forEach(store -> {
+                if (store.type() == StoreType.JDBC) {
+                    prefixes.put(store.name(), store.tablePrefix());
                 }
             });
-            if (properties.getLocks().getProvider() == EsProperties.LockProvider.JDBC) {
-                String locks = EsStoreResolver.locksStoreName(properties);
-                EsProperties.Store store = stores.get(locks);
+            if (locks == LockProvider.JDBC) {
+                StoreSettings store = stores.get(stores.locksStore());
                 if (store != null) { // an unknown store is reported by the locks auto-configuration
-                    prefixes.putIfAbsent(locks, store.getTablePrefix());
+                    prefixes.putIfAbsent(store.name(), store.tablePrefix());
                 }
             }
             return prefixes;

@@ -1,8 +1,5 @@
 package dev.es.autoconfigure;
 
-import dev.es.autoconfigure.store.EsLockProviderBackend;
-import dev.es.autoconfigure.store.EsStoreResolver;
-import dev.es.autoconfigure.store.MemoryStoreBackend;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.autoconfigure.EsProperties.LockProvider;
 import java.util.EnumMap;
@@ -22,21 +19,23 @@ public final class EsLocksAutoConfiguration {
     @ConditionalOnMissingBean
     DistributedLockProvider distributedLockProvider(EsProperties properties, EsStoreResolver resolver,
                                                     List<EsLockProviderBackend> backends,
-                                                    MemoryStoreBackend memory) {
+                                                    List<MissingBackend> missing) {
         Map<LockProvider, EsLockProviderBackend> byType = new EnumMap<>(LockProvider.class);
         backends.forEach(backend -> byType.putIfAbsent(backend.provider(), backend));
         LockProvider provider = properties.getLocks().getProvider();
         EsLockProviderBackend backend = byType.get(provider);
         if (backend == null) {
+            String needs = missing.stream().filter(hint -> hint.lockProvider() == provider).findFirst()
+                    .map(hint -> " es.locks.provider=" + provider + " " + hint.needs()).orElse("");
             throw EsSettings.bad("es.locks.provider", "names '" + provider + "', which is not available (available: "
-                    + byType.keySet() + ")", "Use one of " + byType.keySet() + "; blob needs a BlobServiceClient,"
-                    + " jdbc a DataSource.");
+                    + byType.keySet() + ")", "Use one of " + byType.keySet() + "." + needs);
         }
-        String store = EsStoreResolver.locksStoreName(properties);
-        if (resolver.config(store) == null) {
-            throw EsSettings.bad("es.locks.store", "names '" + store + "', which is not configured under es.stores",
+        String name = resolver.stores().locksStore();
+        StoreSettings store = resolver.stores().get(name);
+        if (store == null) {
+            throw EsSettings.bad("es.locks.store", "names '" + name + "', which is not configured under es.stores",
                     "Set es.locks.store to a configured store.");
         }
-        return backend.lockProvider(store, resolver.config(store), EsSettings.locks(properties));
+        return backend.lockProvider(store, EsSettings.locks(properties));
     }
 }

@@ -4,6 +4,8 @@ import dev.es.engine.lock.LockSettings;
 import dev.es.engine.migration.MigrationDefaults;
 import dev.es.engine.stream.EventStreamSettings;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -28,6 +30,29 @@ final class EsSettings {
         }
         return new EventStreamSettings(s.isAutoRetryOnStreamClosure(), s.getMaxStreamContinuationRetries(),
                 s.getChunkSize());
+    }
+
+    /**
+     * The stores in effect: those under {@code es.stores}, or one memory store named after {@code es.default-store}
+     * when none is configured; with the documents store ({@code es.documents.store}, else the default store) and the
+     * locks store ({@code es.locks.store}, else the documents store). Whether the names fit is checked by
+     * {@link EsStoreResolver}, which reports it.
+     */
+    static ConfiguredStores stores(EsProperties properties) {
+        Map<String, StoreSettings> stores = new LinkedHashMap<>();
+        if (properties.getStores().isEmpty()) {
+            stores.put(properties.getDefaultStore(), StoreSettings.of(properties.getDefaultStore(),
+                    new EsProperties.Store()));
+        } else {
+            properties.getStores().forEach((name, store) -> stores.put(name, StoreSettings.of(name, store)));
+        }
+        String documents = orElse(properties.getDocuments().getStore(), properties.getDefaultStore());
+        String locks = orElse(properties.getLocks().getStore(), documents);
+        return new ConfiguredStores(stores, properties.getDefaultStore(), documents, locks);
+    }
+
+    private static String orElse(String configured, String fallback) {
+        return configured == null || configured.isBlank() ? fallback : configured;
     }
 
     static MigrationDefaults migration(EsProperties properties) {

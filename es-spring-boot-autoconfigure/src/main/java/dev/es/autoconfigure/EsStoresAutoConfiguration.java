@@ -1,8 +1,5 @@
 package dev.es.autoconfigure;
 
-import dev.es.autoconfigure.store.EsStoreBackend;
-import dev.es.autoconfigure.store.EsStoreResolver;
-import dev.es.autoconfigure.store.MemoryStoreBackend;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.migration.MigrationRoutingTable;
 import dev.es.engine.store.EventStore;
@@ -37,38 +34,38 @@ public final class EsStoresAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    EsStoreResolver esStoreResolver(EsProperties properties, List<EsStoreBackend> backends) {
-        return new EsStoreResolver(properties, backends);
+    EsStoreResolver esStoreResolver(EsProperties properties, List<EsStoreBackend> backends,
+                                    List<MissingBackend> missing) {
+        return new EsStoreResolver(EsSettings.stores(properties), backends, missing);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    EventStoreRegistry eventStoreRegistry(EsProperties properties, EsStoreResolver resolver,
-                                          EventStreamSettings settings) {
+    EventStoreRegistry eventStoreRegistry(EsStoreResolver resolver, EventStreamSettings settings) {
         List<EventStore> stores = new ArrayList<>();
-        EsStoreResolver.effectiveStores(properties).forEach((name, config) ->
-                stores.add(resolver.backend(name, config).eventStore(name, config, settings)));
+        resolver.stores().stores().values().forEach(store ->
+                stores.add(resolver.backend(store).eventStore(store, settings)));
         return new EventStoreRegistry(stores);
     }
 
     @Bean
     @ConditionalOnMissingBean
     DocumentStore documentStore(EsStoreResolver resolver) {
-        String name = resolver.documentsStoreName();
-        return resolver.backend(name, resolver.config(name)).documentStore(name, resolver.config(name));
+        StoreSettings store = resolver.documentsStore();
+        return resolver.backend(store).documentStore(store);
     }
 
     @Bean
     @ConditionalOnMissingBean
     TagStore tagStore(EsStoreResolver resolver) {
-        String name = resolver.documentsStoreName();
-        return resolver.backend(name, resolver.config(name)).tagStore(name, resolver.config(name));
+        StoreSettings store = resolver.documentsStore();
+        return resolver.backend(store).tagStore(store);
     }
 
     @Bean
     @ConditionalOnMissingBean
     MigrationRoutingTable migrationRoutingTable(EsStoreResolver resolver) {
-        String name = resolver.documentsStoreName();
-        return resolver.backend(name, resolver.config(name)).routingTable(name, resolver.config(name));
+        StoreSettings store = resolver.documentsStore();
+        return resolver.backend(store).routingTable(store);
     }
 }

@@ -41,6 +41,10 @@ class EsAutoConfigurationTest {
                     EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class,
                     EsMigrationAutoConfiguration.class));
 
+    /** Every es auto-configuration, as in an application: the blob and jdbc ones say what their stores need. */
+    private final ApplicationContextRunner allEs = runner
+            .withConfiguration(AutoConfigurations.of(EsBlobAutoConfiguration.class, EsJdbcAutoConfiguration.class));
+
     @Test
     void runWithoutPropertiesShouldUseTheEmbeddedDefaults() {
         runner.run(context -> {
@@ -228,14 +232,20 @@ class EsAutoConfigurationTest {
 
     @Test
     void blobStoreWithoutABlobServiceClientFailsSayingHowToGetOne() {
-        runner.withPropertyValues("es.stores.main.type=blob", "es.stores.main.container=events").run(context ->
+        allEs.withPropertyValues("es.stores.main.type=blob", "es.stores.main.container=events").run(context ->
                 assertFailure(context, "es.stores.main.type", "blob", "spring.cloud.azure.storage.blob.connection-string"));
     }
 
     @Test
     void jdbcStoreWithoutADataSourceFailsSayingHowToGetOne() {
-        runner.withPropertyValues("es.stores.main.type=jdbc").run(context ->
+        allEs.withPropertyValues("es.stores.main.type=jdbc").run(context ->
                 assertFailure(context, "es.stores.main.type", "jdbc", "spring.datasource.url"));
+    }
+
+    @Test
+    void storeTypeWhoseKindIsNotConfiguredAtAllListsTheAvailableTypes() {
+        runner.withPropertyValues("es.stores.main.type=jdbc").run(context ->
+                assertFailure(context, "es.stores.main.type", "jdbc", "Use one of [memory]"));
     }
 
     @Test

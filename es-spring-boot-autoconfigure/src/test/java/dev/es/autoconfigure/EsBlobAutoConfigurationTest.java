@@ -6,7 +6,6 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import dev.es.autoconfigure.store.BlobStoreBackend;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;

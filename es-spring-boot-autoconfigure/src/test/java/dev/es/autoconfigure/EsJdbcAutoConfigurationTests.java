@@ -2,9 +2,6 @@ package dev.es.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.es.autoconfigure.store.EsJdbcSchemaInitializer;
-import dev.es.autoconfigure.store.EsJdbcSchemaScript;
-import dev.es.autoconfigure.store.JdbcStoreBackend;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.event.EventData;
 import dev.es.engine.lock.DistributedLock;

@@ -1,4 +1,4 @@
-package dev.es.autoconfigure.store;
+package dev.es.autoconfigure;
 
 import dev.es.engine.store.jdbc.JdbcConnections;
 import dev.es.engine.store.jdbc.SqlWork;
@@ -20,12 +20,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Not for the lock provider: a lease must be visible to other processes at once, so locks use
  * {@link #ownTransactions(DataSource)}.
  */
-public final class SpringJdbcConnections implements JdbcConnections {
+final class SpringJdbcConnections implements JdbcConnections {
 
     private final DataSource dataSource;
 
     /** Connections from {@code dataSource} that join the Spring transaction running on it, if any. */
-    public SpringJdbcConnections(DataSource dataSource) {
+    SpringJdbcConnections(DataSource dataSource) {
         this.dataSource = target(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
@@ -33,7 +33,7 @@ public final class SpringJdbcConnections implements JdbcConnections {
      * Connections from {@code dataSource} that never join a Spring transaction: every call takes its own connection
      * and commits its own transaction, even while the calling thread runs a Spring transaction.
      */
-    public static JdbcConnections ownTransactions(DataSource dataSource) {
+    static JdbcConnections ownTransactions(DataSource dataSource) {
         return JdbcConnections.of(target(Objects.requireNonNull(dataSource, "dataSource")));
     }
 

@@ -1,9 +1,7 @@
-package dev.es.autoconfigure.store;
+package dev.es.autoconfigure;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
-import dev.es.autoconfigure.EsConfigurationException;
-import dev.es.autoconfigure.EsProperties;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.lock.LockSettings;
@@ -32,14 +30,19 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * Each store's container ({@code es.stores.<name>.container}) is checked, and created when missing and
  * {@code es.stores.<name>.auto-provision} allows it, the first time the store is built; nothing is ever deleted.
  */
-public final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
+final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
+
+    /** What a blob store or the blob lock provider needs when the application has no {@code BlobServiceClient}. */
+    static final String NEEDS = "needs a BlobServiceClient: add com.azure.spring:spring-cloud-azure-starter and"
+            + " com.azure:azure-storage-blob, and set spring.cloud.azure.storage.blob.connection-string (or endpoint"
+            + " and a credential).";
 
     private static final String LOCK_PREFIX = "locks";
 
     private final BlobServiceClient service;
     private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
 
-    public BlobStoreBackend(BlobServiceClient service) {
+    BlobStoreBackend(BlobServiceClient service) {
         this.service = Objects.requireNonNull(service, "service");
     }
 
@@ -54,37 +57,36 @@ public final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBac
     }
 
     @Override
-    public EventStore eventStore(String name, EsProperties.Store config, EventStreamSettings settings) {
+    public EventStore eventStore(StoreSettings store, EventStreamSettings settings) {
         if (settings.chunkSize() > BlobEventStore.MAX_CHUNK_SIZE) {
             throw new EsConfigurationException("es.streams.chunk-size", "es.streams.chunk-size is "
-                    + settings.chunkSize() + ", more than a chunk of blob store '" + name + "' can hold ("
+                    + settings.chunkSize() + ", more than a chunk of blob store '" + store.name() + "' can hold ("
                     + BlobEventStore.MAX_CHUNK_SIZE + " events)", "Set es.streams.chunk-size to "
                     + BlobEventStore.MAX_CHUNK_SIZE + " or less (default 1000).");
         }
-        return new BlobEventStore(container(name, config), name, settings.chunkSize());
+        return new BlobEventStore(container(store), store.name(), settings.chunkSize());
     }
 
     @Override
-    public DocumentStore documentStore(String name, EsProperties.Store config) {
-        return new BlobDocumentStore(container(name, config));
+    public DocumentStore documentStore(StoreSettings store) {
+        return new BlobDocumentStore(container(store));
     }
 
     @Override
-    public TagStore tagStore(String name, EsProperties.Store config) {
-        return new BlobTagStore(container(name, config));
+    public TagStore tagStore(StoreSettings store) {
+        return new BlobTagStore(container(store));
     }
 
     @Override
-    public MigrationRoutingTable routingTable(String name, EsProperties.Store config) {
-        return new BlobMigrationRoutingTable(container(name, config));
+    public MigrationRoutingTable routingTable(StoreSettings store) {
+        return new BlobMigrationRoutingTable(container(store));
     }
 
     @Override
-    public DistributedLockProvider lockProvider(String storeName, EsProperties.Store storeConfig,
-                                                LockSettings settings) {
-        if (storeConfig.getType() != EsProperties.StoreType.BLOB) {
+    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings) {
+        if (store.type() != EsProperties.StoreType.BLOB) {
             throw new EsConfigurationException("es.locks.store", "es.locks.provider is blob, but the locks store '"
-                    + storeName + "' has type '" + storeConfig.getType() + "'", "Set es.locks.store to a store of"
+                    + store.name() + "' has type '" + store.type() + "'", "Set es.locks.store to a store of"
                     + " type blob (the locks are kept in its container), or choose another es.locks.provider.");
         }
         Duration lease = settings.leaseDuration();
@@ -94,21 +96,22 @@ public final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBac
                     + ", but blob leases last 15 to 60 whole seconds", "Set es.locks.lease-duration to a whole"
                     + " number of seconds from 15s to 60s (default 60s).");
         }
-        return new BlobLeaseLockProvider(container(storeName, storeConfig), LOCK_PREFIX, settings,
+        return new BlobLeaseLockProvider(container(store), LOCK_PREFIX, settings,
                 Clock.systemUTC());
     }
 
-    /** The container of store {@code name}, checked and provisioned once. */
-    private BlobContainerClient container(String name, EsProperties.Store config) {
-        String property = "es.stores." + name + ".container";
-        String containerName = config.getContainer();
+    /** The container of a store, checked and provisioned once. */
+    private BlobContainerClient container(StoreSettings store) {
+        String name = store.name();
+        String property = store.property("container");
+        String containerName = store.container();
         if (containerName == null || containerName.isBlank()) {
             throw new EsConfigurationException(property, "blob store '" + name + "' has no container (" + property
                     + " is not set)", "Set " + property + " to the name of the blob container holding this store,"
                     + " for example " + property + "=es-" + name.toLowerCase() + ".");
         }
         return containers.computeIfAbsent(name, key -> prepare(name, property, containerName,
-                config.isAutoProvision()));
+                store.autoProvision()));
     }
 
     private BlobContainerClient prepare(String name, String property, String containerName, boolean autoProvision) {

@@ -1,7 +1,5 @@
-package dev.es.autoconfigure.store;
+package dev.es.autoconfigure;
 
-import dev.es.autoconfigure.EsConfigurationException;
-import dev.es.autoconfigure.EsProperties;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.lock.LockSettings;
@@ -43,9 +41,13 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
  * the first store or lock provider of a table prefix is handed out, the prefix is checked and its tables verified:
  * missing ones fail start-up naming {@code es.jdbc.initialize-schema}.
  */
-public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
+final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
 
     static final String INITIALIZE_SCHEMA = "es.jdbc.initialize-schema";
+
+    /** What a jdbc store or the jdbc lock provider needs when the application has no {@code DataSource}. */
+    static final String NEEDS = "needs a DataSource: add spring-boot-starter-jdbc and a driver, and set"
+            + " spring.datasource.url.";
 
     private static final Logger log = LoggerFactory.getLogger(JdbcStoreBackend.class);
 
@@ -61,7 +63,7 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
      *                       missing
      * @param embedded       tells whether the database is embedded, for that error too
      */
-    public JdbcStoreBackend(DataSource dataSource, DatabaseInitializationMode initialization,
+    JdbcStoreBackend(DataSource dataSource, DatabaseInitializationMode initialization,
                             Predicate<DataSource> embedded) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.connections = new SpringJdbcConnections(dataSource);
@@ -81,36 +83,35 @@ public final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBac
     }
 
     @Override
-    public EventStore eventStore(String name, EsProperties.Store config, EventStreamSettings settings) {
-        return new JdbcEventStore(name, connections, tables(name, config), Clock.systemUTC());
+    public EventStore eventStore(StoreSettings store, EventStreamSettings settings) {
+        return new JdbcEventStore(store.name(), connections, tables(store), Clock.systemUTC());
     }
 
     @Override
-    public DocumentStore documentStore(String name, EsProperties.Store config) {
-        return new JdbcDocumentStore(connections, tables(name, config));
+    public DocumentStore documentStore(StoreSettings store) {
+        return new JdbcDocumentStore(connections, tables(store));
     }
 
     @Override
-    public TagStore tagStore(String name, EsProperties.Store config) {
-        return new JdbcTagStore(connections, tables(name, config));
+    public TagStore tagStore(StoreSettings store) {
+        return new JdbcTagStore(connections, tables(store));
     }
 
     @Override
-    public MigrationRoutingTable routingTable(String name, EsProperties.Store config) {
-        return new JdbcMigrationRoutingTable(connections, tables(name, config));
+    public MigrationRoutingTable routingTable(StoreSettings store) {
+        return new JdbcMigrationRoutingTable(connections, tables(store));
     }
 
-    /** Leases in the tables of store {@code storeName}, each taken, renewed and released in its own transaction. */
+    /** Leases in the tables of {@code store}, each taken, renewed and released in its own transaction. */
     @Override
-    public DistributedLockProvider lockProvider(String storeName, EsProperties.Store storeConfig,
-                                                LockSettings settings) {
-        return new JdbcLockProvider(ownTransactions, tables(storeName, storeConfig), settings, Clock.systemUTC());
+    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings) {
+        return new JdbcLockProvider(ownTransactions, tables(store), settings, Clock.systemUTC());
     }
 
     /** The tables of a store, checked, and verified once per prefix. */
-    private JdbcTables tables(String name, EsProperties.Store config) {
-        JdbcTables tables = tables(name, config.getTablePrefix());
-        return prepared.computeIfAbsent(tables.prefix(), prefix -> verify(name, tables));
+    private JdbcTables tables(StoreSettings store) {
+        JdbcTables tables = tables(store.name(), store.tablePrefix());
+        return prepared.computeIfAbsent(tables.prefix(), prefix -> verify(store.name(), tables));
     }
 
     /** The tables of prefix {@code prefix}, or Boot's start-up error naming {@code es.stores.<name>.table-prefix}. */

@@ -1,6 +1,5 @@
-package dev.es.autoconfigure.store;
+package dev.es.autoconfigure;
 
-import dev.es.autoconfigure.EsProperties;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.lock.LockSettings;
@@ -16,7 +15,7 @@ import dev.es.engine.tag.TagStore;
 import java.time.Clock;
 
 /** The embedded default: everything in memory, gone at restart. */
-public final class MemoryStoreBackend implements EsStoreBackend, EsLockProviderBackend {
+final class MemoryStoreBackend implements EsStoreBackend, EsLockProviderBackend {
 
     @Override
     public EsProperties.StoreType type() {
@@ -29,28 +28,27 @@ public final class MemoryStoreBackend implements EsStoreBackend, EsLockProviderB
     }
 
     @Override
-    public EventStore eventStore(String name, EsProperties.Store config, EventStreamSettings settings) {
-        return new InMemoryEventStore(name);
+    public EventStore eventStore(StoreSettings store, EventStreamSettings settings) {
+        return new InMemoryEventStore(store.name());
     }
 
     @Override
-    public DocumentStore documentStore(String name, EsProperties.Store config) {
+    public DocumentStore documentStore(StoreSettings store) {
         return new InMemoryDocumentStore();
     }
 
     @Override
-    public TagStore tagStore(String name, EsProperties.Store config) {
+    public TagStore tagStore(StoreSettings store) {
         return new InMemoryTagStore();
     }
 
     @Override
-    public MigrationRoutingTable routingTable(String name, EsProperties.Store config) {
+    public MigrationRoutingTable routingTable(StoreSettings store) {
         return new InMemoryMigrationRoutingTable();
     }
 
     @Override
-    public DistributedLockProvider lockProvider(String storeName, EsProperties.Store storeConfig,
-                                                LockSettings settings) {
+    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings) {
         return new InMemoryLockProvider(settings, Clock.systemUTC());
     }
 }

@@ -1,4 +1,4 @@
-package dev.es.autoconfigure.store;
+package dev.es.autoconfigure;
 
 import dev.es.engine.store.jdbc.JdbcSchema;
 import dev.es.engine.store.jdbc.JdbcTables;
