@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,7 +27,8 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.util.ClassUtils;
 
 /**
- * Stores and locks of type {@code jdbc} in the application's PostgreSQL {@link DataSource}: appends join a Spring
+ * Stores and locks of type {@code jdbc} in the application's PostgreSQL {@link DataSource}, or in the one qualified
+ * {@link EsDataSource @EsDataSource} when the application defines it: appends join a Spring
  * transaction running on it, and the tables are created according to {@code es.jdbc.initialize-schema} by an
  * {@link EsJdbcSchemaInitializer}, which Spring Boot's database-initialization ordering runs before the jdbc backend
  * checks them.
@@ -57,8 +59,12 @@ public final class EsJdbcAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @DependsOnDatabaseInitialization
-        JdbcStoreBackend esJdbcStoreBackend(DataSource dataSource, EsProperties properties) {
-            return new JdbcStoreBackend(dataSource, properties.getJdbc().getInitializeSchema(), embeddedCheck());
+        JdbcStoreBackend esJdbcStoreBackend(@EsDataSource ObjectProvider<DataSource> esDataSource,
+                                            ObjectProvider<DataSource> dataSource, EsProperties properties) {
+            DataSource own = esDataSource.getIfAvailable();
+            return new JdbcStoreBackend(own != null ? own : dataSource.getObject(),
+                    own != null ? JdbcStoreBackend.ES_DATA_SOURCE : JdbcStoreBackend.APPLICATION_DATA_SOURCE, properties.getJdbc().getInitializeSchema(),
+                    embeddedCheck());
         }
     }
 
@@ -102,8 +108,13 @@ public final class EsJdbcAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(EsJdbcSchemaInitializer.class)
-        EsJdbcSchemaInitializer esJdbcSchemaInitializer(DataSource dataSource, EsProperties properties) {
-            return new EsJdbcSchemaInitializer(dataSource, properties.getJdbc().getInitializeSchema(),
+        EsJdbcSchemaInitializer esJdbcSchemaInitializer(@EsDataSource ObjectProvider<DataSource> esDataSource,
+                                                        ObjectProvider<DataSource> dataSource,
+                                                        EsProperties properties) {
+            DataSource own = esDataSource.getIfAvailable();
+            return new EsJdbcSchemaInitializer(own != null ? own : dataSource.getObject(),
+                    own != null ? JdbcStoreBackend.ES_DATA_SOURCE : JdbcStoreBackend.APPLICATION_DATA_SOURCE,
+                    properties.getJdbc().getInitializeSchema(),
                     tablePrefixes(EsSettings.stores(properties), properties.getLocks().getProvider()));
         }
 

@@ -32,6 +32,7 @@ public class EsJdbcSchemaInitializer extends DataSourceScriptDatabaseInitializer
     public static final String SCHEMA_LOCATION = "classpath:" + EsJdbcSchemaScript.PATH;
 
     private final Map<String, String> tablePrefixes;
+    private final String source;
 
     /**
      * @param tablePrefixes the table prefix of each store whose tables are created (store name to prefix); a prefix
@@ -39,7 +40,14 @@ public class EsJdbcSchemaInitializer extends DataSourceScriptDatabaseInitializer
      */
     public EsJdbcSchemaInitializer(DataSource dataSource, DatabaseInitializationMode mode,
                                    Map<String, String> tablePrefixes) {
+        this(dataSource, JdbcStoreBackend.APPLICATION_DATA_SOURCE, mode, tablePrefixes);
+    }
+
+    /** @param source how start-up errors name {@code dataSource} (the application's, or the {@code @EsDataSource}) */
+    EsJdbcSchemaInitializer(DataSource dataSource, String source, DatabaseInitializationMode mode,
+                            Map<String, String> tablePrefixes) {
         super(dataSource, settings(mode));
+        this.source = Objects.requireNonNull(source, "source");
         this.tablePrefixes = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(tablePrefixes, "tablePrefixes")));
     }
 
@@ -63,7 +71,7 @@ public class EsJdbcSchemaInitializer extends DataSourceScriptDatabaseInitializer
         tablePrefixes.forEach((store, prefix) -> storesByPrefix.putIfAbsent(prefix, store));
         storesByPrefix.forEach((prefix, store) -> {
             JdbcTables tables = JdbcStoreBackend.tables(store, prefix);
-            JdbcStoreBackend.checkPostgresql(getDataSource(), store);
+            JdbcStoreBackend.checkPostgresql(getDataSource(), source, store);
             new JdbcSchema(SpringJdbcConnections.ownTransactions(getDataSource()), tables).initialize();
         });
     }

@@ -51,7 +51,14 @@ final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcStoreBackend.class);
 
+    /** The {@code DataSource} es uses when the application defines an {@link EsDataSource @EsDataSource} one. */
+    static final String ES_DATA_SOURCE = "the @EsDataSource DataSource";
+
+    /** The application's {@code DataSource}, as start-up errors name it. */
+    static final String APPLICATION_DATA_SOURCE = "spring.datasource.url";
+
     private final DataSource dataSource;
+    private final String source;
     private final JdbcConnections connections;
     private final JdbcConnections ownTransactions;
     private final DatabaseInitializationMode initialization;
@@ -59,13 +66,16 @@ final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
     private final Map<String, JdbcTables> prepared = new ConcurrentHashMap<>();
 
     /**
+     * @param source         how start-up errors name the {@code DataSource}: {@link #ES_DATA_SOURCE} or
+     *                       {@link #APPLICATION_DATA_SOURCE}
      * @param initialization the value of {@code es.jdbc.initialize-schema}, for the start-up error when tables are
      *                       missing
      * @param embedded       tells whether the database is embedded, for that error too
      */
-    JdbcStoreBackend(DataSource dataSource, DatabaseInitializationMode initialization,
+    JdbcStoreBackend(DataSource dataSource, String source, DatabaseInitializationMode initialization,
                             Predicate<DataSource> embedded) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.source = Objects.requireNonNull(source, "source");
         this.connections = new SpringJdbcConnections(dataSource);
         this.ownTransactions = SpringJdbcConnections.ownTransactions(dataSource);
         this.initialization = Objects.requireNonNull(initialization, "initialization");
@@ -126,7 +136,7 @@ final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
     }
 
     private JdbcTables verify(String name, JdbcTables tables) {
-        checkPostgresql(dataSource, name);
+        checkPostgresql(dataSource, source, name);
         List<String> missing = new JdbcSchema(ownTransactions, tables).missingTables();
         if (!missing.isEmpty()) {
             throw new EsConfigurationException(INITIALIZE_SCHEMA, "The es tables with prefix '" + tables.prefix()
@@ -150,20 +160,28 @@ final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
         };
     }
 
-    /** The stores use PostgreSQL SQL (jsonb, advisory locks); any other database fails here, not on first use. */
-    static void checkPostgresql(DataSource dataSource, String name) {
+    /**
+     * The stores use PostgreSQL SQL (jsonb, advisory locks); any other database fails here, not on first use.
+     *
+     * @param source how to name the {@code DataSource} in the error: {@link #APPLICATION_DATA_SOURCE} (the error then
+     *               names {@code spring.datasource.url}) or {@link #ES_DATA_SOURCE} (it names the store's type)
+     */
+    static void checkPostgresql(DataSource dataSource, String source, String name) {
+        boolean application = APPLICATION_DATA_SOURCE.equals(source);
+        String property = application ? APPLICATION_DATA_SOURCE : "es.stores." + name + ".type";
         String product;
         try (Connection connection = dataSource.getConnection()) {
             product = connection.getMetaData().getDatabaseProductName();
         } catch (SQLException e) {
-            throw new EsConfigurationException("spring.datasource.url", "Store '" + name + "' of type jdbc cannot"
-                    + " reach its database: " + e.getMessage(), "Check spring.datasource.url, the credentials and"
-                    + " that the database is running.");
+            throw new EsConfigurationException(property, "Store '" + name + "' of type jdbc cannot reach its database ("
+                    + source + "): " + e.getMessage(), "Check " + source + ", the credentials and that the database"
+                    + " is running.");
         }
         if (!"PostgreSQL".equalsIgnoreCase(product)) {
             throw new EsConfigurationException("es.stores." + name + ".type", "Store '" + name + "' has type jdbc,"
-                    + " but the DataSource is " + product + "; jdbc stores need PostgreSQL",
-                    "Point spring.datasource.url at a PostgreSQL database, or use another store type.");
+                    + " but " + (application ? "the DataSource" : source) + " is " + product
+                    + "; jdbc stores need PostgreSQL", "Point " + source + " at a PostgreSQL database, or use"
+                    + " another store type.");
         }
     }
 }
