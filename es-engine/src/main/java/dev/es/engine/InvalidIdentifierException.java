@@ -1,18 +1,20 @@
 package dev.es.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /** An identifier (stream id, object name, object id, store name, tag) that a store cannot hold. */
 public class InvalidIdentifierException extends EsException {
 
     private final String kind;
-    private final String value;
+    private final @Nullable String value;
 
-    public InvalidIdentifierException(String kind, String value, String reason) {
+    public InvalidIdentifierException(String kind, @Nullable String value, String reason) {
         super("Invalid " + kind + " " + quote(value) + ": " + reason);
         this.kind = kind;
         this.value = value;
     }
 
-    private static String quote(String value) {
+    private static String quote(@Nullable String value) {
         if (value == null) {
             return "null";
         }
@@ -26,7 +28,7 @@ public class InvalidIdentifierException extends EsException {
     }
 
     /** The rejected value, possibly {@code null}. */
-    public String value() {
+    public @Nullable String value() {
         return value;
     }
 

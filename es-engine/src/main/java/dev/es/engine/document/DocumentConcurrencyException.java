@@ -2,15 +2,16 @@ package dev.es.engine.document;
 
 import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
+import org.jspecify.annotations.Nullable;
 
 /** A document update made with an etag that is no longer current (or a create of a document that exists). */
 public class DocumentConcurrencyException extends EsException {
 
     private final String objectName;
     private final String objectId;
-    private final String expectedEtag;
+    private final @Nullable String expectedEtag;
 
-    public DocumentConcurrencyException(String objectName, String objectId, String expectedEtag) {
+    public DocumentConcurrencyException(String objectName, String objectId, @Nullable String expectedEtag) {
         this(objectName, objectId, expectedEtag, expectedEtag == null);
     }
 
@@ -18,7 +19,8 @@ public class DocumentConcurrencyException extends EsException {
      * @param creating whether the failed write was a create of a document that exists (otherwise an update or delete
      *                 whose etag is stale, or of a document that is gone)
      */
-    public DocumentConcurrencyException(String objectName, String objectId, String expectedEtag, boolean creating) {
+    public DocumentConcurrencyException(String objectName, String objectId, @Nullable String expectedEtag,
+                                        boolean creating) {
         super(creating
                 ? "Document " + objectName + "/" + objectId + " already exists"
                 : "Document " + objectName + "/" + objectId + " changed since it was read (etag " + expectedEtag
@@ -37,7 +39,7 @@ public class DocumentConcurrencyException extends EsException {
     }
 
     /** The etag the update was made with; {@code null} for a create. */
-    public String expectedEtag() {
+    public @Nullable String expectedEtag() {
         return expectedEtag;
     }
 

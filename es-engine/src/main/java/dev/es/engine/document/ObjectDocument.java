@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The router of one aggregate instance: which stream is active, which streams it used before, and its tags.
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param etag the version tag the store gave this copy; {@code null} for a document not yet stored
  */
 public record ObjectDocument(String objectName, String objectId, StreamPointer active,
-                             List<TerminatedStream> terminatedStreams, Map<String, String> tags, String etag) {
+                             List<TerminatedStream> terminatedStreams, Map<String, String> tags,
+                             @Nullable String etag) {
 
     public ObjectDocument {
         Identifiers.requireObjectName(objectName);

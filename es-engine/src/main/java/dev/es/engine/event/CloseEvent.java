@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -22,7 +23,8 @@ import tools.jackson.databind.JsonNode;
  * @param targetVersionAtClose the continuation's version when the close was written
  * @param closedAt             when the close was written
  */
-public record CloseEvent(String continuationStreamId, String continuationStore, String reason, String migrationId,
+public record CloseEvent(@Nullable String continuationStreamId, @Nullable String continuationStore, String reason,
+                         @Nullable String migrationId,
                          long lastSourceVersion, long targetVersionAtClose, Instant closedAt) {
 
     /** The event type of close events. */

@@ -3,6 +3,7 @@ package dev.es.engine.event;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An event to append: a type name, a schema version, a JSON payload and string metadata.
@@ -19,7 +20,7 @@ import java.util.Map;
  *                      that is set and this is not
  */
 public record EventData(String eventId, String type, int schemaVersion, String payload, Map<String, String> metadata,
-                        Instant recordedAt) {
+                        @Nullable Instant recordedAt) {
 
     /** Longest event type name accepted. */
     public static final int MAX_TYPE_LENGTH = 200;

@@ -17,6 +17,7 @@ import dev.es.engine.store.WrongExpectedVersionException;
 import dev.es.engine.stream.WriteGates;
 import java.util.List;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class CloseStep {
     }
 
     /** The source's close event when the source is already closed toward this migration's target. */
-    CloseEvent existingClose() {
+    @Nullable CloseEvent existingClose() {
         StreamPointer source = run.source;
         StreamPointer target = run.target();
         CloseEvent close = run.closeOf(source);
@@ -127,7 +128,7 @@ final class CloseStep {
      * at most {@code maxSourcePause}. Under the hold it copies what is left and appends the close, then lifts the
      * hold: waiting writers go on, onto the continuation. Answers {@code null} when the hold ran out first.
      */
-    private CloseEvent closeHoldingWriters(EventStore sourceStore) {
+    private @Nullable CloseEvent closeHoldingWriters(EventStore sourceStore) {
         long deadline = System.nanoTime() + live.maxSourcePause().toNanos();
         WriterHold hold;
         try {
@@ -159,7 +160,7 @@ final class CloseStep {
     }
 
     /** Under a hold (or the gate, when {@code hold} is null): copies what is left and tries the close. */
-    private CloseEvent copyAndCloseUnder(WriterHold hold, EventStore sourceStore, long deadline) {
+    private @Nullable CloseEvent copyAndCloseUnder(@Nullable WriterHold hold, EventStore sourceStore, long deadline) {
         try {
             while (true) {
                 position = copy.copy(position, false, deadline, Long.MAX_VALUE);
@@ -187,7 +188,7 @@ final class CloseStep {
      * Lifts the hold. A store may make what was appended under it durable only now (PostgreSQL commits then): when
      * that fails, whether the close is written is unknown, so the source says.
      */
-    private CloseEvent lift(WriterHold hold, CloseEvent appended) {
+    private @Nullable CloseEvent lift(WriterHold hold, @Nullable CloseEvent appended) {
         try {
             hold.close();
             return appended;
@@ -209,7 +210,7 @@ final class CloseStep {
      * Appends the close at the version caught up to, through {@code appender}; {@code null} when writers got there
      * first.
      */
-    private CloseEvent tryClose(BiFunction<ExpectedVersion, List<EventData>, AppendResult> appender) {
+    private @Nullable CloseEvent tryClose(BiFunction<ExpectedVersion, List<EventData>, AppendResult> appender) {
         run.control.enterClose();
         run.requireLock();
         StreamPointer target = run.target();

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ final class CopyStep {
     private final MigrationRun run;
     private final MigrationDefinition.Live live;
     /** This migration's own close, found in the source while copying (a close whose answer was lost). */
-    private CloseEvent ownClose;
+    private @Nullable CloseEvent ownClose;
     /** A catch-up iteration stopped early because writers outpaced it (PAUSE_SOURCE then holds them at once). */
     private boolean losingGround;
     /** Source version when catch-up began: copying up to it is history, not a race with writers. */
@@ -60,7 +61,7 @@ final class CopyStep {
         initialSourceVersion = sourceVersion;
     }
 
-    CloseEvent ownClose() {
+    @Nullable CloseEvent ownClose() {
         return ownClose;
     }
 

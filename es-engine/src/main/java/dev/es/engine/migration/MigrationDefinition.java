@@ -6,6 +6,7 @@ import dev.es.engine.transform.EventTransformer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one migration does, fixed when it starts: made once from its {@link MigrationBuilder} (whose setters validate
@@ -18,8 +19,9 @@ import java.util.function.Consumer;
  * @param targetStore     the new stream's store; {@code null} for the source's
  * @param lockWait        how long to wait for the object's lock
  */
-record MigrationDefinition(String objectName, String objectId, String sourceStreamId, String sourceStore,
-                           String targetStreamId, String targetStore, EventTransformer transformer,
+record MigrationDefinition(String objectName, String objectId, @Nullable String sourceStreamId,
+                           @Nullable String sourceStore, @Nullable String targetStreamId,
+                           @Nullable String targetStore, EventTransformer transformer,
                            TransformFailurePolicy transformFailurePolicy, Live live, Progress progress,
                            Duration lockWait) {
 

@@ -3,6 +3,7 @@ package dev.es.engine.migration;
 import dev.es.engine.document.StreamPointer;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One migration as the routing table records it: what moves where, how far it got. This is what the actuator
@@ -13,10 +14,11 @@ import java.util.Objects;
  * @param fencingToken  the token of the lock the migration holds, 0 before it has one
  * @param error         the failure message, or {@code null}
  */
-public record MigrationEntry(String migrationId, String objectName, String objectId, StreamPointer source,
+public record MigrationEntry(String migrationId, @Nullable String objectName, @Nullable String objectId,
+                             StreamPointer source,
                              StreamPointer target, MigrationPhase phase, MigrationStatus status, long eventsCopied,
-                             long eventsBehind, long fencingToken, Instant startedAt, Instant updatedAt,
-                             String error) {
+                             long eventsBehind, long fencingToken, @Nullable Instant startedAt,
+                             @Nullable Instant updatedAt, @Nullable String error) {
 
     public MigrationEntry {
         Objects.requireNonNull(migrationId, "migrationId");

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,8 @@ final class MigrationRun {
     volatile long eventsBehind;
     volatile int iterations;
     long transformed;
-    MigrationEntry entry;
-    DistributedLock lock;
+    @Nullable MigrationEntry entry;
+    @Nullable DistributedLock lock;
     private long lastReport;
     /** When the routing entry was last saved ({@link System#nanoTime()}). */
     private long lastRecorded;
@@ -91,7 +92,7 @@ final class MigrationRun {
         return streams.stores().get(pointer.store());
     }
 
-    CloseEvent closeOf(StreamPointer pointer) {
+    @Nullable CloseEvent closeOf(StreamPointer pointer) {
         return store(pointer).closeEvent(pointer.streamId());
     }
 

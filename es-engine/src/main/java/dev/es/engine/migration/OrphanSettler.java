@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +129,7 @@ final class OrphanSettler {
     }
 
     /** Why a re-run can no longer finish {@code entry}; {@code null} when it can. */
-    private String abandonment(MigrationEntry entry) {
+    private @Nullable String abandonment(MigrationEntry entry) {
         String object = entry.objectName() + "/" + entry.objectId();
         Optional<ObjectDocument> document = streams.documents().get(entry.objectName(), entry.objectId());
         if (document.isEmpty()) {
@@ -167,7 +168,7 @@ final class OrphanSettler {
         return "abandoned: " + object + " moved on to " + now + " (" + sourceState + "); nothing to resume";
     }
 
-    private CloseEvent closeOf(StreamPointer pointer) {
+    private @Nullable CloseEvent closeOf(StreamPointer pointer) {
         return streams.stores().get(pointer.store()).closeEvent(pointer.streamId());
     }
 }

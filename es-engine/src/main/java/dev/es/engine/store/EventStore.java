@@ -6,6 +6,7 @@ import dev.es.engine.event.StoredEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -94,7 +95,7 @@ public interface EventStore {
     void delete(String streamId);
 
     /** The last event of the stream, or {@code null} when it is empty. */
-    default StoredEvent lastEvent(String streamId) {
+    default @Nullable StoredEvent lastEvent(String streamId) {
         long version = version(streamId);
         if (version == 0) {
             return null;
@@ -104,7 +105,7 @@ public interface EventStore {
     }
 
     /** The stream's close event when it is closed, else {@code null}. */
-    default CloseEvent closeEvent(String streamId) {
+    default @Nullable CloseEvent closeEvent(String streamId) {
         StoredEvent last = lastEvent(streamId);
         return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
     }

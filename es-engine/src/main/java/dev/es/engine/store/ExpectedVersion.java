@@ -2,6 +2,7 @@ package dev.es.engine.store;
 
 import dev.es.engine.document.StreamPointer;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The condition an append is made on: any version, an empty (or absent) stream, or an exact version. Versions are
@@ -62,7 +63,7 @@ public sealed interface ExpectedVersion {
     }
 
     /** The stream this version was read from, or {@code null} when it is not tied to one. */
-    default StreamPointer stream() {
+    default @Nullable StreamPointer stream() {
         return null;
     }
 
@@ -126,7 +127,7 @@ public sealed interface ExpectedVersion {
      *
      * @param stream the stream the version was read from, or {@code null}
      */
-    record Exactly(long version, StreamPointer stream) implements ExpectedVersion {
+    record Exactly(long version, @Nullable StreamPointer stream) implements ExpectedVersion {
 
         public Exactly {
             if (version < 0) {
@@ -170,7 +171,7 @@ public sealed interface ExpectedVersion {
      * @param originalVersion the stream's version when the first attempt was made
      * @param stream          the stream of the first attempt, or {@code null}
      */
-    record RetryOfAny(long originalVersion, StreamPointer stream) implements ExpectedVersion {
+    record RetryOfAny(long originalVersion, @Nullable StreamPointer stream) implements ExpectedVersion {
 
         public RetryOfAny {
             if (originalVersion < 0) {

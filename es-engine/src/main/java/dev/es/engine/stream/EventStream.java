@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,7 +341,7 @@ public final class EventStream {
         return readable;
     }
 
-    private CloseEvent closeOf(StreamPointer pointer) {
+    private @Nullable CloseEvent closeOf(StreamPointer pointer) {
         return store(pointer).closeEvent(pointer.streamId());
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets a migration make this process's writers of one object wait, briefly and boundedly, so that its close can
@@ -33,7 +34,8 @@ public final class WriteGates {
      *
      * @return the closed gate, or {@code null} when writers in flight did not finish in time
      */
-    public Closed close(String objectName, String objectId, Duration drainTimeout, Duration maxWriterWait) {
+    public @Nullable Closed close(String objectName, String objectId, Duration drainTimeout,
+                                  Duration maxWriterWait) {
         Gate gate = gates.computeIfAbsent(key(objectName, objectId), k -> new Gate());
         gate.maxWriterWait = maxWriterWait;
         try {

@@ -5,6 +5,7 @@ import dev.es.engine.lock.LeaseLockProvider;
 import dev.es.engine.lock.LockSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Distributed locks as Azure blob leases: a {@link LeaseLockProvider} over a {@link BlobLeaseStorage} (one small
@@ -27,6 +28,16 @@ public final class BlobLeaseLockProvider extends LeaseLockProvider {
      */
     public BlobLeaseLockProvider(BlobContainerClient container, String prefix, LockSettings settings, Clock clock) {
         super(new BlobLeaseStorage(container, prefix), settings, clock);
+    }
+
+    /**
+     * Leases renewed on {@code heartbeats} (shared with other providers), which {@link #close()} leaves running.
+     *
+     * @param settings lease duration (15 to 60 s, whole seconds) and heartbeat interval
+     */
+    public BlobLeaseLockProvider(BlobContainerClient container, String prefix, LockSettings settings, Clock clock,
+                                 ScheduledExecutorService heartbeats) {
+        super(new BlobLeaseStorage(container, prefix), settings, clock, heartbeats);
     }
 
     /** The container the lock blobs are in. */

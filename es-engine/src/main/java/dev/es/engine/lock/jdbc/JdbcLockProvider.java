@@ -5,6 +5,7 @@ import dev.es.engine.lock.LockSettings;
 import dev.es.engine.store.jdbc.JdbcConnections;
 import dev.es.engine.store.jdbc.JdbcTables;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 
 /**
@@ -20,5 +21,11 @@ public final class JdbcLockProvider extends LeaseLockProvider {
 
     public JdbcLockProvider(JdbcConnections connections, JdbcTables tables, LockSettings settings, Clock clock) {
         super(new JdbcLeaseStorage(connections, tables), settings, clock);
+    }
+
+    /** Leases renewed on {@code heartbeats} (shared with other providers), which {@link #close()} leaves running. */
+    public JdbcLockProvider(JdbcConnections connections, JdbcTables tables, LockSettings settings, Clock clock,
+                            ScheduledExecutorService heartbeats) {
+        super(new JdbcLeaseStorage(connections, tables), settings, clock, heartbeats);
     }
 }

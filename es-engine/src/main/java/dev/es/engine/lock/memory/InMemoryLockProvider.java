@@ -3,6 +3,7 @@ package dev.es.engine.lock.memory;
 import dev.es.engine.lock.LeaseLockProvider;
 import dev.es.engine.lock.LockSettings;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Locks within one JVM, with the same lease semantics as the distributed providers: a {@link LeaseLockProvider} over
@@ -17,6 +18,11 @@ public final class InMemoryLockProvider extends LeaseLockProvider {
 
     public InMemoryLockProvider(LockSettings settings, Clock clock) {
         this(new InMemoryLeaseStorage(clock), settings, clock);
+    }
+
+    /** Leases renewed on {@code heartbeats} (shared with other providers), which {@link #close()} leaves running. */
+    public InMemoryLockProvider(LockSettings settings, Clock clock, ScheduledExecutorService heartbeats) {
+        super(new InMemoryLeaseStorage(clock), settings, clock, heartbeats);
     }
 
     private InMemoryLockProvider(InMemoryLeaseStorage storage, LockSettings settings, Clock clock) {

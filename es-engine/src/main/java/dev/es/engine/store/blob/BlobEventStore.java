@@ -56,6 +56,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -256,7 +257,7 @@ public final class BlobEventStore implements EventStore {
     }
 
     @Override
-    public StoredEvent lastEvent(String streamId) {
+    public @Nullable StoredEvent lastEvent(String streamId) {
         Identifiers.requireStreamId(streamId);
         Tail t = tail(streamId);
         if (t.version() == 0) {
@@ -705,21 +706,16 @@ public final class BlobEventStore implements EventStore {
     public void raiseFence(String streamId, long token) {
         Identifiers.requireStreamId(streamId);
         Appends.requireFencingToken(token);
-        Backoff.Retry races = LOST_RACES.start();
-        for (boolean first = true; ; first = false) {
-            if (!first) {
-                if (!races.failed()) {
-                    throw new IllegalStateException("Raising the fence of stream '" + streamId + "' of store '"
-                            + name + "' to " + token + " gave up after " + MAX_ATTEMPTS + " attempts lost to other"
-                            + " writers");
-                }
-                if (races.failures() > 2) {
-                    races.pause();
-                }
-            }
+        // no pause between attempts: a raise needs a read and a write with nothing in between, and an append
+        // stream that never pauses would win every race against a raise that did
+        for (int attempt = 1; ; attempt++) {
             Tail t = tail(streamId);
             if (t.fence() >= token) {
                 return;
+            }
+            if (attempt > MAX_ATTEMPTS) {
+                throw new IllegalStateException("Raising the fence of stream '" + streamId + "' of store '" + name
+                        + "' to " + token + " gave up after " + MAX_ATTEMPTS + " attempts lost to other writers");
             }
             if (t.leased()) {
                 breakLease(streamId, t.chunk());
@@ -935,7 +931,7 @@ public final class BlobEventStore implements EventStore {
         return bytes == null ? List.of() : BatchCodec.parse(bytes, 0, bytes.length);
     }
 
-    private CloseEvent closeEvent(String streamId, Tail t) {
+    private @Nullable CloseEvent closeEvent(String streamId, Tail t) {
         List<StoredEvent> batch = lastBatch(streamId, t);
         return CloseEvent.from(batch.get(batch.size() - 1));
     }

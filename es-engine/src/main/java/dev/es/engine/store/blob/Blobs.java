@@ -8,6 +8,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Small helpers shared by the blob stores. */
 final class Blobs {
@@ -50,7 +51,7 @@ final class Blobs {
     }
 
     /** The blob's content, or {@code null} when it does not exist. */
-    static BinaryData downloadOrNull(BlobClient blob) {
+    static @Nullable BinaryData downloadOrNull(BlobClient blob) {
         try {
             return blob.downloadContent();
         } catch (BlobStorageException e) {

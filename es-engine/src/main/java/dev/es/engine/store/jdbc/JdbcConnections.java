@@ -2,6 +2,7 @@ package dev.es.engine.store.jdbc;
 
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the JDBC stores get connections and transactions. The default, {@link #of(DataSource)}, runs every call in its
@@ -43,7 +44,7 @@ public interface JdbcConnections {
      * writer hold): the caller turns auto-commit off, commits, restores auto-commit and closes it. {@code null}, the
      * default, when these connections cannot hand one out; the stores then decline such work.
      */
-    default java.sql.Connection ownConnection() throws SQLException {
+    default java.sql.@Nullable Connection ownConnection() throws SQLException {
         return null;
     }
 

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,7 +146,7 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public StoredEvent lastEvent(String streamId) {
+    public @Nullable StoredEvent lastEvent(String streamId) {
         Identifiers.requireStreamId(streamId);
         try {
             return connections.read(connection -> {
@@ -335,8 +336,9 @@ public final class JdbcEventStore implements EventStore {
      * statement wrote nothing). The function then decides and answers. A joined or own transaction never takes this
      * path: an error inside it would break the transaction.
      */
-    private Long fastAppend(Connection connection, String streamId, ExpectedVersion expected, long fencingToken,
-                            String closePayload, Object[][] columns, List<Array> arrays) throws SQLException {
+    private @Nullable Long fastAppend(Connection connection, String streamId, ExpectedVersion expected,
+                                      long fencingToken, @Nullable String closePayload, Object[][] columns,
+                                      List<Array> arrays) throws SQLException {
         int n = columns[0].length;
         try (PreparedStatement append = connection.prepareStatement(n == 1 ? fastAppendOne : fastAppendMany)) {
             append.setLong(1, n);

@@ -3,11 +3,12 @@ package dev.es.engine.store.jdbc;
 import dev.es.engine.ErrorCategory;
 import dev.es.engine.EsException;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 
 /** A database error a JDBC store could not turn into one of the engine's own outcomes. */
 public class JdbcStoreException extends EsException {
 
-    private final String sqlState;
+    private final @Nullable String sqlState;
     private final boolean transientFailure;
 
     public JdbcStoreException(String message, SQLException cause) {
@@ -26,7 +27,7 @@ public class JdbcStoreException extends EsException {
     }
 
     /** The SQLState the driver reported, or {@code null}. */
-    public String sqlState() {
+    public @Nullable String sqlState() {
         return sqlState;
     }
 }

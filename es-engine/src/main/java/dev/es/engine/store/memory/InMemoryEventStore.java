@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded default event store: streams in memory, one lock per stream, thread-safe. Nothing survives a restart.
@@ -115,7 +116,7 @@ public final class InMemoryEventStore implements EventStore {
 
         private final List<StoredEvent> events = new ArrayList<>();
         private final Map<String, Long> versionsById = new HashMap<>();
-        private CloseEvent closed;
+        private @Nullable CloseEvent closed;
         private long fence;
         /** The hold in force, if any, and until when ({@link System#nanoTime()}). */
         private Object holder;
