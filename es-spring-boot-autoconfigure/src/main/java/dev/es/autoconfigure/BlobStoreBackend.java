@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -83,7 +84,8 @@ final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
     }
 
     @Override
-    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings) {
+    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings,
+                                                ScheduledExecutorService heartbeats) {
         if (store.type() != EsProperties.StoreType.BLOB) {
             throw new EsConfigurationException("es.locks.store", "es.locks.provider is blob, but the locks store '"
                     + store.name() + "' has type '" + store.type() + "'", "Set es.locks.store to a store of"
@@ -96,8 +98,7 @@ final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
                     + ", but blob leases last 15 to 60 whole seconds", "Set es.locks.lease-duration to a whole"
                     + " number of seconds from 15s to 60s (default 60s).");
         }
-        return new BlobLeaseLockProvider(container(store), LOCK_PREFIX, settings,
-                Clock.systemUTC());
+        return new BlobLeaseLockProvider(container(store), LOCK_PREFIX, settings, Clock.systemUTC(), heartbeats);
     }
 
     /** The container of a store, checked and provisioned once. */

@@ -10,16 +10,26 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** The {@link DistributedLockProvider} named by {@code es.locks.provider}. */
+/**
+ * The {@link DistributedLockProvider} named by {@code es.locks.provider}, renewing its leases on one daemon heartbeat
+ * thread that es makes once ({@link EsLockHeartbeats}) and stops when the context closes.
+ */
 @AutoConfiguration(after = EsStoresAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
 public final class EsLocksAutoConfiguration {
+
+    /** One heartbeat thread for the lock provider's lease renewals, stopped when the context closes. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    EsLockHeartbeats esLockHeartbeats() {
+        return new EsLockHeartbeats();
+    }
 
     @Bean
     @ConditionalOnMissingBean
     DistributedLockProvider distributedLockProvider(EsProperties properties, EsStoreResolver resolver,
                                                     List<EsLockProviderBackend> backends,
-                                                    List<MissingBackend> missing) {
+                                                    List<MissingBackend> missing, EsLockHeartbeats heartbeats) {
         Map<LockProvider, EsLockProviderBackend> byType = new EnumMap<>(LockProvider.class);
         backends.forEach(backend -> byType.putIfAbsent(backend.provider(), backend));
         LockProvider provider = properties.getLocks().getProvider();
@@ -36,6 +46,6 @@ public final class EsLocksAutoConfiguration {
             throw EsSettings.bad("es.locks.store", "names '" + name + "', which is not configured under es.stores",
                     "Set es.locks.store to a configured store.");
         }
-        return backend.lockProvider(store, EsSettings.locks(properties));
+        return backend.lockProvider(store, EsSettings.locks(properties), heartbeats.scheduler());
     }
 }

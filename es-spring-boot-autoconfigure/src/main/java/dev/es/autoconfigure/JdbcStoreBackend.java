@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -114,8 +115,9 @@ final class JdbcStoreBackend implements EsStoreBackend, EsLockProviderBackend {
 
     /** Leases in the tables of {@code store}, each taken, renewed and released in its own transaction. */
     @Override
-    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings) {
-        return new JdbcLockProvider(ownTransactions, tables(store), settings, Clock.systemUTC());
+    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings,
+                                                ScheduledExecutorService heartbeats) {
+        return new JdbcLockProvider(ownTransactions, tables(store), settings, Clock.systemUTC(), heartbeats);
     }
 
     /** The tables of a store, checked, and verified once per prefix. */

@@ -13,6 +13,7 @@ import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.store.memory.InMemoryTagStore;
 import dev.es.engine.tag.TagStore;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** The embedded default: everything in memory, gone at restart. */
 final class MemoryStoreBackend implements EsStoreBackend, EsLockProviderBackend {
@@ -48,7 +49,8 @@ final class MemoryStoreBackend implements EsStoreBackend, EsLockProviderBackend 
     }
 
     @Override
-    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings) {
-        return new InMemoryLockProvider(settings, Clock.systemUTC());
+    public DistributedLockProvider lockProvider(StoreSettings store, LockSettings settings,
+                                                ScheduledExecutorService heartbeats) {
+        return new InMemoryLockProvider(settings, Clock.systemUTC(), heartbeats);
     }
 }
