@@ -5,11 +5,9 @@ import dev.es.engine.store.blob.AzuriteExtension;
 import dev.es.engine.store.blob.BlobEventStore;
 import dev.es.engine.store.jdbc.JdbcEventStore;
 import dev.es.engine.store.jdbc.JdbcTables;
-import dev.es.engine.store.jdbc.PostgresTestDatabase;
+import dev.es.engine.store.jdbc.PostgresExtension;
 import dev.es.engine.store.memory.InMemoryDocumentStore;
 import dev.es.engine.store.memory.InMemoryTagStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The live-migration scenarios between PostgreSQL ({@code main}) and Azure Blob ({@code other}), both ways. */
@@ -18,22 +16,12 @@ class JdbcToBlobLiveMigrationTest extends AbstractLiveMigrationTest {
     @RegisterExtension
     static final AzuriteExtension AZURITE = new AzuriteExtension();
 
-    private static PostgresTestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
 
     @Override
     protected MigrationTestStores createStores() {
-        return new MigrationTestStores(new JdbcEventStore("main", db.connections(), JdbcTables.defaults()),
+        return new MigrationTestStores(new JdbcEventStore("main", POSTGRES.connections(), JdbcTables.defaults()),
                 new BlobEventStore(AZURITE.newContainer(), "other", chunkSize()), new InMemoryDocumentStore(),
                 new InMemoryTagStore(), new InMemoryLockProvider(), new InMemoryMigrationRoutingTable());
     }

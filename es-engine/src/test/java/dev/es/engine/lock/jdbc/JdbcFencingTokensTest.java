@@ -6,34 +6,23 @@ import dev.es.engine.lock.DistributedLock;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.lock.memory.InMemoryLockProvider;
 import dev.es.engine.store.jdbc.JdbcTables;
-import dev.es.engine.store.jdbc.PostgresTestDatabase;
+import dev.es.engine.store.jdbc.PostgresExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Fencing tokens never go back: not over a lease row from before clock seeding, not when switching providers. */
 class JdbcFencingTokensTest {
 
-    private static PostgresTestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
 
     private static JdbcLockProvider jdbc() {
-        return new JdbcLockProvider(db.connections(), JdbcTables.defaults(), LockSettings.defaults(),
+        return new JdbcLockProvider(POSTGRES.connections(), JdbcTables.defaults(), LockSettings.defaults(),
                 Clock.systemUTC());
     }
 
@@ -43,7 +32,7 @@ class JdbcFencingTokensTest {
 
     @Test
     void aLeaseRowWithASmallCounterGetsATokenFromTheClock() throws Exception {
-        try (Connection c = db.dataSource().getConnection();
+        try (Connection c = POSTGRES.dataSource().getConnection();
              PreparedStatement insert = c.prepareStatement("INSERT INTO es_locks (lock_key, owner, fencing_token,"
                      + " expires_at) VALUES ('legacy/1', NULL, 3, clock_timestamp())")) {
             insert.executeUpdate();

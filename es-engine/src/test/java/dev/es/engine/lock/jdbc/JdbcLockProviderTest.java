@@ -7,33 +7,27 @@ import dev.es.engine.lock.DistributedLock;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.store.jdbc.JdbcConnections;
 import dev.es.engine.store.jdbc.JdbcTables;
-import dev.es.engine.store.jdbc.PostgresTestDatabase;
+import dev.es.engine.store.jdbc.PostgresExtension;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JdbcLockProviderTest extends AbstractLockProviderContractTest<JdbcLockProvider> {
 
-    private static PostgresTestDatabase db;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
     private static JdbcConnections second;
 
     @BeforeAll
     static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-        second = JdbcConnections.of(db.newDataSource());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
+        second = JdbcConnections.of(POSTGRES.newDataSource());
     }
 
     @Override
     protected JdbcLockProvider createProvider(LockSettings settings) {
-        return new JdbcLockProvider(db.connections(), JdbcTables.defaults(), settings, Clock.systemUTC());
+        return new JdbcLockProvider(POSTGRES.connections(), JdbcTables.defaults(), settings, Clock.systemUTC());
     }
 
     @Override

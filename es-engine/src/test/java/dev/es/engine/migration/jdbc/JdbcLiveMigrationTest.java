@@ -9,36 +9,24 @@ import dev.es.engine.store.jdbc.JdbcEventStore;
 import dev.es.engine.store.jdbc.JdbcMigrationRoutingTable;
 import dev.es.engine.store.jdbc.JdbcTables;
 import dev.es.engine.store.jdbc.JdbcTagStore;
-import dev.es.engine.store.jdbc.PostgresTestDatabase;
+import dev.es.engine.store.jdbc.PostgresExtension;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The live-migration scenarios on PostgreSQL: two event stores in two table sets of one database. */
 class JdbcLiveMigrationTest extends AbstractLiveMigrationTest {
 
-    private static PostgresTestDatabase db;
     private static final JdbcTables MAIN = JdbcTables.defaults();
     private static final JdbcTables OTHER = new JdbcTables("other_");
-
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(MAIN);
-        db.initializeSchema(OTHER);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(MAIN, OTHER);
 
     @Override
     protected MigrationTestStores createStores() {
-        return new MigrationTestStores(new JdbcEventStore("main", db.connections(), MAIN),
-                new JdbcEventStore("other", db.connections(), OTHER),
-                new JdbcDocumentStore(db.connections(), MAIN), new JdbcTagStore(db.connections(), MAIN),
-                new JdbcLockProvider(db.connections(), MAIN, LockSettings.defaults(), Clock.systemUTC()),
-                new JdbcMigrationRoutingTable(db.connections(), MAIN));
+        return new MigrationTestStores(new JdbcEventStore("main", POSTGRES.connections(), MAIN),
+                new JdbcEventStore("other", POSTGRES.connections(), OTHER),
+                new JdbcDocumentStore(POSTGRES.connections(), MAIN), new JdbcTagStore(POSTGRES.connections(), MAIN),
+                new JdbcLockProvider(POSTGRES.connections(), MAIN, LockSettings.defaults(), Clock.systemUTC()),
+                new JdbcMigrationRoutingTable(POSTGRES.connections(), MAIN));
     }
 }

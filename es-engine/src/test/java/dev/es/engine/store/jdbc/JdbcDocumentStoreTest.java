@@ -8,28 +8,17 @@ import dev.es.engine.document.DocumentConcurrencyException;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JdbcDocumentStoreTest extends AbstractDocumentStoreContractTest {
 
-    private static PostgresTestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
 
     @Override
     protected DocumentStore createStore() {
-        return new JdbcDocumentStore(db.connections(), JdbcTables.defaults());
+        return new JdbcDocumentStore(POSTGRES.connections(), JdbcTables.defaults());
     }
 
     @Test

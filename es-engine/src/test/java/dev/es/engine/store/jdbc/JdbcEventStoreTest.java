@@ -5,30 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.es.engine.store.AbstractEventStoreContractTest;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JdbcEventStoreTest extends AbstractEventStoreContractTest {
 
-    private static PostgresTestDatabase db;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
     private static JdbcConnections second;
 
     @BeforeAll
     static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-        second = JdbcConnections.of(db.newDataSource());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
+        second = JdbcConnections.of(POSTGRES.newDataSource());
     }
 
     @Override
     protected EventStore createStore() {
-        return new JdbcEventStore("pg", db.connections(), JdbcTables.defaults());
+        return new JdbcEventStore("pg", POSTGRES.connections(), JdbcTables.defaults());
     }
 
     @Override

@@ -13,25 +13,14 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Failures with unknown outcome, and appends inside a transaction the caller owns (as the Spring module will do). */
 class JdbcEventStoreTransactionTest {
 
-    private static PostgresTestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
 
     private static String newStreamId() {
         return "tx-" + UUID.randomUUID();
@@ -42,12 +31,12 @@ class JdbcEventStoreTransactionTest {
                 .toList();
     }
 
-    private final JdbcEventStore plain = new JdbcEventStore("pg", db.connections(), JdbcTables.defaults());
+    private final JdbcEventStore plain = new JdbcEventStore("pg", POSTGRES.connections(), JdbcTables.defaults());
 
     @Test
     void aCommitWhoseAcknowledgementIsLostIsACommitFailureAndTheRetryWritesNothingTwice() {
         AtomicBoolean loseAck = new AtomicBoolean(false);
-        JdbcConnections real = db.connections();
+        JdbcConnections real = POSTGRES.connections();
         JdbcConnections flaky = new JdbcConnections() {
             @Override
             public <T> T inTransaction(SqlWork<T> work) throws SQLException {
@@ -107,7 +96,7 @@ class JdbcEventStoreTransactionTest {
     void anAppendInTheCallersTransactionCommitsAndRollsBackWithIt() throws SQLException {
         String committed = newStreamId();
         String rolledBack = newStreamId();
-        try (Connection connection = db.dataSource().getConnection()) {
+        try (Connection connection = POSTGRES.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             JdbcEventStore joined = new JdbcEventStore("pg", new CallerTransaction(connection), JdbcTables.defaults());
 

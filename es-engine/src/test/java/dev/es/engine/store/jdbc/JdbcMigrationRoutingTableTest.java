@@ -2,26 +2,15 @@ package dev.es.engine.store.jdbc;
 
 import dev.es.engine.migration.AbstractMigrationRoutingTableContractTest;
 import dev.es.engine.migration.MigrationRoutingTable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JdbcMigrationRoutingTableTest extends AbstractMigrationRoutingTableContractTest {
 
-    private static PostgresTestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
 
     @Override
     protected MigrationRoutingTable createTable() {
-        return new JdbcMigrationRoutingTable(db.connections(), JdbcTables.defaults());
+        return new JdbcMigrationRoutingTable(POSTGRES.connections(), JdbcTables.defaults());
     }
 }

@@ -37,10 +37,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A PostgreSQL append is one statement: on the happy path, one round trip with auto-commit in a transaction of its
@@ -52,20 +51,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class JdbcOneStatementAppendTest {
 
-    private static PostgresTestDatabase db;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
 
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
-    private final JdbcEventStore store = new JdbcEventStore("pg", db.connections(), JdbcTables.defaults());
+    private final JdbcEventStore store = new JdbcEventStore("pg", POSTGRES.connections(), JdbcTables.defaults());
 
     private static String newStreamId() {
         return "one-" + UUID.randomUUID();
@@ -84,7 +73,7 @@ class JdbcOneStatementAppendTest {
     @Test
     void anAppendInItsOwnTransactionIsOneStatementWithAutoCommit() {
         Calls calls = new Calls();
-        JdbcEventStore counted = new JdbcEventStore("pg", JdbcConnections.of(calls.wrap(db.dataSource())),
+        JdbcEventStore counted = new JdbcEventStore("pg", JdbcConnections.of(calls.wrap(POSTGRES.dataSource())),
                 JdbcTables.defaults());
         String id = newStreamId();
 
@@ -111,7 +100,7 @@ class JdbcOneStatementAppendTest {
     @Test
     void aBigBatchIsOneStatementAndReadsBackInOrder() {
         Calls calls = new Calls();
-        JdbcEventStore counted = new JdbcEventStore("pg", JdbcConnections.of(calls.wrap(db.dataSource())),
+        JdbcEventStore counted = new JdbcEventStore("pg", JdbcConnections.of(calls.wrap(POSTGRES.dataSource())),
                 JdbcTables.defaults());
         String id = newStreamId();
         counted.append(id, ExpectedVersion.noStream(), events(0, 5));
@@ -188,7 +177,7 @@ class JdbcOneStatementAppendTest {
         store.append(closed, ExpectedVersion.noStream(), events(0, 1));
         store.append(closed, ExpectedVersion.exactly(1), List.of(close("next", 1)));
         store.raiseFence(fenced, 5);
-        try (Connection connection = db.dataSource().getConnection()) {
+        try (Connection connection = POSTGRES.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             JdbcEventStore joined = new JdbcEventStore("pg", new CallerTransaction(connection),
                     JdbcTables.defaults());
@@ -228,7 +217,7 @@ class JdbcOneStatementAppendTest {
 
     @Test
     void concurrentFirstAppendsToANewStreamFromTwoPoolsLetOneNoStreamInAndLoseNoAnyAppend() throws Exception {
-        JdbcEventStore other = new JdbcEventStore("pg", JdbcConnections.of(db.newDataSource()),
+        JdbcEventStore other = new JdbcEventStore("pg", JdbcConnections.of(POSTGRES.newDataSource()),
                 JdbcTables.defaults());
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
@@ -283,7 +272,7 @@ class JdbcOneStatementAppendTest {
                 }
                 return result;
             }
-        }.wrap(db.dataSource());
+        }.wrap(POSTGRES.dataSource());
         JdbcEventStore flaky = new JdbcEventStore("pg", JdbcConnections.of(losing), JdbcTables.defaults());
         String id = newStreamId();
         flaky.append(id, ExpectedVersion.noStream(), events(0, 2));
@@ -330,7 +319,7 @@ class JdbcOneStatementAppendTest {
         }
         String shortStream = newStreamId();
         store.append(shortStream, ExpectedVersion.noStream(), events(0, 5));
-        try (Connection connection = db.dataSource().getConnection()) {
+        try (Connection connection = POSTGRES.dataSource().getConnection()) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("ANALYZE es_events");
                 statement.execute("ANALYZE es_streams");
@@ -391,7 +380,7 @@ class JdbcOneStatementAppendTest {
     }
 
     private static long streamRows(String streamId) throws SQLException {
-        return db.connections().read(connection -> {
+        return POSTGRES.connections().read(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT count(*) FROM es_streams WHERE stream_id = ?")) {
                 query.setString(1, streamId);

@@ -7,30 +7,20 @@ import dev.es.engine.event.EventData;
 import dev.es.engine.store.ExpectedVersion;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JdbcSchemaTest {
 
-    private static PostgresTestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = PostgresTestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @Test
     void aMissingSchemaIsReportedAndInitialisingTwiceIsHarmlessAndKeepsData() {
         JdbcTables tables = new JdbcTables("twice_");
-        JdbcSchema schema = new JdbcSchema(db.connections(), tables);
+        JdbcSchema schema = new JdbcSchema(POSTGRES.connections(), tables);
         assertThat(schema.schemaExists()).isFalse();
         assertThat(schema.missingTables()).containsExactlyElementsOf(tables.all());
         assertThatThrownBy(schema::verify).isInstanceOfSatisfying(JdbcSchemaMissingException.class, e -> {
@@ -41,7 +31,7 @@ class JdbcSchemaTest {
         schema.initialize();
         assertThat(schema.schemaExists()).isTrue();
         schema.verify();
-        JdbcEventStore store = new JdbcEventStore("pg", db.connections(), tables);
+        JdbcEventStore store = new JdbcEventStore("pg", POSTGRES.connections(), tables);
         store.append("kept", ExpectedVersion.noStream(), List.of(EventData.of("Kept", "{}")));
 
         schema.initialize();
@@ -51,7 +41,7 @@ class JdbcSchemaTest {
 
     @Test
     void everyStatementOnlyCreatesWhatIsMissing() {
-        List<String> statements = new JdbcSchema(db.connections(), JdbcTables.defaults()).statements();
+        List<String> statements = new JdbcSchema(POSTGRES.connections(), JdbcTables.defaults()).statements();
         assertThat(statements).isNotEmpty().allSatisfy(sql -> {
             String upper = sql.toUpperCase(Locale.ROOT);
             if (upper.startsWith("ALTER")) {
@@ -69,11 +59,11 @@ class JdbcSchemaTest {
     @Test
     void aStreamsTableMadeBeforeFencingIsReportedAndGetsTheFenceColumnKeepingItsRows() throws Exception {
         JdbcTables tables = new JdbcTables("old_");
-        JdbcSchema schema = new JdbcSchema(db.connections(), tables);
+        JdbcSchema schema = new JdbcSchema(POSTGRES.connections(), tables);
         schema.initialize();
-        JdbcEventStore store = new JdbcEventStore("pg", db.connections(), tables);
+        JdbcEventStore store = new JdbcEventStore("pg", POSTGRES.connections(), tables);
         store.append("kept", ExpectedVersion.noStream(), List.of(EventData.of("Kept", "{}")));
-        db.connections().inTransaction(connection -> {
+        POSTGRES.connections().inTransaction(connection -> {
             try (var statement = connection.createStatement()) {
                 statement.execute("ALTER TABLE old_streams DROP COLUMN fence"); // as made before fencing existed
             }
@@ -94,7 +84,7 @@ class JdbcSchemaTest {
 
     @Test
     void theAppendFunctionIsOneStatementOfTheScript() {
-        List<String> statements = new JdbcSchema(db.connections(), new JdbcTables("fn_")).statements();
+        List<String> statements = new JdbcSchema(POSTGRES.connections(), new JdbcTables("fn_")).statements();
         assertThat(statements).filteredOn(sql -> sql.contains("FUNCTION")).singleElement()
                 .satisfies(sql -> assertThat(sql).startsWith("CREATE OR REPLACE FUNCTION fn_append(")
                         .contains("INSERT INTO fn_events").endsWith("$$"));
@@ -103,11 +93,11 @@ class JdbcSchemaTest {
     @Test
     void aDatabaseMadeBeforeTheAppendFunctionIsReportedAndGetsItKeepingItsData() throws Exception {
         JdbcTables tables = new JdbcTables("nofn_");
-        JdbcSchema schema = new JdbcSchema(db.connections(), tables);
+        JdbcSchema schema = new JdbcSchema(POSTGRES.connections(), tables);
         schema.initialize();
-        JdbcEventStore store = new JdbcEventStore("pg", db.connections(), tables);
+        JdbcEventStore store = new JdbcEventStore("pg", POSTGRES.connections(), tables);
         store.append("kept", ExpectedVersion.noStream(), List.of(EventData.of("Kept", "{}")));
-        db.connections().inTransaction(connection -> {
+        POSTGRES.connections().inTransaction(connection -> {
             try (var statement = connection.createStatement()) {
                 // as made by a version that appended with several statements
                 statement.execute("DROP FUNCTION nofn_append");
@@ -131,13 +121,13 @@ class JdbcSchemaTest {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
         List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            runs.add(pool.submit(() -> new JdbcSchema(JdbcConnections.of(db.newDataSource()), tables).initialize()));
+            runs.add(pool.submit(() -> new JdbcSchema(JdbcConnections.of(POSTGRES.newDataSource()), tables).initialize()));
         }
         for (var run : runs) {
             run.get();
         }
         pool.shutdown();
-        assertThat(new JdbcSchema(db.connections(), tables).schemaExists()).isTrue();
+        assertThat(new JdbcSchema(POSTGRES.connections(), tables).schemaExists()).isTrue();
     }
 
     @ParameterizedTest

@@ -29,11 +29,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link JdbcEventStore#holdWriters}: a hold on a stream's row lock in a transaction of its own. Writers of another
@@ -48,22 +48,16 @@ class JdbcWriterHoldTest {
     /** Long enough that an append which was not held would have finished. */
     private static final long STILL_WAITING_MILLIS = 400;
 
-    private static PostgresTestDatabase db;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension(JdbcTables.defaults());
     private static JdbcEventStore otherProcess;
 
     @BeforeAll
     static void database() {
-        db = PostgresTestDatabase.create();
-        db.initializeSchema(JdbcTables.defaults());
-        otherProcess = new JdbcEventStore("pg", JdbcConnections.of(db.newDataSource()), JdbcTables.defaults());
+        otherProcess = new JdbcEventStore("pg", JdbcConnections.of(POSTGRES.newDataSource()), JdbcTables.defaults());
     }
 
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
-    private final JdbcEventStore store = new JdbcEventStore("pg", db.connections(), JdbcTables.defaults());
+    private final JdbcEventStore store = new JdbcEventStore("pg", POSTGRES.connections(), JdbcTables.defaults());
     private final ExecutorService writers = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -272,9 +266,9 @@ class JdbcWriterHoldTest {
         String id = newStreamId();
         String other = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 1));
-        try (Connection caller = db.dataSource().getConnection()) {
+        try (Connection caller = POSTGRES.dataSource().getConnection()) {
             caller.setAutoCommit(false);
-            JdbcEventStore joined = new JdbcEventStore("pg", new CallerTransaction(caller, db.connections()),
+            JdbcEventStore joined = new JdbcEventStore("pg", new CallerTransaction(caller, POSTGRES.connections()),
                     JdbcTables.defaults());
             try (WriterHold hold = joined.holdWriters(id, LONG_HOLD).orElseThrow()) {
                 assertThat(appendElsewhere(other, ExpectedVersion.noStream(), events(0, 1)).get(10, TimeUnit.SECONDS)
@@ -288,7 +282,7 @@ class JdbcWriterHoldTest {
 
     @Test
     void connectionsThatCannotGiveAConnectionOfTheirOwnDeclineToHold() throws SQLException {
-        try (Connection caller = db.dataSource().getConnection()) {
+        try (Connection caller = POSTGRES.dataSource().getConnection()) {
             JdbcEventStore joined = new JdbcEventStore("pg", new CallerTransaction(caller, null),
                     JdbcTables.defaults());
             assertThat(joined.holdWriters(newStreamId(), LONG_HOLD)).isEmpty();
