@@ -1,5 +1,6 @@
 package dev.es.engine.event;
 
+import dev.es.engine.internal.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

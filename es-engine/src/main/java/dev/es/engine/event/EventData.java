@@ -1,5 +1,6 @@
 package dev.es.engine.event;
 
+import dev.es.engine.internal.Json;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;

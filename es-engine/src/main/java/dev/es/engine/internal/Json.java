@@ -1,9 +1,12 @@
-package dev.es.engine.event;
+package dev.es.engine.internal;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The engine's own JSON helpers: payload validation and the close event's payload. Not for user payloads. */
+/**
+ * Internal, not part of the API: the engine's own JSON helpers (payload validation, the close event's payload, the
+ * stores' metadata). Not for user payloads.
+ */
 public final class Json {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();

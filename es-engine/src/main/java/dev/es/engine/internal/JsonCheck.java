@@ -1,4 +1,4 @@
-package dev.es.engine.event;
+package dev.es.engine.internal;
 
 /**
  * Checks that a text is one complete JSON value (RFC 8259) in a single pass over its characters, allocating

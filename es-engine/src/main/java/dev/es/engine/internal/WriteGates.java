@@ -1,4 +1,4 @@
-package dev.es.engine.stream;
+package dev.es.engine.internal;
 
 import java.time.Duration;
 import java.util.Map;
@@ -8,10 +8,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lets a migration make this process's writers of one object wait, briefly and boundedly, so that its close can
- * win against a writer that appends faster than catch-up copies (the {@code PAUSE_SOURCE} strategy). Writers never
- * lose a write to a gate: after waiting at most the gate's pause they go on, and a close that then loses the race
- * is simply tried again. Correctness never depends on the gate; convergence does.
+ * Internal, not part of the API. Lets a migration make this process's writers of one object wait, briefly and
+ * boundedly, so that its close can win against a writer that appends faster than catch-up copies (the
+ * {@code PAUSE_SOURCE} strategy, on a store that cannot hold writers itself). Writers never lose a write to a gate:
+ * after waiting at most the gate's pause they go on, and a close that then loses the race is simply tried again.
+ * Correctness never depends on the gate; convergence does.
  */
 public final class WriteGates {
 
@@ -50,7 +51,7 @@ public final class WriteGates {
     }
 
     /** Runs a writer's append through the object's gate, if it has one. */
-    <T> T pass(String objectName, String objectId, java.util.function.Supplier<T> append) {
+    public <T> T pass(String objectName, String objectId, java.util.function.Supplier<T> append) {
         Gate gate = gates.get(key(objectName, objectId));
         if (gate == null) {
             return append.get();

@@ -14,7 +14,7 @@ import dev.es.engine.store.StaleFencingTokenException;
 import dev.es.engine.store.WriterHold;
 import dev.es.engine.store.WriterHoldExpiredException;
 import dev.es.engine.store.WrongExpectedVersionException;
-import dev.es.engine.stream.WriteGates;
+import dev.es.engine.internal.WriteGates;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package dev.es.engine.stream;
 
+import dev.es.engine.internal.WriteGates;
 import dev.es.engine.Identifiers;
 import dev.es.engine.document.DocumentConcurrencyException;
 import dev.es.engine.document.DocumentStore;
@@ -106,7 +107,7 @@ public final class EventStreams {
         return listener;
     }
 
-    /** The write gates a migration closes to make this process's writers of an object wait briefly. */
+    /** Internal: the write gates a migration closes to make this process's writers of an object wait briefly. */
     public WriteGates gates() {
         return gates;
     }

@@ -1,4 +1,4 @@
-package dev.es.engine.event;
+package dev.es.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -9,7 +9,7 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.EventSerializer;
-import dev.es.engine.event.Json;
+import dev.es.engine.internal.Json;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.lock.LockLostException;
 import dev.es.engine.lock.LockSettings;

@@ -7,7 +7,7 @@ import dev.es.engine.InvalidIdentifierException;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.InvalidEventException;
-import dev.es.engine.event.Json;
+import dev.es.engine.internal.Json;
 import dev.es.engine.event.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;

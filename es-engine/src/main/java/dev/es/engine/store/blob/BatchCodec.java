@@ -1,7 +1,7 @@
 package dev.es.engine.store.blob;
 
 import dev.es.engine.event.EventData;
-import dev.es.engine.event.Json;
+import dev.es.engine.internal.Json;
 import dev.es.engine.event.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

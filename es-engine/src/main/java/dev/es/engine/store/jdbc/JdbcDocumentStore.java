@@ -6,7 +6,7 @@ import dev.es.engine.document.DocumentStore;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.document.TerminatedStream;
-import dev.es.engine.event.Json;
+import dev.es.engine.internal.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.es.engine.store.jdbc;
 
-import dev.es.engine.event.Json;
+import dev.es.engine.internal.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

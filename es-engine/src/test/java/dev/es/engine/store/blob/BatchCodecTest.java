@@ -3,7 +3,7 @@ package dev.es.engine.store.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.es.engine.event.EventData;
-import dev.es.engine.event.Json;
+import dev.es.engine.internal.Json;
 import dev.es.engine.event.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

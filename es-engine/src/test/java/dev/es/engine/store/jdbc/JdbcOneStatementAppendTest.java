@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
-import dev.es.engine.event.Json;
+import dev.es.engine.internal.Json;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.CommitFailedException;
