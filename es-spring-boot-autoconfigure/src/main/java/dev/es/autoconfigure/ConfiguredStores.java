@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stores in effect and the roles they play, derived once from {@link EsProperties} by
@@ -24,7 +25,7 @@ record ConfiguredStores(Map<String, StoreSettings> stores, String defaultStore, 
     }
 
     /** The settings of a named store, {@code null} when it is not configured. */
-    StoreSettings get(String name) {
+    @Nullable StoreSettings get(String name) {
         return stores.get(name);
     }
 }

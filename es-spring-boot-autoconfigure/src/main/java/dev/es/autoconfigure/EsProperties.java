@@ -6,6 +6,7 @@ import dev.es.engine.migration.MigrationDefaults;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
@@ -125,7 +126,7 @@ public class EsProperties {
         private StoreType type = StoreType.MEMORY;
 
         /** Blob container holding this store's streams (type blob). */
-        private String container;
+        private @Nullable String container;
 
         /** Whether a missing blob container is created at start-up (type blob). Nothing is ever deleted. */
         private boolean autoProvision = true;
@@ -141,11 +142,11 @@ public class EsProperties {
             this.type = type;
         }
 
-        public String getContainer() {
+        public @Nullable String getContainer() {
             return container;
         }
 
-        public void setContainer(String container) {
+        public void setContainer(@Nullable String container) {
             this.container = container;
         }
 
@@ -170,13 +171,13 @@ public class EsProperties {
     public static class Documents {
 
         /** Name of the configured store that holds documents, tags and migration entries; the default store if unset. */
-        private String store;
+        private @Nullable String store;
 
-        public String getStore() {
+        public @Nullable String getStore() {
             return store;
         }
 
-        public void setStore(String store) {
+        public void setStore(@Nullable String store) {
             this.store = store;
         }
     }
@@ -228,7 +229,7 @@ public class EsProperties {
         private LockProvider provider = LockProvider.MEMORY;
 
         /** Name of the configured store whose container or database holds the locks; the documents store if unset. */
-        private String store;
+        private @Nullable String store;
 
         /** How long a lease lives without renewal. */
         private Duration leaseDuration = Duration.ofSeconds(60);
@@ -247,11 +248,11 @@ public class EsProperties {
             this.provider = provider;
         }
 
-        public String getStore() {
+        public @Nullable String getStore() {
             return store;
         }
 
-        public void setStore(String store) {
+        public void setStore(@Nullable String store) {
             this.store = store;
         }
 

@@ -6,6 +6,7 @@ import dev.es.engine.stream.EventStreamSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -51,7 +52,7 @@ final class EsSettings {
         return new ConfiguredStores(stores, properties.getDefaultStore(), documents, locks);
     }
 
-    private static String orElse(String configured, String fallback) {
+    private static String orElse(@Nullable String configured, String fallback) {
         return configured == null || configured.isBlank() ? fallback : configured;
     }
 

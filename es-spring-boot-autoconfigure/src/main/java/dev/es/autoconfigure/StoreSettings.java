@@ -2,6 +2,7 @@ package dev.es.autoconfigure;
 
 import dev.es.autoconfigure.EsProperties.StoreType;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One configured store as the backends see it ({@code es.stores.<name>.*}), copied out of the {@link EsProperties}
@@ -13,7 +14,8 @@ import java.util.Objects;
  * @param autoProvision whether a missing blob container is created (type blob)
  * @param tablePrefix   the prefix of its tables (type jdbc; also read for the locks store of jdbc locks)
  */
-record StoreSettings(String name, StoreType type, String container, boolean autoProvision, String tablePrefix) {
+record StoreSettings(String name, StoreType type, @Nullable String container, boolean autoProvision,
+                     String tablePrefix) {
 
     StoreSettings {
         Objects.requireNonNull(name, "name");
