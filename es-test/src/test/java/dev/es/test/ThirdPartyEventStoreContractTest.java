@@ -1,5 +1,8 @@
 package dev.es.test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.store.AbstractEventStoreContractTest;
@@ -8,12 +11,17 @@ import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.memory.InMemoryEventStore;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
- * A store written outside es, as a user would: it implements only what the SPI requires (no fences, no writer
- * holds) and runs es's event store contract suite from this artifact.
+ * A store written outside es, as a user would write one: it implements only the abstract methods of
+ * {@link EventStore} (no fences, no writer holds, as a store written before those existed) and runs es's event
+ * store contract suite from this artifact; the suite's fencing and hold tests check that it declines them cleanly,
+ * and what the SPI's defaults then do is spelled out here.
  */
 class ThirdPartyEventStoreContractTest extends AbstractEventStoreContractTest {
+
+    private final EventStore plain = new ThirdPartyStore();
 
     /** A store of someone else's: the required methods only, kept in memory. */
     private static final class ThirdPartyStore implements EventStore {
@@ -59,5 +67,29 @@ class ThirdPartyEventStoreContractTest extends AbstractEventStoreContractTest {
     @Override
     protected boolean holdsWriters() {
         return false;
+    }
+
+    @Test
+    void aStoreWithoutFencingSaysSoAndRefusesToRaiseAFence() {
+        assertThat(plain.supportsFencing()).isFalse();
+        assertThatThrownBy(() -> plain.raiseFence("s-1", 3))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("third-party")
+                .hasMessageContaining("fencing");
+    }
+
+    @Test
+    void aFencedAppendOnAStoreWithoutFencingIsAPlainAppend() {
+        AppendResult result = plain.append("s-1", ExpectedVersion.noStream(), List.of(EventData.of("A", "{}")), 7);
+        assertThat(result.newVersion()).isEqualTo(1);
+        assertThat(plain.version("s-1")).isEqualTo(1);
+    }
+
+    @Test
+    void aNegativeFencingTokenIsRefused() {
+        EventStore memory = new InMemoryEventStore("memory");
+        assertThatThrownBy(() -> memory.raiseFence("s-1", -2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> memory.append("s-1", ExpectedVersion.any(), List.of(EventData.of("A", "{}")), -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(memory.version("s-1")).isZero();
     }
 }
