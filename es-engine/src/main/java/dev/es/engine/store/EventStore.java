@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-
 /**
- * The event store SPI. Every implementation keeps the append invariants of the design (section 4), proved by the
- * shared {@code AbstractEventStoreContractTest}:
+ * The event store SPI. Every append goes through {@link #append(String, ExpectedVersion, List)} or its fenced form,
+ * which check the arguments ({@link Appends#validate}: stream id, condition, each event, close events only last) in
+ * one place before the store sees them; a store implements {@link #appendValidated}, which applies the state rules
+ * atomically with the write, in this order: the fence, idempotency (a batch already written), a closed stream, the
+ * expected version. Operators' operations (delete, reachability) are apart, in {@link EventStoreAdmin}. Every
+ * implementation keeps the append invariants of the design (section 4), proved by the shared
+ * {@code AbstractEventStoreContractTest} (in the {@code es-test} artifact):
  * <ol>
  * <li>an append is atomic and conditional on its {@link ExpectedVersion};</li>
  * <li>a stream whose last event is a close event refuses appends with {@link EventStreamClosedException};</li>
@@ -21,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <li>an append costs in proportion to the events appended; reads come in pages.</li>
  * </ol>
  */
-public interface EventStore {
+public interface EventStore extends EventStoreAdmin {
 
     /** The name this store is configured under. */
     String name();
@@ -43,8 +47,22 @@ public interface EventStore {
      * @throws EventStreamClosedException    the stream is closed; nothing written
      * @throws DuplicateEventIdException     the batch partly repeats events already written; nothing written
      * @throws CommitFailedException         the outcome is unknown; retry the same events
+     * @throws dev.es.engine.event.InvalidEventException    a bad batch (nothing written, the store not asked)
      */
-    AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events);
+    default AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        Appends.validate(streamId, expected, events);
+        return appendValidated(streamId, expected, events, Appends.UNFENCED);
+    }
+
+    /**
+     * The store's own append, its arguments already checked by {@link #append}: atomically with the write, refuses
+     * in this order a stale {@code fencingToken} ({@link StaleFencingTokenException}; {@link Appends#UNFENCED} for
+     * an unfenced append, always for a store that does not {@link #supportsFencing() support fencing}), answers a
+     * batch already written as such (idempotency, {@link Appends#alreadyWritten} and {@link Appends#retriedAt}),
+     * refuses a closed stream, then a version that does not match {@code expected}; else writes the batch.
+     */
+    AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
+                                 long fencingToken);
 
     /**
      * Whether this store keeps fences ({@link #raiseFence}, and {@link #append(String, ExpectedVersion, List, long)}
@@ -75,7 +93,9 @@ public interface EventStore {
      */
     default AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events,
                                 long fencingToken) {
-        return append(streamId, expected, events);
+        Appends.validate(streamId, expected, events);
+        Appends.requireFencingToken(fencingToken);
+        return appendValidated(streamId, expected, events, supportsFencing() ? fencingToken : Appends.UNFENCED);
     }
 
     /**
@@ -90,9 +110,6 @@ public interface EventStore {
     default Optional<WriterHold> holdWriters(String streamId, Duration maxHold) {
         return Optional.empty();
     }
-
-    /** Deletes the stream and its events (and its fence); deleting an absent stream does nothing. */
-    void delete(String streamId);
 
     /** The last event of the stream, or {@code null} when it is empty. */
     default @Nullable StoredEvent lastEvent(String streamId) {
@@ -116,10 +133,5 @@ public interface EventStore {
      */
     default java.util.stream.Stream<StoredEvent> stream(String streamId, long fromVersion, int pageSize) {
         return PagedReader.stream(this, streamId, fromVersion, pageSize);
-    }
-
-    /** Whether the store can be reached; used by health checks. */
-    default boolean isReachable() {
-        return true;
     }
 }

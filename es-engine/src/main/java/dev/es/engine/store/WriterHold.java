@@ -22,7 +22,14 @@ public interface WriterHold extends AutoCloseable {
      * @throws WriterHoldExpiredException the hold ran out (its {@code maxHold} passed) before this append; nothing
      *                                    written
      */
-    AppendResult append(ExpectedVersion expected, List<EventData> events, long fencingToken);
+    default AppendResult append(ExpectedVersion expected, List<EventData> events, long fencingToken) {
+        Appends.validate(streamId(), expected, events);
+        Appends.requireFencingToken(fencingToken);
+        return appendValidated(expected, events, fencingToken);
+    }
+
+    /** The hold's own append, its arguments checked by {@link #append}: as {@link EventStore#appendValidated}. */
+    AppendResult appendValidated(ExpectedVersion expected, List<EventData> events, long fencingToken);
 
     /** Lifts the hold: the waiting writers go on (onto the continuation when a close was appended). Idempotent. */
     @Override

@@ -77,13 +77,9 @@ public final class FaultInjectingEventStore implements EventStore {
     }
 
     @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-        return inject(streamId, events, () -> delegate.append(streamId, expected, events));
-    }
-
-    @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
-        return inject(streamId, events, () -> delegate.append(streamId, expected, events, fencingToken));
+    public AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
+                                        long fencingToken) {
+        return inject(streamId, events, () -> delegate.appendValidated(streamId, expected, events, fencingToken));
     }
 
     private AppendResult inject(String streamId, List<EventData> events, Supplier<AppendResult> append) {

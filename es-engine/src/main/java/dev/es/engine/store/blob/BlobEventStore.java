@@ -40,7 +40,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -273,15 +272,8 @@ public final class BlobEventStore implements EventStore {
     // ---------------------------------------------------------------- appends
 
     @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-        Appends.validate(streamId, expected, events);
-        return appendChecked(streamId, expected, events, Appends.UNFENCED, null);
-    }
-
-    @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
-        Appends.validate(streamId, expected, events);
-        Appends.requireFencingToken(fencingToken);
+    public AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
+                                        long fencingToken) {
         return appendChecked(streamId, expected, events, fencingToken, null);
     }
 
@@ -582,9 +574,8 @@ public final class BlobEventStore implements EventStore {
         }
 
         @Override
-        public synchronized AppendResult append(ExpectedVersion expected, List<EventData> events, long fencingToken) {
-            Appends.validate(streamId, expected, events);
-            Appends.requireFencingToken(fencingToken);
+        public synchronized AppendResult appendValidated(ExpectedVersion expected, List<EventData> events,
+                                                         long fencingToken) {
             requireLive();
             return appendChecked(streamId, expected, events, fencingToken, lease == null ? null : this);
         }

@@ -179,15 +179,8 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-        Appends.validate(streamId, expected, events);
-        return appendChecked(streamId, expected, events, Appends.UNFENCED);
-    }
-
-    @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
-        Appends.validate(streamId, expected, events);
-        Appends.requireFencingToken(fencingToken);
+    public AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
+                                        long fencingToken) {
         return appendChecked(streamId, expected, events, fencingToken);
     }
 

@@ -2,7 +2,6 @@ package dev.es.engine.store.jdbc;
 
 import dev.es.engine.event.EventData;
 import dev.es.engine.store.AppendResult;
-import dev.es.engine.store.Appends;
 import dev.es.engine.store.CommitFailedException;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.WriterHold;
@@ -117,9 +116,8 @@ final class JdbcWriterHold implements WriterHold {
     }
 
     @Override
-    public synchronized AppendResult append(ExpectedVersion expected, List<EventData> events, long fencingToken) {
-        Appends.validate(streamId, expected, events);
-        Appends.requireFencingToken(fencingToken);
+    public synchronized AppendResult appendValidated(ExpectedVersion expected, List<EventData> events,
+                                                     long fencingToken) {
         if (closed) {
             throw new WriterHoldExpiredException(streamId, "the hold was closed");
         }

@@ -63,16 +63,8 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-        Appends.validate(streamId, expected, events);
-        return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events,
-                Appends.UNFENCED, null);
-    }
-
-    @Override
-    public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events, long fencingToken) {
-        Appends.validate(streamId, expected, events);
-        Appends.requireFencingToken(fencingToken);
+    public AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
+                                        long fencingToken) {
         return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events,
                 fencingToken, null);
     }
@@ -151,9 +143,8 @@ public final class InMemoryEventStore implements EventStore {
                 }
 
                 @Override
-                public AppendResult append(ExpectedVersion expected, List<EventData> events, long fencingToken) {
-                    Appends.validate(streamId, expected, events);
-                    Appends.requireFencingToken(fencingToken);
+                public AppendResult appendValidated(ExpectedVersion expected, List<EventData> events,
+                                                    long fencingToken) {
                     return MemoryStream.this.append(streamId, expected, events, fencingToken, owner);
                 }
 
