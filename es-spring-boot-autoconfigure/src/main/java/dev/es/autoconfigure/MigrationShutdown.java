@@ -10,7 +10,7 @@ import org.springframework.context.SmartLifecycle;
  * On shutdown, stops running migrations at a safe point before the beans they use go away: each releases its lock
  * and stays {@code PAUSED} in the routing table, and running it again after the restart resumes it.
  */
-public final class MigrationShutdown implements SmartLifecycle {
+final class MigrationShutdown implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationShutdown.class);
 
