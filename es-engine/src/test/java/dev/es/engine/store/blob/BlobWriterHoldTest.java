@@ -155,8 +155,9 @@ class BlobWriterHoldTest {
             Future<AppendResult> sameProcess = pool.submit(() -> holder.append(id, ExpectedVersion.exactly(2),
                     events(200, 1)));
             assertWaiting(other, 500);
-            hold.append(ExpectedVersion.exactly(2), events(2, 1), 0);
-            hold.append(ExpectedVersion.exactly(3), List.of(close(3)), 0);
+            // the last event and the close in one batch: a waiting writer that looked between two appends would
+            // rightly see only a moved version (the exact one) instead of the close
+            hold.append(ExpectedVersion.exactly(2), List.of(event(2), close(3)), 0);
 
             // they see the close at once, while the hold is still on
             for (Future<AppendResult> waiting : List.of(other, sameProcess)) {
