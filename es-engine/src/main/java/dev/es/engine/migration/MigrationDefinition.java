@@ -52,6 +52,11 @@ record MigrationDefinition(String objectName, String objectId, @Nullable String 
 
     /** The key of the object's migration lock. */
     String lockKey() {
+        return lockKey(objectName, objectId);
+    }
+
+    /** The key of the migration lock of {@code objectName}/{@code objectId}. */
+    static String lockKey(String objectName, String objectId) {
         return "migration/" + objectName + "/" + objectId;
     }
 

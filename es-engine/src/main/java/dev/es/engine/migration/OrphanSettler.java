@@ -81,7 +81,7 @@ final class OrphanSettler {
                 || runsHere.test(entry.migrationId(), entry.objectName(), entry.objectId())) {
             return Optional.of(entry);
         }
-        String key = "migration/" + entry.objectName() + "/" + entry.objectId();
+        String key = MigrationDefinition.lockKey(entry.objectName(), entry.objectId());
         try {
             if (locks.isLocked(key)
                     || entry.status() == MigrationStatus.PAUSED && abandonment(entry) == null) {

@@ -42,8 +42,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,10 +173,10 @@ public final class BlobEventStore implements EventStore {
     /** The last known tail of each stream (see "Appends" above). */
     private final Map<String, Tail> tails = new ConcurrentHashMap<>();
     /** The last event ids of streams appended to with plain any(). */
-    private final Map<String, IdWindow> windows = leastRecentlyUsed(CACHED_WINDOWS);
-    private final Map<String, List<StoredEvent>> chunkCache = leastRecentlyUsed(CACHED_CHUNKS);
+    private final Map<String, IdWindow> windows = Blobs.leastRecentlyUsed(CACHED_WINDOWS);
+    private final Map<String, List<StoredEvent>> chunkCache = Blobs.leastRecentlyUsed(CACHED_CHUNKS);
     /** The clients of the chunks most recently appended to or created. */
-    private final Map<String, AppendBlobClient> appendClients = leastRecentlyUsed(CACHED_CLIENTS);
+    private final Map<String, AppendBlobClient> appendClients = Blobs.leastRecentlyUsed(CACHED_CLIENTS);
 
     /** A store named {@code name} with its streams under {@code events/<name>}, 1000 events per chunk. */
     public BlobEventStore(BlobContainerClient container, String name) {
@@ -1166,15 +1164,6 @@ public final class BlobEventStore implements EventStore {
         }
     }
 
-    /** A synchronized map that forgets its least recently used entry past {@code max} entries. */
-    private static <V> Map<String, V> leastRecentlyUsed(int max) {
-        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > max;
-            }
-        });
-    }
 
     /**
      * The client of a chunk: made once and kept for the {@value #CACHED_CLIENTS} chunks most recently used (making

@@ -19,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +47,7 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
     private final BlobContainerClient container;
     private final String prefix;
     /** The last save of the entries this table saved most recently. */
-    private final Map<String, Saved> lastSaved = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Saved> eldest) {
-            return size() > CACHED_SAVES;
-        }
-    });
+    private final Map<String, Saved> lastSaved = Blobs.leastRecentlyUsed(CACHED_SAVES);
 
     /** A table under {@code migrations/}. */
     public BlobMigrationRoutingTable(BlobContainerClient container) {

@@ -7,7 +7,10 @@ import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Small helpers shared by the blob stores. */
@@ -60,5 +63,15 @@ final class Blobs {
             }
             throw e;
         }
+    }
+
+    /** A synchronized map that forgets its least recently used entry past {@code max} entries. */
+    static <V> Map<String, V> leastRecentlyUsed(int max) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        });
     }
 }

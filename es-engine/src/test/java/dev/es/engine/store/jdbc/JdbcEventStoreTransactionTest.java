@@ -116,23 +116,4 @@ class JdbcEventStoreTransactionTest {
         assertThat(plain.version(committed)).isEqualTo(3);
         assertThat(plain.read(committed, 1, 10)).hasSize(3);
     }
-
-    /** A transaction owned by the caller: the store's work runs on its connection and never commits. */
-    private record CallerTransaction(Connection connection) implements JdbcConnections {
-
-        @Override
-        public <T> T inTransaction(SqlWork<T> work) throws SQLException {
-            return work.run(connection);
-        }
-
-        @Override
-        public <T> T read(SqlWork<T> work) throws SQLException {
-            return work.run(connection);
-        }
-
-        @Override
-        public boolean commitsOwnTransactions() {
-            return false;
-        }
-    }
 }

@@ -438,23 +438,4 @@ class JdbcOneStatementAppendTest {
             }
         }
     }
-
-    /** A transaction owned by the caller: the store's work runs on its connection and never commits. */
-    private record CallerTransaction(Connection connection) implements JdbcConnections {
-
-        @Override
-        public <T> T inTransaction(SqlWork<T> work) throws SQLException {
-            return work.run(connection);
-        }
-
-        @Override
-        public <T> T read(SqlWork<T> work) throws SQLException {
-            return work.run(connection);
-        }
-
-        @Override
-        public boolean commitsOwnTransactions() {
-            return false;
-        }
-    }
 }

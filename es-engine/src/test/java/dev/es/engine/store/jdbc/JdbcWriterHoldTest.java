@@ -290,28 +290,4 @@ class JdbcWriterHoldTest {
         assertThatThrownBy(() -> store.holdWriters(newStreamId(), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }
-
-    /** A transaction owned by the caller; connections of their own come from {@code own} when given. */
-    private record CallerTransaction(Connection connection, JdbcConnections own) implements JdbcConnections {
-
-        @Override
-        public <T> T inTransaction(SqlWork<T> work) throws SQLException {
-            return work.run(connection);
-        }
-
-        @Override
-        public <T> T read(SqlWork<T> work) throws SQLException {
-            return work.run(connection);
-        }
-
-        @Override
-        public boolean commitsOwnTransactions() {
-            return false;
-        }
-
-        @Override
-        public Connection ownConnection() throws SQLException {
-            return own == null ? null : own.ownConnection();
-        }
-    }
 }
