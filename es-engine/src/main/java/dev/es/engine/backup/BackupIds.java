@@ -5,8 +5,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Backup ids and part names: what a {@link BackupStorage} can be handed, and new ids that sort by the time they were
@@ -28,6 +30,19 @@ public final class BackupIds {
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
         return STAMP.format(now) + "-" + HexFormat.of().formatHex(random);
+    }
+
+    /** When a backup with an id made by {@link #next(Instant)} was made, or {@code null} for any other id. */
+    public static @Nullable Instant createdAt(String backupId) {
+        int dash = backupId.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        try {
+            return STAMP.parse(backupId.substring(0, dash), Instant::from);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** {@code backupId} when a storage can hold it, else {@link InvalidIdentifierException}. */

@@ -35,6 +35,16 @@ public interface DocumentStore {
     /** The ids of the documents of {@code objectName}, in no set order. */
     List<String> objectIds(String objectName);
 
+    /**
+     * The object names that have at least one document, in no set order; with {@link #objectIds(String)} it walks
+     * every document (backups and migrations of a whole store do). A store that cannot list them throws
+     * {@link UnsupportedOperationException}.
+     */
+    default List<String> objectNames() {
+        throw new UnsupportedOperationException("Document store " + getClass().getSimpleName()
+                + " cannot list its object names");
+    }
+
     /** Whether the store can be reached; used by health checks. */
     default boolean isReachable() {
         return true;

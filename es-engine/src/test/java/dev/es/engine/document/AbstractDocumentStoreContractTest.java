@@ -142,6 +142,7 @@ public abstract class AbstractDocumentStoreContractTest {
         store.create(ObjectDocument.create("Invoice", a, new StreamPointer("invoice-" + a, "main")));
         assertThat(store.objectIds("Order")).contains(a, b);
         assertThat(store.objectIds("Invoice")).contains(a).doesNotContain(b);
+        assertThat(store.objectNames()).contains("Order", "Invoice").doesNotHaveDuplicates();
     }
 
     @Test

@@ -5,9 +5,11 @@ import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import dev.es.engine.Identifiers;
 import dev.es.engine.document.DocumentConcurrencyException;
@@ -116,6 +118,19 @@ public final class BlobDocumentStore implements DocumentStore {
             }
         }
         return ids;
+    }
+
+    @Override
+    public List<String> objectNames() {
+        String dir = prefix + "/";
+        List<String> names = new ArrayList<>();
+        for (BlobItem item : container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(dir), null)) {
+            if (Boolean.TRUE.equals(item.isPrefix())) {
+                String name = item.getName().substring(dir.length());
+                names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+            }
+        }
+        return names;
     }
 
     /** The container holding the documents. */

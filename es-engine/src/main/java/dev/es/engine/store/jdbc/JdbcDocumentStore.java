@@ -34,6 +34,7 @@ public final class JdbcDocumentStore implements DocumentStore {
     private final String delete;
     private final String exists;
     private final String listIds;
+    private final String listNames;
 
     /** A store over {@code dataSource} with the default tables. */
     public JdbcDocumentStore(DataSource dataSource) {
@@ -56,6 +57,7 @@ public final class JdbcDocumentStore implements DocumentStore {
         this.delete = "DELETE FROM " + table + " WHERE object_name = ? AND object_id = ? AND row_version = ?";
         this.exists = "SELECT 1 FROM " + table + " WHERE object_name = ? AND object_id = ?";
         this.listIds = "SELECT object_id FROM " + table + " WHERE object_name = ?";
+        this.listNames = "SELECT DISTINCT object_name FROM " + table;
     }
 
     @Override
@@ -157,6 +159,20 @@ public final class JdbcDocumentStore implements DocumentStore {
                     }
                 }
                 return ids;
+            }
+        }));
+    }
+
+    @Override
+    public List<String> objectNames() {
+        return call("Listing object names", () -> connections.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(listNames);
+                 ResultSet rs = query.executeQuery()) {
+                List<String> names = new ArrayList<>();
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+                return names;
             }
         }));
     }

@@ -65,6 +65,11 @@ public final class InMemoryDocumentStore implements DocumentStore {
         return documents.keySet().stream().filter(k -> k.objectName().equals(objectName)).map(Key::objectId).toList();
     }
 
+    @Override
+    public List<String> objectNames() {
+        return documents.keySet().stream().map(Key::objectName).distinct().toList();
+    }
+
     private static Key key(String objectName, String objectId) {
         return new Key(Identifiers.requireObjectName(objectName), Identifiers.requireObjectId(objectId));
     }
