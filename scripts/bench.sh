@@ -9,9 +9,13 @@
 #
 # Options:
 #   --figures 1,4     run only these figures (1 appends vs raw, 2 PostgreSQL vs Axon, 3 migration copy vs raw copy,
-#                     4 writer latency during a live migration, 5 memory store heap per event)
-#   --rounds N        measured rounds per pair (figures 1-3; figure 4 runs (N+1)/2)
+#                     4 writer latency during a live migration, 5 memory store heap per event, 6 backup and
+#                     restore vs a plain read)
+#   --rounds N        measured rounds per pair (figures 1-3 and 6; figure 4 runs (N+1)/2)
 #   --cap SECONDS     how long figure 4 waits for a migration before it cancels it (default 120, quick 10)
+#   --backup-events N events of the object figure 6 backs up and restores (default 100000, quick 5000)
+#   --output FILE     write the report to FILE instead of benchmarks/results/<date>[-quick].md (a partial run
+#                     that must not replace the day's full report); the recording goes next to it (.jfr)
 #   --jfr             also record a flight recording (profile settings) next to the report
 #   --offline         run Maven offline (-o)
 #
@@ -25,6 +29,8 @@ quick=false
 figures=""
 rounds=""
 cap=""
+backup_events=""
+output=""
 jfr=false
 offline=""
 while [ $# -gt 0 ]; do
@@ -33,9 +39,11 @@ while [ $# -gt 0 ]; do
     --figures) figures="${2:?--figures needs a list such as 1,4}"; shift ;;
     --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
     --cap) cap="${2:?--cap needs a number of seconds}"; shift ;;
+    --backup-events) backup_events="${2:?--backup-events needs a number}"; shift ;;
+    --output) output="${2:?--output needs a file name}"; shift ;;
     --jfr) jfr=true ;;
     --offline) offline="-o" ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "Unknown option: $1 (see $0 --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,13 +68,20 @@ results="$PWD/benchmarks/results"
 mkdir -p "$results"
 name="$day"
 if [ "$quick" = true ]; then name="$day-quick"; fi
-output="$results/$name.md"
+if [ -n "$output" ]; then
+  case "$output" in /*) ;; *) output="$PWD/$output" ;; esac
+  mkdir -p "$(dirname "$output")"
+else
+  output="$results/$name.md"
+fi
+recording="${output%.md}.jfr"
 
 command_line="scripts/bench.sh"
 [ "$quick" = true ] && command_line+=" --quick"
 [ -n "$figures" ] && command_line+=" --figures $figures"
 [ -n "$rounds" ] && command_line+=" --rounds $rounds"
 [ -n "$cap" ] && command_line+=" --cap $cap"
+[ -n "$backup_events" ] && command_line+=" --backup-events $backup_events"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if ! git diff --quiet HEAD -- 2>/dev/null; then commit+=" (with uncommitted changes)"; fi
 
@@ -77,8 +92,9 @@ args=(-B $offline -pl benchmarks -am test
 [ -n "$figures" ] && args+=("-Dbench.figures=$figures")
 [ -n "$rounds" ] && args+=("-Dbench.rounds=$rounds")
 [ -n "$cap" ] && args+=("-Dbench.migrationCapSeconds=$cap")
+[ -n "$backup_events" ] && args+=("-Dbench.backupEvents=$backup_events")
 if [ "$jfr" = true ]; then
-  args+=("-Dbench.jvmArgs=-XX:StartFlightRecording=filename=$results/$name.jfr,settings=profile,dumponexit=true")
+  args+=("-Dbench.jvmArgs=-XX:StartFlightRecording=filename=$recording,settings=profile,dumponexit=true")
 fi
 
 rm -f "$output"
@@ -90,7 +106,7 @@ if [ -f "$output" ]; then
   cat "$output"
   echo
   echo "Written to ${output#"$PWD/"}"
-  [ "$jfr" = true ] && echo "Flight recording: ${results#"$PWD/"}/$name.jfr"
+  [ "$jfr" = true ] && echo "Flight recording: ${recording#"$PWD/"}"
 else
   echo "No report was written (see the Maven output above)" >&2
 fi

@@ -85,9 +85,10 @@ class SideBySideBenchmark {
         figure(3, "Migration copy throughput vs a raw page copy", () -> copies(backends));
         figure(4, "Writer latency during a live migration of the object they write", () -> liveMigrations(backends));
         figure(5, "Memory store heap per event", this::heap);
+        figure(6, "Backup and restore throughput vs a plain read of the same stream", () -> backups(backends));
         if (!verdicts.isEmpty()) {
             report.blank();
-            report.line("## Targets of issue 10");
+            report.line("## Targets (issues 10 and 12)");
             report.blank();
             long missed = verdicts.stream().filter(v -> v.startsWith("MISSED")).count();
             report.line("%d of %d checked rows meet their target%s", verdicts.size() - missed, verdicts.size(),
@@ -445,6 +446,64 @@ class SideBySideBenchmark {
             Thread.sleep(100);
         }
         return rt.totalMemory() - rt.freeMemory();
+    }
+
+    // ------------------------------------------------------------------ figure 6
+
+    private void backups(Backends backends) throws Exception {
+        int n = settings.backupEvents();
+        report.line("An object whose one stream holds %,d events. Per round, in alternating order: a plain read of the"
+                + " whole stream through the store's paged read (`EventStore.stream(streamId, 1, %d)`, every event"
+                + " consumed) and a backup of the object (`backup(objectName, objectId, BackupOptions.defaults())`:"
+                + " compressed, to a `FileBackupStorage` in a temporary directory, from the call to its descriptor);"
+                + " then a restore of that backup into a fresh stream of the same store"
+                + " (`RestoreOptions.inPlace().toStream(fresh).toStore(store)`, from the call to its result, so the"
+                + " validating read of the whole backup is in it). The restored stream and the backup are deleted"
+                + " between rounds (not timed). The reference of both rows is the plain read of the same rounds;"
+                + " backup ≥ 0.8× the read is the target, restore is for information. MB/s counts the events' JSON"
+                + " lines before compression (the same bytes for all three). Medians over %d rounds after a warm-up"
+                + " round.", n, BackupFigure.PAGE_SIZE, settings.backupRounds());
+        report.blank();
+        report.header("<store", "<operation", "events", "es ev/s", "es MB/s", "read ev/s", "read MB/s",
+                "ratio of medians", "median ratio", "<target", "1-event operation");
+        BackupFigure figure = new BackupFigure(backends);
+        List<String> sizes = new ArrayList<>();
+        for (Kind kind : new Kind[] {Kind.JDBC, Kind.MEMORY}) {
+            progress("  " + kind.label + ", " + n + " events");
+            try {
+                BackupFigure.Result r = figure.run(kind, n, settings.backupRounds());
+                backupRow(kind.label, "backup", n, r.backup(), r.lineBytes(), 0.8, r.backupFixed());
+                backupRow(kind.label, "restore", n, r.restore(), r.lineBytes(), 0, r.restoreFixed());
+                sizes.add(String.format(Locale.ROOT, "%s %.0f bytes per event as JSON lines, %.1f stored (gzip)",
+                        kind.label, r.lineBytes(), r.storedBytes()));
+            } catch (Exception e) {
+                report.row(kind.label, "", n, "error", "", "", "", "", "", "`" + e + "`", "");
+                failures.add("backup " + kind.label + ": " + e);
+                e.printStackTrace();
+            }
+        }
+        if (!sizes.isEmpty()) {
+            report.blank();
+            report.line("Sizes: %s. The last column is the median time of the same operation on an object of one"
+                    + " event: what it costs besides the events (document, version, close check, part and manifest"
+                    + " files with their fsyncs).", String.join("; ", sizes));
+        }
+    }
+
+    private void backupRow(String store, String operation, int n, Paired p, double lineBytes, double target,
+                           double fixedSeconds) {
+        report.row(store, operation, n, Report.rate(p.medianA()), megabytes(p.medianA() * lineBytes),
+                Report.rate(p.medianB()), megabytes(p.medianB() * lineBytes), Report.ratio(p.ratioOfMedians()),
+                Report.ratio(p.medianOfRatios()), target > 0 ? Report.atLeast(p.medianOfRatios(), target) : "",
+                String.format(Locale.ROOT, "%.1f ms", fixedSeconds * 1000));
+        if (target > 0) {
+            verdict(p.medianOfRatios() >= target, String.format(Locale.ROOT, "%s %s vs plain read: %s (target"
+                    + " ≥ %.2f)", operation, store, Report.ratio(p.medianOfRatios()), target));
+        }
+    }
+
+    private static String megabytes(double bytesPerSecond) {
+        return Double.isNaN(bytesPerSecond) ? "-" : String.format(Locale.ROOT, "%.1f", bytesPerSecond / 1e6);
     }
 
     private void verdict(boolean met, String row) {
