@@ -2,6 +2,8 @@ package dev.es.autoconfigure;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
+import dev.es.engine.backup.BackupStorage;
+import dev.es.engine.backup.blob.BlobBackupStorage;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.lock.LockSettings;
@@ -29,9 +31,11 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * Stores of type {@code blob} and the {@code blob} lock provider, in containers of the application's
  * {@link BlobServiceClient} (the one Spring Cloud Azure builds from {@code spring.cloud.azure.storage.blob.*}).
  * Each store's container ({@code es.stores.<name>.container}) is checked, and created when missing and
- * {@code es.stores.<name>.auto-provision} allows it, the first time the store is built; nothing is ever deleted.
+ * {@code es.stores.<name>.auto-provision} allows it, the first time the store is built; nothing is ever deleted. The
+ * {@code blob} backup provider's container ({@code es.backup.container}) is prepared the same way
+ * ({@code es.backup.auto-provision}).
  */
-final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
+final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend, EsBackupStorageBackend {
 
     /** What a blob store or the blob lock provider needs when the application has no {@code BlobServiceClient}. */
     static final String NEEDS = "needs a BlobServiceClient: add com.azure.spring:spring-cloud-azure-starter and"
@@ -55,6 +59,11 @@ final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
     @Override
     public EsProperties.LockProvider provider() {
         return EsProperties.LockProvider.BLOB;
+    }
+
+    @Override
+    public EsProperties.BackupProvider backupProvider() {
+        return EsProperties.BackupProvider.BLOB;
     }
 
     @Override
@@ -101,6 +110,14 @@ final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
         return new BlobLeaseLockProvider(container(store), LOCK_PREFIX, settings, Clock.systemUTC(), heartbeats);
     }
 
+    /** Backups in their own container ({@code es.backup.container}, checked by {@code EsSettings.backup}). */
+    @Override
+    public BackupStorage backupStorage(BackupSettings settings) {
+        String containerName = Objects.requireNonNull(settings.container(), "es.backup.container");
+        return new BlobBackupStorage(prepare("of the backups", "es.backup.container", "es.backup.auto-provision",
+                containerName, settings.autoProvision()));
+    }
+
     /** The container of a store, checked and provisioned once. */
     private BlobContainerClient container(StoreSettings store) {
         String name = store.name();
@@ -111,11 +128,16 @@ final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
                     + " is not set)", "Set " + property + " to the name of the blob container holding this store,"
                     + " for example " + property + "=es-" + name.toLowerCase() + ".");
         }
-        return containers.computeIfAbsent(name, key -> prepare(name, property, containerName,
-                store.autoProvision()));
+        return containers.computeIfAbsent(name, key -> prepare("of store '" + name + "'", property,
+                store.property("auto-provision"), containerName, store.autoProvision()));
     }
 
-    private BlobContainerClient prepare(String name, String property, String containerName, boolean autoProvision) {
+    /**
+     * Checks a container and creates it when missing and allowed; start-up errors name {@code property} (the
+     * container's) and {@code autoProvisionProperty}; {@code whose} ends the container's description.
+     */
+    private BlobContainerClient prepare(String whose, String property, String autoProvisionProperty,
+                                        String containerName, boolean autoProvision) {
         try {
             return BlobContainers.prepare(service, containerName, autoProvision);
         } catch (InvalidContainerNameException e) {
@@ -123,9 +145,9 @@ final class BlobStoreBackend implements EsStoreBackend, EsLockProviderBackend {
                     + " name (" + e.getMessage() + "); use 3 to 63 lowercase letters, digits and single hyphens,"
                     + " starting and ending with a letter or digit");
         } catch (ContainerNotFoundException e) {
-            throw new EsConfigurationException(property, "blob container '" + containerName + "' of store '" + name
-                    + "' does not exist and es.stores." + name + ".auto-provision is false", "Create the container,"
-                    + " or set es.stores." + name + ".auto-provision=true to let es create it.");
+            throw new EsConfigurationException(property, "blob container '" + containerName + "' " + whose
+                    + " does not exist and " + autoProvisionProperty + " is false", "Create the container, or set "
+                    + autoProvisionProperty + "=true to let es create it.");
         }
     }
 }

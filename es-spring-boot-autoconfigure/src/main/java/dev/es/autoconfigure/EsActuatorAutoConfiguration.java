@@ -1,11 +1,15 @@
 package dev.es.autoconfigure;
 
+import dev.es.autoconfigure.actuate.BackupsEndpoint;
 import dev.es.autoconfigure.actuate.EsHealthContributor;
 import dev.es.autoconfigure.actuate.MigrationsEndpoint;
+import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.store.EventStoreRegistry;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,8 +22,11 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The {@code migrations} actuator endpoint and the {@code es} health contributor, when actuator is present. */
-@AutoConfiguration(after = EsMigrationAutoConfiguration.class)
+/**
+ * The {@code migrations} and {@code backups} actuator endpoints and the {@code es} health contributor, when actuator
+ * is present.
+ */
+@AutoConfiguration(after = {EsMigrationAutoConfiguration.class, EsBackupAutoConfiguration.class})
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
 @ConditionalOnClass(Endpoint.class)
 public final class EsActuatorAutoConfiguration {
@@ -40,17 +47,35 @@ public final class EsActuatorAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(endpoint = BackupsEndpoint.class)
+    @ConditionalOnBean(BackupRestoreService.class)
+    static class BackupsEndpointConfiguration {
+
+        /** Read operations only: listing and showing backups. */
+        @Bean
+        @ConditionalOnMissingBean
+        BackupsEndpoint backupsEndpoint(BackupRestoreService backups) {
+            return new BackupsEndpoint(backups);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(CompositeHealthContributor.class)
     @ConditionalOnEnabledHealthIndicator("es")
     @ConditionalOnBean(EventStoreRegistry.class)
     static class HealthConfiguration {
 
-        /** Named {@code es} in the health tree: {@code /actuator/health/es/stores/<store>}, {@code .../documents}. */
+        /**
+         * Named {@code es} in the health tree: {@code /actuator/health/es/stores/<store>}, {@code .../documents},
+         * {@code .../locks} and, with a backup service, {@code .../backups/<provider>}.
+         */
         @Bean
         @ConditionalOnMissingBean(name = "esHealthContributor")
         EsHealthContributor esHealthContributor(EventStoreRegistry stores, DocumentStore documents,
-                                                DistributedLockProvider locks) {
-            return new EsHealthContributor(stores, documents, locks);
+                                                DistributedLockProvider locks,
+                                                ObjectProvider<BackupRestoreService> backups) {
+            BackupRestoreService service = backups.getIfUnique();
+            return new EsHealthContributor(stores, documents, locks, service == null ? List.of() : service.storages());
         }
     }
 }

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
-/** Configuration of es: stores, streams, locks, migrations. */
+/** Configuration of es: stores, streams, locks, migrations, backups. */
 @ConfigurationProperties("es")
 public class EsProperties {
 
@@ -28,6 +28,7 @@ public class EsProperties {
     private final Locks locks = new Locks();
     private final Migration migration = new Migration();
     private final Jdbc jdbc = new Jdbc();
+    private final Backup backup = new Backup();
 
     public boolean isEnabled() {
         return enabled;
@@ -73,6 +74,10 @@ public class EsProperties {
         return jdbc;
     }
 
+    public Backup getBackup() {
+        return backup;
+    }
+
     /** The kinds of store, the values of {@code es.stores.<name>.type}. */
     public enum StoreType {
 
@@ -113,6 +118,27 @@ public class EsProperties {
         }
 
         /** The value as written in configuration (what start-up errors list). */
+        @Override
+        public String toString() {
+            return value;
+        }
+    }
+
+    /** Where backups are kept, the values of {@code es.backup.provider}. */
+    public enum BackupProvider {
+
+        /** A directory ({@code es.backup.location}): the embedded default. */
+        FILE("file"),
+        /** A blob container ({@code es.backup.container}) of the application's {@code BlobServiceClient}. */
+        BLOB("blob");
+
+        private final String value;
+
+        BackupProvider(String value) {
+            this.value = value;
+        }
+
+        /** The value as written in configuration (what start-up errors list), also the storage's name. */
         @Override
         public String toString() {
             return value;
@@ -392,6 +418,86 @@ public class EsProperties {
 
         public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
             this.initializeSchema = initializeSchema;
+        }
+    }
+
+    /** Backups of objects ({@code BackupRestoreService}). */
+    public static class Backup {
+
+        /** Where backups are kept: file (a directory, es.backup.location) or blob (a container, es.backup.container). */
+        private BackupProvider provider = BackupProvider.FILE;
+
+        /** Directory holding the backups (provider file); created when the first backup is written. */
+        private String location = "./es-backups";
+
+        /** Blob container holding the backups (provider blob; required then). */
+        private @Nullable String container;
+
+        /** Whether a missing backup container is created at start-up (provider blob). Nothing is ever deleted. */
+        private boolean autoProvision = true;
+
+        private final Retention retention = new Retention();
+
+        public BackupProvider getProvider() {
+            return provider;
+        }
+
+        public void setProvider(BackupProvider provider) {
+            this.provider = provider;
+        }
+
+        public String getLocation() {
+            return location;
+        }
+
+        public void setLocation(String location) {
+            this.location = location;
+        }
+
+        public @Nullable String getContainer() {
+            return container;
+        }
+
+        public void setContainer(@Nullable String container) {
+            this.container = container;
+        }
+
+        public boolean isAutoProvision() {
+            return autoProvision;
+        }
+
+        public void setAutoProvision(boolean autoProvision) {
+            this.autoProvision = autoProvision;
+        }
+
+        public Retention getRetention() {
+            return retention;
+        }
+
+        /** Which backups BackupRestoreService.applyRetention() deletes, per object; unset keeps them all. */
+        public static class Retention {
+
+            /** Age beyond which applyRetention() deletes a backup; unset keeps backups of any age. */
+            private @Nullable Duration maxAge;
+
+            /** Newest backups per object that applyRetention() keeps, 1 or more; unset keeps any number. */
+            private @Nullable Integer maxCount;
+
+            public @Nullable Duration getMaxAge() {
+                return maxAge;
+            }
+
+            public void setMaxAge(@Nullable Duration maxAge) {
+                this.maxAge = maxAge;
+            }
+
+            public @Nullable Integer getMaxCount() {
+                return maxCount;
+            }
+
+            public void setMaxCount(@Nullable Integer maxCount) {
+                this.maxCount = maxCount;
+            }
         }
     }
 }

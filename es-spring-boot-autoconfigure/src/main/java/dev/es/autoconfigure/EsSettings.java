@@ -1,5 +1,7 @@
 package dev.es.autoconfigure;
 
+import dev.es.autoconfigure.EsProperties.BackupProvider;
+import dev.es.engine.backup.BackupRetention;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.migration.MigrationDefaults;
 import dev.es.engine.stream.EventStreamSettings;
@@ -93,6 +95,38 @@ final class EsSettings {
                     + lease + ")", "Renew leases well before they expire, for example every 10s for 60s leases.");
         }
         return new LockSettings(lease, heartbeat);
+    }
+
+    /**
+     * The backup settings in effect: a blob provider needs {@code es.backup.container}, the file provider a location;
+     * the retention limits, when set, must be positive.
+     */
+    static BackupSettings backup(EsProperties properties) {
+        EsProperties.Backup b = properties.getBackup();
+        BackupProvider provider = b.getProvider();
+        if (provider == BackupProvider.FILE && (b.getLocation() == null || b.getLocation().isBlank())) {
+            throw invalid("es.backup.location", b.getLocation(),
+                    "must not be empty; set the directory of the backups, like ./es-backups");
+        }
+        String container = b.getContainer();
+        if (provider == BackupProvider.BLOB && (container == null || container.isBlank())) {
+            throw bad("es.backup.container", "is not set, but es.backup.provider is blob", "Set es.backup.container"
+                    + " to the name of the blob container holding the backups, for example"
+                    + " es.backup.container=es-backups, or use es.backup.provider=file.");
+        }
+        EsProperties.Backup.Retention r = b.getRetention();
+        Duration maxAge = r.getMaxAge();
+        if (maxAge != null) {
+            positive("es.backup.retention.max-age", maxAge);
+        }
+        Integer maxCount = r.getMaxCount();
+        if (maxCount != null && maxCount < 1) {
+            throw invalid("es.backup.retention.max-count", maxCount, "must be 1 or more; set how many backups to"
+                    + " keep per object, or leave it unset to keep them all");
+        }
+        return new BackupSettings(provider, b.getLocation() == null ? "" : b.getLocation(),
+                provider == BackupProvider.BLOB ? container : null, b.isAutoProvision(),
+                new BackupRetention(maxAge, maxCount));
     }
 
     static Duration nonNegative(String property, Duration value) {

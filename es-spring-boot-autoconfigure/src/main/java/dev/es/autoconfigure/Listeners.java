@@ -1,5 +1,8 @@
 package dev.es.autoconfigure;
 
+import dev.es.engine.backup.BackupDescriptor;
+import dev.es.engine.backup.BackupListener;
+import dev.es.engine.backup.RestoreResult;
 import dev.es.engine.migration.MigrationListener;
 import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.stream.EventStreamListener;
@@ -73,6 +76,31 @@ final class Listeners {
             @Override
             public void finished(MigrationResult result) {
                 all.forEach(l -> l.finished(result));
+            }
+        };
+    }
+
+    static BackupListener backups(List<BackupListener> all) {
+        if (all.isEmpty()) {
+            return BackupListener.NONE;
+        }
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        return new BackupListener() {
+            @Override
+            public void backedUp(BackupDescriptor backup, Duration duration) {
+                all.forEach(l -> l.backedUp(backup, duration));
+            }
+
+            @Override
+            public void restored(RestoreResult result) {
+                all.forEach(l -> l.restored(result));
+            }
+
+            @Override
+            public void failed(String operation, Throwable error) {
+                all.forEach(l -> l.failed(operation, error));
             }
         };
     }

@@ -6,6 +6,10 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import dev.es.engine.backup.BackupDescriptor;
+import dev.es.engine.backup.BackupFilter;
+import dev.es.engine.backup.BackupRestoreService;
+import dev.es.engine.backup.blob.BlobBackupStorage;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;
@@ -52,6 +56,10 @@ class EsBlobAutoConfigurationTest {
     /** As in an application with spring-cloud-azure-starter: Spring Cloud Azure builds the client. */
     private final ApplicationContextRunner withAzure = esOnly
             .withConfiguration(AutoConfigurations.of(azure(AZURE_GLOBAL), azure(AZURE_BLOB)));
+
+    /** With the backup service as well. */
+    private final ApplicationContextRunner withBackups = withAzure
+            .withConfiguration(AutoConfigurations.of(EsBackupAutoConfiguration.class));
 
     private static Class<?> azure(String className) {
         try {
@@ -257,6 +265,54 @@ class EsBlobAutoConfigurationTest {
                     assertThat(context.getBean(DistributedLockProvider.class))
                             .isNotInstanceOf(BlobLeaseLockProvider.class);
                 });
+    }
+
+    @Test
+    void runWithBlobBackupProviderShouldKeepBackupsInItsProvisionedContainer() {
+        String container = AzuriteExtension.newContainerName();
+        withBackups.withPropertyValues(connectionString(), "es.backup.provider=blob",
+                        "es.backup.container=" + container)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    BackupRestoreService backups = context.getBean(BackupRestoreService.class);
+                    BlobBackupStorage storage = (BlobBackupStorage) backups.storages().get(0);
+                    assertThat(storage.name()).isEqualTo("blob");
+                    assertThat(storage.container().getBlobContainerName()).isEqualTo(container);
+                    assertThat(AZURITE.client().getBlobContainerClient(container).exists()).as("provisioned").isTrue();
+                    assertThat(storage.isReachable()).isTrue();
+
+                    EventStream order = context.getBean(EventStreams.class).open("Order", "bk-1");
+                    order.append(EventData.of("OrderPlaced", "{}"));
+                    order.append(EventData.of("OrderShipped", "{}"));
+                    BackupDescriptor backup = backups.backup("Order", "bk-1");
+
+                    assertThat(backup.provider()).isEqualTo("blob");
+                    assertThat(names(AZURITE.client().getBlobContainerClient(container),
+                            "backups/" + backup.backupId() + "/")).isNotEmpty();
+                    assertThat(backups.list(BackupFilter.all())).extracting(BackupDescriptor::backupId)
+                            .containsExactly(backup.backupId());
+                });
+    }
+
+    @Test
+    void runWithBlobBackupProviderWithoutAutoProvisionShouldRefuseAMissingContainer() {
+        String missing = AzuriteExtension.newContainerName();
+        withBackups.withPropertyValues(connectionString(), "es.backup.provider=blob",
+                        "es.backup.container=" + missing, "es.backup.auto-provision=false")
+                .run(context -> {
+                    FailureAnalysis analysis = assertFailure(context, "es.backup.container");
+                    assertThat(analysis.getDescription()).contains(missing);
+                    assertThat(analysis.getAction()).contains("es.backup.auto-provision=true");
+                });
+        assertThat(AZURITE.client().getBlobContainerClient(missing).exists()).isFalse();
+    }
+
+    @Test
+    void runWithBlobBackupProviderAndAnInvalidContainerNameShouldFailNamingTheProperty() {
+        withBackups.withPropertyValues(connectionString(), "es.backup.provider=blob",
+                        "es.backup.container=Not_Valid")
+                .run(context -> assertThat(assertFailure(context, "es.backup.container").getDescription())
+                        .contains("Not_Valid"));
     }
 
     private static FailureAnalysis assertFailure(AssertableApplicationContext context, String property) {

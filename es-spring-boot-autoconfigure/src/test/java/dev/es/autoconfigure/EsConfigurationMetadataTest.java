@@ -26,6 +26,17 @@ class EsConfigurationMetadataTest {
         assertThat(property(metadata, "es.migration.close-attempts-before-pause").path("defaultValue").asInt())
                 .isEqualTo(3);
         assertThat(hintValues(metadata, "es.locks.provider")).containsExactly("memory", "blob", "jdbc");
+        assertThat(property(metadata, "es.backup.provider").path("type").asString())
+                .isEqualTo(EsProperties.BackupProvider.class.getName());
+        assertThat(property(metadata, "es.backup.provider").path("defaultValue").asString()).isEqualTo("file");
+        assertThat(hintValues(metadata, "es.backup.provider")).containsExactly("file", "blob");
+        assertThat(property(metadata, "es.backup.location").path("defaultValue").asString())
+                .isEqualTo("./es-backups");
+        assertThat(property(metadata, "es.backup.retention.max-age").path("type").asString())
+                .isEqualTo("java.time.Duration");
+        assertThat(property(metadata, "es.backup.retention.max-count").path("type").asString())
+                .isEqualTo("java.lang.Integer");
+        assertThat(property(metadata, "es.backup.container").path("description").asString()).isNotEmpty();
         assertThat(hintValues(metadata, "es.jdbc.initialize-schema")).containsExactly("always", "embedded", "never");
         assertThat(hintValues(metadata, "es.migration.convergence-failure"))
                 .containsExactly("pause-source", "keep-trying", "fail");

@@ -1,8 +1,15 @@
 package dev.es.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.es.autoconfigure.metrics.EsMetrics;
+import dev.es.engine.backup.BackupDescriptor;
+import dev.es.engine.backup.BackupListener;
+import dev.es.engine.backup.BackupNotFoundException;
+import dev.es.engine.backup.BackupRestoreService;
+import dev.es.engine.backup.RestoreOptions;
+import dev.es.engine.backup.RestoreResult;
 import dev.es.engine.event.EventData;
 import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.MigrationHandle;
@@ -14,12 +21,14 @@ import dev.es.engine.stream.EventStreams;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -108,6 +117,57 @@ class EsMetricsTest {
             assertThat(meters.get("es.appends").tag("store", "main").timer().count()).isEqualTo(1);
             assertThat(meters.get("es.events.appended").tag("store", "main").counter().count()).isEqualTo(3.0);
         });
+    }
+
+    @Test
+    void backupsAndRestoresThroughTheServiceAreCounted(@TempDir Path dir) {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupListener own = new BackupListener() {
+            @Override
+            public void backedUp(BackupDescriptor backup, Duration duration) {
+                heard.add("backedUp " + backup.objectId());
+            }
+        };
+        runner.withConfiguration(AutoConfigurations.of(EsBackupAutoConfiguration.class))
+                .withPropertyValues("es.backup.location=" + dir)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withBean(BackupListener.class, () -> own)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    BackupRestoreService backups = context.getBean(BackupRestoreService.class);
+                    EventStream order = context.getBean(EventStreams.class).open("Order", "bk-1");
+                    for (int i = 1; i <= 12; i++) {
+                        order.append(EventData.of("NoteAdded", "{\"n\":" + i + "}"));
+                    }
+
+                    BackupDescriptor backup = backups.backup("Order", "bk-1");
+
+                    assertThat(meters.get("es.backup.events").tag("operation", "backup").counter().count())
+                            .isEqualTo(12.0);
+                    assertThat(meters.get("es.backup.bytes").counter().count()).isEqualTo(backup.byteSize())
+                            .isPositive();
+                    Timer backedUp = meters.get("es.backup.duration").tag("operation", "backup").timer();
+                    assertThat(backedUp.count()).isEqualTo(1);
+                    assertThat(backedUp.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+                    assertThat(heard).as("the application's listener too").containsExactly("backedUp bk-1");
+
+                    RestoreResult restored = backups.restore(backup.backupId(),
+                            RestoreOptions.inPlace().toStream("order-bk-1-restored"));
+                    assertThat(restored.eventCount()).isEqualTo(12);
+                    assertThat(meters.get("es.backup.events").tag("operation", "restore").counter().count())
+                            .isEqualTo(12.0);
+                    assertThat(meters.get("es.backup.duration").tag("operation", "restore").timer().count())
+                            .isEqualTo(1);
+                    assertThat(meters.find("es.backup.failures").counters()).as("no failure yet").isEmpty();
+
+                    assertThatThrownBy(() -> backups.restore("no-such-backup", RestoreOptions.inPlace()))
+                            .isInstanceOf(BackupNotFoundException.class);
+                    assertThat(meters.get("es.backup.failures").tag("operation", "restore").counter().count())
+                            .isEqualTo(1.0);
+                    assertThat(meters.get("es.backup.events").tag("operation", "backup").counter().count())
+                            .as("unchanged").isEqualTo(12.0);
+                });
     }
 
     @Test

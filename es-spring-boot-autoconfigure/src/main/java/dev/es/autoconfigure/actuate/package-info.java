@@ -1,5 +1,5 @@
 /**
- * The actuator side of es: the migrations endpoint and health. Everything here is non-null unless marked {@code @Nullable}.
+ * The actuator side of es: the migrations and backups endpoints and health. Everything here is non-null unless marked {@code @Nullable}.
  */
 @NullMarked
 package dev.es.autoconfigure.actuate;

@@ -1,5 +1,8 @@
 package dev.es.autoconfigure.metrics;
 
+import dev.es.engine.backup.BackupDescriptor;
+import dev.es.engine.backup.BackupListener;
+import dev.es.engine.backup.RestoreResult;
 import dev.es.engine.migration.MigrationListener;
 import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.migration.MigrationRoutingTable;
@@ -14,11 +17,13 @@ import java.time.Duration;
 /**
  * Micrometer meters of es, all named {@code es.*}: one timer per append ({@code es.appends}) and the events it
  * wrote ({@code es.events.appended}), both by store; retries on closed streams; migration events copied, catch-up
- * iterations, active migrations, cutover duration; lock waits and failures; migrations finished by status.
+ * iterations, active migrations, cutover duration; lock waits and failures; migrations finished by status; events,
+ * bytes, time and failures of backups and restores, by {@code operation} ({@code backup}, {@code restore}: the
+ * operation as {@link BackupListener} names it).
  * <p>
  * Each meter is described once, as a {@link MeterProvider} on the registry, and only its tags vary per call.
  */
-public final class EsMetrics implements EventStreamListener, MigrationListener {
+public final class EsMetrics implements EventStreamListener, MigrationListener, BackupListener {
 
     private final MeterProvider<Timer> appends;
     private final MeterProvider<Counter> eventsAppended;
@@ -29,6 +34,10 @@ public final class EsMetrics implements EventStreamListener, MigrationListener {
     private final Timer lockWait;
     private final Counter lockFailures;
     private final MeterProvider<Counter> finished;
+    private final MeterProvider<Counter> backupEvents;
+    private final Counter backupBytes;
+    private final MeterProvider<Timer> backupDuration;
+    private final MeterProvider<Counter> backupFailures;
 
     public EsMetrics(MeterRegistry registry, MigrationRoutingTable routing) {
         Gauge.builder("es.migrations.active", routing, r -> r.active().size())
@@ -50,6 +59,14 @@ public final class EsMetrics implements EventStreamListener, MigrationListener {
                 .register(registry);
         finished = Counter.builder("es.migrations.finished").description("Migrations ended, by status")
                 .withRegistry(registry);
+        backupEvents = Counter.builder("es.backup.events").description("Events backed up or restored, by operation")
+                .baseUnit("events").withRegistry(registry);
+        backupBytes = Counter.builder("es.backup.bytes").description("Bytes written by backups")
+                .baseUnit("bytes").register(registry);
+        backupDuration = Timer.builder("es.backup.duration").description("Backups and restores, and their time")
+                .withRegistry(registry);
+        backupFailures = Counter.builder("es.backup.failures")
+                .description("Backups, restores and validations that failed, by operation").withRegistry(registry);
     }
 
     @Override
@@ -91,5 +108,23 @@ public final class EsMetrics implements EventStreamListener, MigrationListener {
     @Override
     public void finished(MigrationResult result) {
         finished.withTag("status", result.status().name()).increment();
+    }
+
+    @Override
+    public void backedUp(BackupDescriptor backup, Duration duration) {
+        backupEvents.withTag("operation", "backup").increment(backup.eventCount());
+        backupBytes.increment(backup.byteSize());
+        backupDuration.withTag("operation", "backup").record(duration);
+    }
+
+    @Override
+    public void restored(RestoreResult result) {
+        backupEvents.withTag("operation", "restore").increment(result.eventCount());
+        backupDuration.withTag("operation", "restore").record(result.duration());
+    }
+
+    @Override
+    public void failed(String operation, Throwable error) {
+        backupFailures.withTag("operation", operation).increment();
     }
 }
