@@ -13,7 +13,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -37,15 +36,6 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
 public final class EsBackupAutoConfiguration {
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
-    /** Each bulk-backup worker on a daemon thread of its own. */
-    private static final Executor OWN_THREADS = task -> {
-        Thread thread = new Thread(task, "es-backup-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        thread.start();
-    };
-
     @Bean
     @ConditionalOnMissingBean
     FileBackupBackend esFileBackupBackend() {
@@ -63,9 +53,12 @@ public final class EsBackupAutoConfiguration {
         BackupSettings settings = EsSettings.backup(properties);
         BackupStorage storage = backend(settings.provider(), backends, missing).backupStorage(settings);
         Executor given = executor.getIfUnique();
-        return new DefaultBackupRestoreService(stores, documents, tags, List.of(storage), settings.retention(),
-                given == null ? OWN_THREADS : given, Listeners.backups(listeners.orderedStream().toList()),
-                Clock.systemUTC());
+        BackupListener listener = Listeners.backups(listeners.orderedStream().toList());
+        return given == null
+                ? new DefaultBackupRestoreService(stores, documents, tags, List.of(storage), settings.retention(),
+                        listener, Clock.systemUTC())
+                : new DefaultBackupRestoreService(stores, documents, tags, List.of(storage), settings.retention(),
+                        given, listener, Clock.systemUTC());
     }
 
     /**

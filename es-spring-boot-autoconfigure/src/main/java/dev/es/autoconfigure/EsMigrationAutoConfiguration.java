@@ -1,5 +1,6 @@
 package dev.es.autoconfigure;
 
+import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.migration.DefaultEventStreamMigrationService;
 import dev.es.engine.migration.EventStreamMigrationService;
@@ -21,7 +22,8 @@ import org.springframework.context.annotation.Bean;
  * on the {@link EsMigrationExecutor @EsMigrationExecutor} {@link Executor} when there is one, else on daemon threads
  * of the service's own; at most {@code es.migration.max-concurrent} at once.
  */
-@AutoConfiguration(after = {EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class})
+@AutoConfiguration(after = {EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class,
+        EsBackupAutoConfiguration.class})
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
 public final class EsMigrationAutoConfiguration {
 
@@ -33,16 +35,20 @@ public final class EsMigrationAutoConfiguration {
                                                                    EsProperties properties,
                                                                    ObjectProvider<MigrationListener> listeners,
                                                                    @EsMigrationExecutor
-                                                                   ObjectProvider<Executor> executor) {
+                                                                   ObjectProvider<Executor> executor,
+                                                                   ObjectProvider<BackupRestoreService> backups) {
         MigrationDefaults defaults = EsSettings.migration(properties);
         MigrationListener listener = Listeners.migrations(listeners.orderedStream().toList());
         int maxConcurrent = EsSettings.maxConcurrentMigrations(properties);
         Executor given = executor.getIfUnique();
-        return given == null
+        DefaultEventStreamMigrationService service = given == null
                 ? new DefaultEventStreamMigrationService(streams, locks, routing, defaults, listener,
                 Clock.systemUTC(), maxConcurrent)
                 : new DefaultEventStreamMigrationService(streams, locks, routing, defaults, listener,
                 Clock.systemUTC(), given, maxConcurrent);
+        // the service withBackup(...) uses: es's own or the application's
+        backups.ifAvailable(service::useBackups);
+        return service;
     }
 
     @Bean

@@ -14,6 +14,8 @@ import dev.es.engine.backup.DefaultBackupRestoreService;
 import dev.es.engine.backup.RetentionResult;
 import dev.es.engine.backup.file.FileBackupStorage;
 import dev.es.engine.event.EventData;
+import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreams;
 import java.nio.file.Files;
@@ -219,6 +221,27 @@ class EsBackupAutoConfigurationTest {
         assertThat(result.done()).isEqualTo(5);
         assertThat(result.events()).isEqualTo(10);
         assertThat(threads).hasSize(5).allSatisfy(name -> assertThat(name).startsWith(threadPrefix));
+    }
+
+    @Test
+    void aMigrationWithBackupUsesTheAutoConfiguredService() {
+        runner.withConfiguration(AutoConfigurations.of(EsLocksAutoConfiguration.class,
+                        EsMigrationAutoConfiguration.class))
+                .withPropertyValues("es.backup.location=" + dir, "es.stores.main.type=memory",
+                        "es.stores.other.type=memory")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    order(context, "7", 4);
+                    MigrationResult result = context.getBean(EventStreamMigrationService.class)
+                            .forDocument("Order", "7").withTargetStore("other")
+                            .withBackup(b -> b.includeObjectDocument()).execute();
+                    assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
+                    assertThat(result.backupId()).isNotNull();
+                    BackupDescriptor backup = context.getBean(BackupRestoreService.class).get(result.backupId())
+                            .orElseThrow();
+                    assertThat(backup.eventCount()).isEqualTo(4);
+                    assertThat(backup.document()).isNotNull();
+                });
     }
 
     private static void order(AssertableApplicationContext context, String id, int events) {

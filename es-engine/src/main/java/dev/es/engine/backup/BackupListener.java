@@ -17,7 +17,10 @@ public interface BackupListener {
     default void restored(RestoreResult result) {
     }
 
-    /** A backup, restore or validation ({@code operation}: {@code backup}, {@code restore}, {@code validate}) failed. */
+    /**
+     * A backup or restore failed, or a validation found damage ({@code operation}: {@code backup}, {@code restore},
+     * {@code validate}); refused requests (an unknown object or storage) count too.
+     */
     default void failed(String operation, Throwable error) {
     }
 }

@@ -62,6 +62,13 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
                 Clock.systemUTC());
     }
 
+    /** A service whose bulk backups run on threads of their own, telling {@code listener}. */
+    public DefaultBackupRestoreService(EventStoreRegistry stores, DocumentStore documents, TagStore tags,
+                                       List<? extends BackupStorage> storages, BackupRetention retention,
+                                       BackupListener listener, Clock clock) {
+        this(stores, documents, tags, storages, retention, BulkBackup.OWN_THREADS, listener, clock);
+    }
+
     /**
      * @param storages  where backups go; the first is the default; names must differ
      * @param executor  runs the workers of bulk backups ({@code maxConcurrency} at a time per bulk backup)
@@ -114,9 +121,16 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
     @Override
     public BackupDescriptor backup(String objectName, String objectId, BackupOptions options) {
         long start = System.nanoTime();
-        BackupStorage storage = storage(options.provider());
-        ObjectDocument document = documents.get(objectName, objectId)
-                .orElseThrow(() -> new ObjectNotFoundException(objectName, objectId));
+        BackupStorage storage;
+        ObjectDocument document;
+        try {
+            storage = storage(options.provider());
+            document = documents.get(objectName, objectId)
+                    .orElseThrow(() -> new ObjectNotFoundException(objectName, objectId));
+        } catch (RuntimeException e) {
+            listener.failed("backup", e);
+            throw e;
+        }
         Instant createdAt = clock.instant();
         String backupId = BackupIds.next(createdAt);
         try {
@@ -270,6 +284,11 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
             return Optional.of(locate(backupId).backup());
         } catch (BackupNotFoundException e) {
             return Optional.empty();
+        } catch (CorruptBackupException e) {
+            if (e.problem().kind() == BackupProblem.Kind.MANIFEST_MISSING) {
+                return Optional.empty(); // unfinished: not a backup (yet)
+            }
+            throw e;
         }
     }
 
@@ -325,11 +344,13 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         try {
             located = locate(backupId);
         } catch (CorruptBackupException e) {
+            listener.failed("validate", e);
             return new BackupValidation(backupId, 0, e.problems());
         }
         BackupValidation validation = scan(located, (stream, event) -> { });
         if (!validation.isValid()) {
             log.warn("Backup {} is damaged: {}", backupId, validation.problems());
+            listener.failed("validate", new CorruptBackupException(backupId, validation.problems()));
         }
         return validation;
     }

@@ -1,5 +1,6 @@
 package dev.es.engine.migration;
 
+import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.lock.DistributedLockProvider;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private final Map<String, MigrationDefinition> definitions = new ConcurrentHashMap<>();
     private final OrphanSettler orphans;
     private final MigrationEndpoints endpoints;
+    private volatile @Nullable BackupRestoreService backups;
 
     /**
      * A service that runs migrations on daemon threads of its own ({@code es-migration-N}), at most
@@ -197,7 +200,20 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         executor.close();
     }
 
+    /**
+     * The backup service that {@link MigrationBuilder#withBackup} uses; set it once, when wiring the application.
+     * Without one, a migration that asks for a backup is refused when it starts.
+     */
+    public void useBackups(BackupRestoreService backupService) {
+        this.backups = Objects.requireNonNull(backupService, "backupService");
+    }
+
     MigrationHandle launch(MigrationDefinition definition) {
+        if (definition.backup() != null && backups == null) {
+            throw new IllegalStateException("Migration of " + definition.objectName() + "/" + definition.objectId()
+                    + " asks for a backup (withBackup) but the migration service has no BackupRestoreService;"
+                    + " give it one with useBackups(...) (the Spring Boot starter does)");
+        }
         // the object's entries, read once, as they stand once its orphans are settled
         List<MigrationEntry> entries = orphans.settle(routing.forObject(definition.objectName(),
                 definition.objectId()));
@@ -218,7 +234,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private LiveMigration launch(MigrationDefinition definition, StreamPointer source, StreamPointer target,
                                  String migrationId) {
         LiveMigration migration = new LiveMigration(migrationId, definition, source, target, streams, locks, routing,
-                listener, clock);
+                listener, clock, backups);
         if (running.putIfAbsent(migrationId, migration) != null) {
             migration.refuse("is already running in this process");
             return migration;

@@ -1,5 +1,6 @@
 package dev.es.engine.migration;
 
+import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.lock.DistributedLock;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,9 @@ final class LiveMigration implements MigrationHandle {
 
     LiveMigration(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
                   EventStreams streams, DistributedLockProvider locks, MigrationRoutingTable routing,
-                  MigrationListener listener, Clock clock) {
-        this.run = new MigrationRun(migrationId, definition, source, target, streams, routing, listener, clock);
+                  MigrationListener listener, Clock clock, @Nullable BackupRestoreService backups) {
+        this.run = new MigrationRun(migrationId, definition, source, target, streams, routing, listener, clock,
+                backups);
         this.locks = locks;
         this.copy = new CopyStep(run);
         this.close = new CloseStep(run, copy);
@@ -137,6 +140,7 @@ final class LiveMigration implements MigrationHandle {
             if (run.start(held)) {
                 return MigrationStatus.COMPLETED;
             }
+            run.backUp();
             raiseFences(held.fencingToken());
             // from here a close may be found written: a cancel can no longer take effect until we know it is not
             run.control.enterClose();
@@ -186,7 +190,8 @@ final class LiveMigration implements MigrationHandle {
         }
         MigrationResult outcome = new MigrationResult(run.migrationId, finalStatus,
                 new MigrationStatistics(run.eventsCopied, run.transformed, run.iterations,
-                        Duration.ofNanos(System.nanoTime() - startedNanos)), error, run.skipped);
+                        Duration.ofNanos(System.nanoTime() - startedNanos)), error, run.skipped,
+                run.entry == null ? null : run.entry.backupId());
         onFinish.accept(finalStatus);
         run.listener.finished(outcome);
         try {

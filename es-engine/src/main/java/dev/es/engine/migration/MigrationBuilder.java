@@ -1,10 +1,12 @@
 package dev.es.engine.migration;
 
 import dev.es.engine.Identifiers;
+import dev.es.engine.backup.BackupOptions;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.transform.EventTransformer;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes one migration. Only {@link #execute()} or {@link #start()} is required: by default the source is the
@@ -25,6 +27,7 @@ public final class MigrationBuilder {
     final LiveMigrationOptions live;
     final ProgressOptions progress = new ProgressOptions();
     final LockOptions lock;
+    @Nullable BackupOptions backup;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -90,10 +93,22 @@ public final class MigrationBuilder {
         return this;
     }
 
+    /**
+     * Backs the object up before the copy starts, with the service's {@code BackupRestoreService}, for example
+     * {@code withBackup(b -> b.provider("blob").includeObjectDocument().compressed())}. The backup's id is kept in
+     * the routing entry and the result; a failed backup fails the migration before anything is written.
+     */
+    public MigrationBuilder withBackup(Consumer<BackupOptions.Builder> options) {
+        BackupOptions.Builder builder = BackupOptions.builder();
+        options.accept(builder);
+        backup = builder.build();
+        return this;
+    }
+
     /** What the builder describes now, fixed: what {@link #start()} runs. */
     MigrationDefinition definition() {
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
-                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout);
+                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup);
     }
 
     /** Runs the migration and waits for its result. */

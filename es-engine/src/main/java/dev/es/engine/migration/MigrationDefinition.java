@@ -1,5 +1,6 @@
 package dev.es.engine.migration;
 
+import dev.es.engine.backup.BackupOptions;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.transform.EventTransformer;
@@ -18,12 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param targetStreamId  the new stream's id; {@code null} to derive it from the source's
  * @param targetStore     the new stream's store; {@code null} for the source's
  * @param lockWait        how long to wait for the object's lock
+ * @param backup          the backup to take before the copy, or {@code null} for none
  */
 record MigrationDefinition(String objectName, String objectId, @Nullable String sourceStreamId,
                            @Nullable String sourceStore, @Nullable String targetStreamId,
                            @Nullable String targetStore, EventTransformer transformer,
                            TransformFailurePolicy transformFailurePolicy, Live live, Progress progress,
-                           Duration lockWait) {
+                           Duration lockWait, @Nullable BackupOptions backup) {
 
     MigrationDefinition {
         Objects.requireNonNull(objectName, "objectName");

@@ -13,12 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param eventsBehind  source events not yet on the target at the last catch-up
  * @param fencingToken  the token of the lock the migration holds, 0 before it has one
  * @param error         the failure message, or {@code null}
+ * @param backupId      the backup taken before the copy ({@code withBackup}), or {@code null}
  */
 public record MigrationEntry(String migrationId, @Nullable String objectName, @Nullable String objectId,
                              StreamPointer source,
                              StreamPointer target, MigrationPhase phase, MigrationStatus status, long eventsCopied,
                              long eventsBehind, long fencingToken, @Nullable Instant startedAt,
-                             @Nullable Instant updatedAt, @Nullable String error) {
+                             @Nullable Instant updatedAt, @Nullable String error, @Nullable String backupId) {
 
     public MigrationEntry {
         Objects.requireNonNull(migrationId, "migrationId");
@@ -28,24 +29,39 @@ public record MigrationEntry(String migrationId, @Nullable String objectName, @N
         Objects.requireNonNull(status, "status");
     }
 
+    /** An entry without a backup. */
+    public MigrationEntry(String migrationId, @Nullable String objectName, @Nullable String objectId,
+                          StreamPointer source, StreamPointer target, MigrationPhase phase, MigrationStatus status,
+                          long eventsCopied, long eventsBehind, long fencingToken, @Nullable Instant startedAt,
+                          @Nullable Instant updatedAt, @Nullable String error) {
+        this(migrationId, objectName, objectId, source, target, phase, status, eventsCopied, eventsBehind,
+                fencingToken, startedAt, updatedAt, error, null);
+    }
+
+    /** This entry recording the backup taken before the copy. */
+    public MigrationEntry withBackupId(String id, Instant now) {
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
+                eventsBehind, fencingToken, startedAt, now, error, id);
+    }
+
     public MigrationEntry with(MigrationPhase newPhase, MigrationStatus newStatus, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, newPhase, newStatus, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, error);
+                eventsBehind, fencingToken, startedAt, now, error, backupId);
     }
 
     public MigrationEntry withProgress(long copied, long behind, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, copied, behind,
-                fencingToken, startedAt, now, error);
+                fencingToken, startedAt, now, error, backupId);
     }
 
     public MigrationEntry withFencingToken(long token, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, token, startedAt, now, error);
+                eventsBehind, token, startedAt, now, error, backupId);
     }
 
     public MigrationEntry withError(String message, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, message);
+                eventsBehind, fencingToken, startedAt, now, message, backupId);
     }
 
     /** Whether the migration is still under way (not completed, failed, cancelled or rolled back). */

@@ -3,12 +3,23 @@ package dev.es.engine.migration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The outcome of a migration. {@code error} is {@code null} on success. */
+/**
+ * The outcome of a migration. {@code error} is {@code null} on success.
+ *
+ * @param backupId the backup taken before the copy ({@code withBackup}), or {@code null}
+ */
 public record MigrationResult(String migrationId, MigrationStatus status, MigrationStatistics statistics,
-                              @Nullable MigrationException error, List<SkippedEvent> skippedEvents) {
+                              @Nullable MigrationException error, List<SkippedEvent> skippedEvents,
+                              @Nullable String backupId) {
 
     public MigrationResult {
         skippedEvents = skippedEvents == null ? List.of() : List.copyOf(skippedEvents);
+    }
+
+    /** An outcome without a backup. */
+    public MigrationResult(String migrationId, MigrationStatus status, MigrationStatistics statistics,
+                           @Nullable MigrationException error, List<SkippedEvent> skippedEvents) {
+        this(migrationId, status, statistics, error, skippedEvents, null);
     }
 
     public boolean isSuccess() {

@@ -1,5 +1,8 @@
 package dev.es.engine.migration;
 
+import dev.es.engine.backup.BackupDescriptor;
+import dev.es.engine.backup.BackupOptions;
+import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.CloseEvent;
@@ -11,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,12 +51,15 @@ final class MigrationRun {
     long transformed;
     @Nullable MigrationEntry entry;
     @Nullable DistributedLock lock;
+    private final @Nullable BackupRestoreService backups;
     private long lastReport;
     /** When the routing entry was last saved ({@link System#nanoTime()}). */
     private long lastRecorded;
 
     MigrationRun(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
-                 EventStreams streams, MigrationRoutingTable routing, MigrationListener listener, Clock clock) {
+                 EventStreams streams, MigrationRoutingTable routing, MigrationListener listener, Clock clock,
+                 @Nullable BackupRestoreService backups) {
+        this.backups = backups;
         this.migrationId = migrationId;
         this.definition = definition;
         this.source = source;
@@ -75,7 +82,7 @@ final class MigrationRun {
         target = continuation;
         entry = new MigrationEntry(migrationId, entry.objectName(), entry.objectId(), source, target, entry.phase(),
                 entry.status(), entry.eventsCopied(), entry.eventsBehind(), entry.fencingToken(), entry.startedAt(),
-                clock.instant(), null);
+                clock.instant(), null, entry.backupId());
     }
 
     String object() {
@@ -151,13 +158,40 @@ final class MigrationRun {
         entry = recorded
                 .map(e -> new MigrationEntry(migrationId, e.objectName(), e.objectId(), source, target,
                         MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, e.eventsCopied(), e.eventsBehind(),
-                        held.fencingToken(), e.startedAt(), now, null))
+                        held.fencingToken(), e.startedAt(), now, null, e.backupId()))
                 .orElseGet(() -> new MigrationEntry(migrationId, definition.objectName(), definition.objectId(),
                         source, target, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, 0, 0,
                         held.fencingToken(), now, now, null));
         eventsCopied = entry.eventsCopied();
         moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
         return false;
+    }
+
+    /**
+     * Takes the backup the definition asks for ({@code withBackup}), before anything is written, and records its id
+     * in the routing entry. A run resuming a migration that already took one keeps that one: the source has not
+     * changed under the migration since (it is only ever closed, at the end).
+     *
+     * @throws MigrationException when the backup fails: the migration stops with nothing written
+     */
+    void backUp() {
+        BackupOptions options = definition.backup();
+        if (options == null || entry.backupId() != null) {
+            return;
+        }
+        checkpoint();
+        BackupDescriptor backup;
+        try {
+            backup = Objects.requireNonNull(backups, "backups").backup(definition.objectName(), definition.objectId(),
+                    options);
+        } catch (RuntimeException e) {
+            throw new MigrationException(migrationId, "the backup before the copy failed, so nothing was written"
+                    + " and the source stays as it was: " + e.getMessage(), e);
+        }
+        log.info("Migration {} of {}: backed up as {} ({} events) before the copy", migrationId, object(),
+                backup.backupId(), backup.eventCount());
+        entry = entry.withBackupId(backup.backupId(), clock.instant());
+        record();
     }
 
     void moveTo(MigrationPhase newPhase, MigrationStatus newStatus) {

@@ -48,7 +48,8 @@ public abstract class AbstractMigrationRoutingTableContractTest {
 
         MigrationEntry later = entry.with(MigrationPhase.CUTOVER, MigrationStatus.CUTTING_OVER,
                 entry.updatedAt().plusSeconds(1)).withProgress(10, 0, entry.updatedAt().plusSeconds(1))
-                .withError("boom", entry.updatedAt().plusSeconds(2));
+                .withError("boom", entry.updatedAt().plusSeconds(2))
+                .withBackupId("20261124T100000000Z-0123456789ab", entry.updatedAt().plusSeconds(3));
         assertThat(table.save(later)).isTrue();
         assertThat(table.get(entry.migrationId())).contains(later);
         assertThat(table.get("missing-" + UUID.randomUUID())).isEmpty();

@@ -24,7 +24,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
 
     private static final String COLUMNS = "migration_id, object_name, object_id, source_stream_id, source_store,"
             + " target_stream_id, target_store, phase, status, events_copied, events_behind, fencing_token,"
-            + " started_at, updated_at, error";
+            + " started_at, updated_at, error, backup_id";
     private static final String ORDER = " ORDER BY started_at ASC NULLS FIRST, migration_id";
 
     private final JdbcConnections connections;
@@ -44,14 +44,14 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
         this.connections = Objects.requireNonNull(connections, "connections");
         String table = tables.migrations();
         this.upsert = "INSERT INTO " + table + " AS m (" + COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id) DO UPDATE SET object_name = EXCLUDED.object_name,"
                 + " object_id = EXCLUDED.object_id, source_stream_id = EXCLUDED.source_stream_id,"
                 + " source_store = EXCLUDED.source_store, target_stream_id = EXCLUDED.target_stream_id,"
                 + " target_store = EXCLUDED.target_store, phase = EXCLUDED.phase, status = EXCLUDED.status,"
                 + " events_copied = EXCLUDED.events_copied, events_behind = EXCLUDED.events_behind,"
                 + " fencing_token = EXCLUDED.fencing_token, started_at = EXCLUDED.started_at,"
-                + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error"
+                + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error, backup_id = EXCLUDED.backup_id"
                 + " WHERE m.fencing_token <= EXCLUDED.fencing_token";
         this.selectOne = "SELECT " + COLUMNS + " FROM " + table + " WHERE migration_id = ?";
         this.selectAll = "SELECT " + COLUMNS + " FROM " + table + ORDER;
@@ -82,6 +82,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                     Sql.setInstant(statement, 13, entry.startedAt());
                     Sql.setInstant(statement, 14, entry.updatedAt());
                     statement.setString(15, entry.error());
+                    statement.setString(16, entry.backupId());
                     return statement.executeUpdate();
                 }
             });
@@ -161,7 +162,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                                     MigrationStatus.valueOf(rs.getString("status")), rs.getLong("events_copied"),
                                     rs.getLong("events_behind"), rs.getLong("fencing_token"),
                                     Sql.getInstant(rs, "started_at"), Sql.getInstant(rs, "updated_at"),
-                                    rs.getString("error")));
+                                    rs.getString("error"), rs.getString("backup_id")));
                         }
                     } finally {
                         if (array != null) {

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class JdbcSchema {
     private static final Logger log = LoggerFactory.getLogger(JdbcSchema.class);
     private static final String PLACEHOLDER = "${prefix}";
     private static final String FENCE_COLUMN = "fence";
+    private static final String BACKUP_ID_COLUMN = "backup_id";
     /** The argument types of the append function, as {@code to_regprocedure} reads them. */
     private static final String APPEND_ARGUMENTS =
             "(varchar, bigint, bigint, text[], text[], integer[], text[], text[], text[], text)";
@@ -130,14 +132,20 @@ public final class JdbcSchema {
                         }
                     }
                 }
-                if (!missing.contains(tables.streams())) {
-                    try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_attribute"
-                            + " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
-                        query.setString(1, tables.streams());
-                        query.setString(2, FENCE_COLUMN);
+                // columns added to existing tables since they were first made
+                Map<String, String> added = Map.of(tables.streams(), FENCE_COLUMN, tables.migrations(),
+                        BACKUP_ID_COLUMN);
+                try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_attribute"
+                        + " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
+                    for (Map.Entry<String, String> column : added.entrySet()) {
+                        if (missing.contains(column.getKey())) {
+                            continue;
+                        }
+                        query.setString(1, column.getKey());
+                        query.setString(2, column.getValue());
                         try (ResultSet rs = query.executeQuery()) {
                             if (!rs.next()) {
-                                missing.add(tables.streams() + "." + FENCE_COLUMN);
+                                missing.add(column.getKey() + "." + column.getValue());
                             }
                         }
                     }

@@ -82,6 +82,9 @@ CREATE TABLE IF NOT EXISTS ${prefix}migrations (
     error            text
 );
 
+-- The backup taken before the migration's copy (withBackup), when one was.
+ALTER TABLE ${prefix}migrations ADD COLUMN IF NOT EXISTS backup_id varchar(150);
+
 CREATE INDEX IF NOT EXISTS ${prefix}migrations_status_idx ON ${prefix}migrations (status);
 -- The entries of one object, read when a migration of it is launched.
 CREATE INDEX IF NOT EXISTS ${prefix}migrations_object_idx ON ${prefix}migrations (object_name, object_id);
