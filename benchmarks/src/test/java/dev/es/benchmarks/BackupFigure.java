@@ -63,7 +63,8 @@ final class BackupFigure {
     }
 
     Result run(Kind kind, int n, int rounds) throws Exception {
-        Env env = backends.env(kind, kind, kind, connections, null);
+        Env env = backends.env(kind, kind, kind, connections,
+                kind == Kind.BLOB ? backends.azurite.newContainer() : null);
         EventStreams streams = new EventStreams(EventStoreRegistry.of(env.main(), env.other()), env.documents(),
                 env.tags(), EventStreamSettings.defaults(), "main");
         EventStore store = env.main();

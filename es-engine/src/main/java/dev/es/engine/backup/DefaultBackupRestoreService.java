@@ -218,16 +218,16 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         long upTo = store.version(streamId); // what the stream holds now; later appends belong to a later backup
         String part = Manifests.eventPart(index, compressed);
         try (PartWriter writer = new PartWriter(storage.create(backupId, part), compressed, whole);
-             Stream<StoredEvent> events = store.stream(streamId, 1, PAGE_SIZE)) {
-            Iterator<StoredEvent> it = events.iterator();
-            while (it.hasNext()) {
-                StoredEvent event = it.next();
-                if (event.version() > upTo) {
-                    break;
+             ReadAhead pages = new ReadAhead(store, streamId, upTo, PAGE_SIZE)) {
+            for (List<StoredEvent> page = pages.next(); !page.isEmpty(); page = pages.next()) {
+                for (StoredEvent event : page) {
+                    writer.write(event);
                 }
-                writer.write(event);
             }
             return writer.commit(streamId, segment.pointer().store(), segment.terminated(), part);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException(backupId, "Interrupted while backing up stream " + streamId, e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.es.engine.backup;
 
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.internal.EventLines;
-import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,11 +22,15 @@ final class PartReader implements AutoCloseable {
 
     private final Counting counting;
     private final InputStream lines;
-    private byte[] line = new byte[1024];
+    /** Decoded bytes not yet handed out: {@code buffer[start..end)}. */
+    private byte[] buffer = new byte[BUFFER];
+    private int start;
+    private int end;
+    private boolean eof;
 
     PartReader(InputStream stored, boolean compressed, @Nullable MessageDigest whole) throws IOException {
         this.counting = new Counting(stored, whole);
-        this.lines = new BufferedInputStream(compressed ? new GZIPInputStream(counting, BUFFER) : counting, BUFFER);
+        this.lines = compressed ? new GZIPInputStream(counting, BUFFER) : counting;
     }
 
     /**
@@ -37,25 +40,53 @@ final class PartReader implements AutoCloseable {
      * @throws IllegalStateException when a line is not an event line
      */
     @Nullable StoredEvent next() throws IOException {
-        int length = 0;
-        int b;
-        while ((b = lines.read()) != -1 && b != '\n') {
-            if (length == line.length) {
-                line = Arrays.copyOf(line, line.length * 2);
+        int newline;
+        int scanned = start;
+        while ((newline = indexOfNewline(scanned)) < 0) {
+            if (eof) {
+                if (end > start) {
+                    throw new IllegalStateException("the part ends inside a line (" + (end - start)
+                            + " bytes without a newline)");
+                }
+                return null;
             }
-            line[length++] = (byte) b;
+            int scannedSoFar = end - start;
+            fill();
+            scanned = start + scannedSoFar;
         }
-        if (b == -1) {
-            if (length > 0) {
-                throw new IllegalStateException("the part ends inside a line (" + length + " bytes without a newline)");
-            }
-            return null;
-        }
-        EventLines.Line parsed = EventLines.parse(line, 0, length);
+        EventLines.Line parsed = EventLines.parse(buffer, start, newline);
+        start = newline + 1;
         if (parsed.version() < 1) {
             throw new IllegalStateException("an event line has no version");
         }
         return parsed.event(parsed.version());
+    }
+
+    private int indexOfNewline(int from) {
+        for (int i = from; i < end; i++) {
+            if (buffer[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads more decoded bytes, keeping the unfinished line at the front (and growing for a long line). */
+    private void fill() throws IOException {
+        if (start > 0) {
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        if (end == buffer.length) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        int n = lines.read(buffer, end, buffer.length - end);
+        if (n < 0) {
+            eof = true;
+        } else {
+            end += n;
+        }
     }
 
     /** Reads the stored bytes to their end; answers how many there were and their SHA-256. */

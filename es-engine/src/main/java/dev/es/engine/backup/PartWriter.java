@@ -30,7 +30,8 @@ final class PartWriter implements AutoCloseable {
     PartWriter(PartOutput part, boolean compressed, MessageDigest whole) throws IOException {
         this.part = part;
         this.counting = new Counting(part, whole);
-        this.lines = compressed ? new FastGzip(counting) : new BufferedOutputStream(counting, BUFFER);
+        // lines are small: gathered first, so that the deflater (or the storage) sees large writes
+        this.lines = new BufferedOutputStream(compressed ? new FastGzip(counting) : counting, BUFFER);
     }
 
     void write(StoredEvent event) throws IOException {

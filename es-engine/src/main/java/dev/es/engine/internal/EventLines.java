@@ -3,6 +3,7 @@ package dev.es.engine.internal;
 import dev.es.engine.event.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -37,14 +38,116 @@ public final class EventLines {
 
         /** The event this line holds, at {@code atVersion}. */
         public StoredEvent event(long atVersion) {
-            return new StoredEvent(id, type, schemaVersion, atVersion, payload, metadata, Instant.parse(at));
+            return new StoredEvent(id, type, schemaVersion, atVersion, payload, metadata, parseInstant(at));
         }
     }
 
     /** The line of {@code event} with its version, newline included. */
     public static byte[] line(StoredEvent event) {
         return line(event.version(), event.eventId(), event.type(), event.schemaVersion(),
-                event.recordedAt().toString(), event.metadata(), event.payload());
+                instant(event.recordedAt()), event.metadata(), event.payload());
+    }
+
+    /** Seconds of 10000-01-01T00:00:00Z: instants before it (and from 1970) are written by hand. */
+    private static final long YEAR_10000 = 253402300800L;
+
+    /**
+     * {@code t} as {@link Instant#toString()} writes it ({@code 2026-11-24T10:15:30.123Z}: the fraction in groups of
+     * three digits, none when zero), without the formatter's cost for the instants events have.
+     */
+    public static String instant(Instant t) {
+        long seconds = t.getEpochSecond();
+        if (seconds < 0 || seconds >= YEAR_10000) {
+            return t.toString();
+        }
+        int nanos = t.getNano();
+        LocalDate date = LocalDate.ofEpochDay(seconds / 86_400);
+        int secondOfDay = (int) (seconds % 86_400);
+        char[] out = new char[30];
+        int at = digits(out, 0, date.getYear(), 4);
+        out[at++] = '-';
+        at = digits(out, at, date.getMonthValue(), 2);
+        out[at++] = '-';
+        at = digits(out, at, date.getDayOfMonth(), 2);
+        out[at++] = 'T';
+        at = digits(out, at, secondOfDay / 3600, 2);
+        out[at++] = ':';
+        at = digits(out, at, secondOfDay / 60 % 60, 2);
+        out[at++] = ':';
+        at = digits(out, at, secondOfDay % 60, 2);
+        if (nanos > 0) {
+            out[at++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                at = digits(out, at, nanos / 1_000_000, 3);
+            } else if (nanos % 1000 == 0) {
+                at = digits(out, at, nanos / 1000, 6);
+            } else {
+                at = digits(out, at, nanos, 9);
+            }
+        }
+        out[at++] = 'Z';
+        return new String(out, 0, at);
+    }
+
+    private static int digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + width;
+    }
+
+    /**
+     * The instant {@code text} names, as {@link Instant#parse} reads it; the form {@link #instant} writes is read by
+     * hand, any other through {@link Instant#parse}.
+     */
+    public static Instant parseInstant(String text) {
+        int length = text.length();
+        if (length < 20 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(length - 1) != 'Z') {
+            return Instant.parse(text);
+        }
+        int fraction = length - 20; // digits and the point, or nothing
+        if (fraction != 0 && (text.charAt(19) != '.' || (fraction != 4 && fraction != 7 && fraction != 10))) {
+            return Instant.parse(text);
+        }
+        int year = number(text, 0, 4);
+        int month = number(text, 5, 2);
+        int day = number(text, 8, 2);
+        int hour = number(text, 11, 2);
+        int minute = number(text, 14, 2);
+        int second = number(text, 17, 2);
+        int nanos = 0;
+        if (fraction != 0) {
+            int digits = fraction - 1;
+            nanos = number(text, 20, digits);
+            for (int i = digits; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59 || nanos < 0) {
+            return Instant.parse(text);
+        }
+        try {
+            long days = LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochSecond(days * 86_400 + hour * 3600L + minute * 60L + second, nanos);
+        } catch (java.time.DateTimeException e) {
+            return Instant.parse(text);
+        }
+    }
+
+    /** The decimal number of {@code width} digits at {@code from}, or -1 when one is not a digit. */
+    private static int number(String text, int from, int width) {
+        int value = 0;
+        for (int i = from; i < from + width; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** A line, newline included; {@code version} 0 leaves the version out. */

@@ -27,13 +27,13 @@ final class BatchCodec {
 
     /** One event as its line (see {@link EventLines}), without a version, at the append's time when it has none. */
     static byte[] line(EventData event, Instant now) {
-        return line(event, now.toString());
+        return line(event, EventLines.instant(now));
     }
 
     /** {@link #line(EventData, Instant)} with the append's time as text, made once for a batch. */
     static byte[] line(EventData event, String nowText) {
         return EventLines.line(0, event.eventId(), event.type(), event.schemaVersion(),
-                event.recordedAt() == null ? nowText : event.recordedAt().toString(), event.metadata(),
+                event.recordedAt() == null ? nowText : EventLines.instant(event.recordedAt()), event.metadata(),
                 event.payload());
     }
 

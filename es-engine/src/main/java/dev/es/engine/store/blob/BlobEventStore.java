@@ -26,6 +26,7 @@ import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.internal.Backoff;
+import dev.es.engine.internal.EventLines;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.Appends;
 import dev.es.engine.store.CommitFailedException;
@@ -281,7 +282,7 @@ public final class BlobEventStore implements EventStore {
      */
     private AppendResult appendChecked(String streamId, ExpectedVersion expected, List<EventData> events,
                                        long fencingToken, BlobWriterHold hold) {
-        String now = clock.instant().toString();
+        String now = EventLines.instant(clock.instant());
         List<byte[]> lines = new ArrayList<>(events.size());
         long size = BatchCodec.TRAILER_LENGTH;
         for (EventData event : events) {
