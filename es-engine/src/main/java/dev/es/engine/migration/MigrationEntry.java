@@ -2,6 +2,8 @@ package dev.es.engine.migration;
 
 import dev.es.engine.document.StreamPointer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -14,14 +16,22 @@ import org.jspecify.annotations.Nullable;
  * @param fencingToken  the token of the lock the migration holds, 0 before it has one
  * @param error         the failure message, or {@code null}
  * @param backupId      the backup taken before the copy ({@code withBackup}), or {@code null}
+ * @param audit         every phase and status change, oldest first (at most {@value #MAX_AUDIT} kept: the first and
+ *                      the latest)
+ * @param rollbackMigrationId the migration that rolled this one back, or {@code null}
  */
 public record MigrationEntry(String migrationId, @Nullable String objectName, @Nullable String objectId,
                              StreamPointer source,
                              StreamPointer target, MigrationPhase phase, MigrationStatus status, long eventsCopied,
                              long eventsBehind, long fencingToken, @Nullable Instant startedAt,
-                             @Nullable Instant updatedAt, @Nullable String error, @Nullable String backupId) {
+                             @Nullable Instant updatedAt, @Nullable String error, @Nullable String backupId,
+                             List<MigrationAuditRecord> audit, @Nullable String rollbackMigrationId) {
+
+    /** The most audit records an entry keeps. */
+    public static final int MAX_AUDIT = 200;
 
     public MigrationEntry {
+        audit = audit == null ? List.of() : List.copyOf(audit);
         Objects.requireNonNull(migrationId, "migrationId");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
@@ -35,33 +45,51 @@ public record MigrationEntry(String migrationId, @Nullable String objectName, @N
                           long eventsCopied, long eventsBehind, long fencingToken, @Nullable Instant startedAt,
                           @Nullable Instant updatedAt, @Nullable String error) {
         this(migrationId, objectName, objectId, source, target, phase, status, eventsCopied, eventsBehind,
-                fencingToken, startedAt, updatedAt, error, null);
+                fencingToken, startedAt, updatedAt, error, null, List.of(), null);
     }
 
     /** This entry recording the backup taken before the copy. */
     public MigrationEntry withBackupId(String id, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, error, id);
+                eventsBehind, fencingToken, startedAt, now, error, id, audit, rollbackMigrationId);
+    }
+
+    /** This entry with {@code record} added to its audit trail (the oldest after the first dropped past the cap). */
+    public MigrationEntry withAudit(MigrationAuditRecord record) {
+        List<MigrationAuditRecord> trail = new ArrayList<>(audit.size() + 1);
+        trail.addAll(audit);
+        trail.add(record);
+        if (trail.size() > MAX_AUDIT) {
+            trail.remove(1);
+        }
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
+                eventsBehind, fencingToken, startedAt, updatedAt, error, backupId, trail, rollbackMigrationId);
+    }
+
+    /** This entry recording the migration that rolled it back. */
+    public MigrationEntry withRollbackMigrationId(String id, Instant now) {
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
+                eventsBehind, fencingToken, startedAt, now, error, backupId, audit, id);
     }
 
     public MigrationEntry with(MigrationPhase newPhase, MigrationStatus newStatus, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, newPhase, newStatus, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, error, backupId);
+                eventsBehind, fencingToken, startedAt, now, error, backupId, audit, rollbackMigrationId);
     }
 
     public MigrationEntry withProgress(long copied, long behind, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, copied, behind,
-                fencingToken, startedAt, now, error, backupId);
+                fencingToken, startedAt, now, error, backupId, audit, rollbackMigrationId);
     }
 
     public MigrationEntry withFencingToken(long token, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, token, startedAt, now, error, backupId);
+                eventsBehind, token, startedAt, now, error, backupId, audit, rollbackMigrationId);
     }
 
     public MigrationEntry withError(String message, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, message, backupId);
+                eventsBehind, fencingToken, startedAt, now, message, backupId, audit, rollbackMigrationId);
     }
 
     /** Whether the migration is still under way (not completed, failed, cancelled or rolled back). */

@@ -82,7 +82,7 @@ final class MigrationRun {
         target = continuation;
         entry = new MigrationEntry(migrationId, entry.objectName(), entry.objectId(), source, target, entry.phase(),
                 entry.status(), entry.eventsCopied(), entry.eventsBehind(), entry.fencingToken(), entry.startedAt(),
-                clock.instant(), null, entry.backupId());
+                clock.instant(), null, entry.backupId(), entry.audit(), entry.rollbackMigrationId());
     }
 
     String object() {
@@ -158,7 +158,8 @@ final class MigrationRun {
         entry = recorded
                 .map(e -> new MigrationEntry(migrationId, e.objectName(), e.objectId(), source, target,
                         MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, e.eventsCopied(), e.eventsBehind(),
-                        held.fencingToken(), e.startedAt(), now, null, e.backupId()))
+                        held.fencingToken(), e.startedAt(), now, null, e.backupId(), e.audit(),
+                        e.rollbackMigrationId()))
                 .orElseGet(() -> new MigrationEntry(migrationId, definition.objectName(), definition.objectId(),
                         source, target, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, 0, 0,
                         held.fencingToken(), now, now, null));

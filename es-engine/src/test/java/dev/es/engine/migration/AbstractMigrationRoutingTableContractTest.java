@@ -49,7 +49,12 @@ public abstract class AbstractMigrationRoutingTableContractTest {
         MigrationEntry later = entry.with(MigrationPhase.CUTOVER, MigrationStatus.CUTTING_OVER,
                 entry.updatedAt().plusSeconds(1)).withProgress(10, 0, entry.updatedAt().plusSeconds(1))
                 .withError("boom", entry.updatedAt().plusSeconds(2))
-                .withBackupId("20261124T100000000Z-0123456789ab", entry.updatedAt().plusSeconds(3));
+                .withBackupId("20261124T100000000Z-0123456789ab", entry.updatedAt().plusSeconds(3))
+                .withAudit(new MigrationAuditRecord(entry.updatedAt(), MigrationPhase.CATCH_UP,
+                        MigrationStatus.IN_PROGRESS, MigrationAuditRecord.BY_MIGRATION, 7, null))
+                .withAudit(new MigrationAuditRecord(entry.updatedAt().plusNanos(1234), MigrationPhase.CUTOVER,
+                        MigrationStatus.CUTTING_OVER, MigrationAuditRecord.BY_ACTUATOR, 7, "cutover asked \"now\""))
+                .withRollbackMigrationId("rollback-1", entry.updatedAt().plusSeconds(4));
         assertThat(table.save(later)).isTrue();
         assertThat(table.get(entry.migrationId())).contains(later);
         assertThat(table.get("missing-" + UUID.randomUUID())).isEmpty();

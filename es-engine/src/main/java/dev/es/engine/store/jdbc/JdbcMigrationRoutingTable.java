@@ -1,6 +1,7 @@
 package dev.es.engine.store.jdbc;
 
 import dev.es.engine.document.StreamPointer;
+import dev.es.engine.migration.MigrationAuditRecord;
 import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationPhase;
 import dev.es.engine.migration.MigrationRoutingTable;
@@ -15,6 +16,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The migration routing table in PostgreSQL: one row per migration, replaced whole by a save unless the stored row
@@ -24,8 +29,14 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
 
     private static final String COLUMNS = "migration_id, object_name, object_id, source_stream_id, source_store,"
             + " target_stream_id, target_store, phase, status, events_copied, events_behind, fencing_token,"
-            + " started_at, updated_at, error, backup_id";
+            + " started_at, updated_at, error, backup_id, audit, rollback_migration_id";
     private static final String ORDER = " ORDER BY started_at ASC NULLS FIRST, migration_id";
+
+    /** The audit trail as JSON (records with ISO-8601 instants). */
+    private static final JsonMapper AUDIT = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final TypeReference<List<MigrationAuditRecord>> AUDIT_LIST = new TypeReference<>() {
+    };
 
     private final JdbcConnections connections;
     private final String upsert;
@@ -44,14 +55,15 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
         this.connections = Objects.requireNonNull(connections, "connections");
         String table = tables.migrations();
         this.upsert = "INSERT INTO " + table + " AS m (" + COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id) DO UPDATE SET object_name = EXCLUDED.object_name,"
                 + " object_id = EXCLUDED.object_id, source_stream_id = EXCLUDED.source_stream_id,"
                 + " source_store = EXCLUDED.source_store, target_stream_id = EXCLUDED.target_stream_id,"
                 + " target_store = EXCLUDED.target_store, phase = EXCLUDED.phase, status = EXCLUDED.status,"
                 + " events_copied = EXCLUDED.events_copied, events_behind = EXCLUDED.events_behind,"
                 + " fencing_token = EXCLUDED.fencing_token, started_at = EXCLUDED.started_at,"
-                + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error, backup_id = EXCLUDED.backup_id"
+                + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error, backup_id = EXCLUDED.backup_id,"
+                + " audit = EXCLUDED.audit, rollback_migration_id = EXCLUDED.rollback_migration_id"
                 + " WHERE m.fencing_token <= EXCLUDED.fencing_token";
         this.selectOne = "SELECT " + COLUMNS + " FROM " + table + " WHERE migration_id = ?";
         this.selectAll = "SELECT " + COLUMNS + " FROM " + table + ORDER;
@@ -83,6 +95,8 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                     Sql.setInstant(statement, 14, entry.updatedAt());
                     statement.setString(15, entry.error());
                     statement.setString(16, entry.backupId());
+                    statement.setString(17, AUDIT.writeValueAsString(entry.audit()));
+                    statement.setString(18, entry.rollbackMigrationId());
                     return statement.executeUpdate();
                 }
             });
@@ -90,6 +104,10 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
         } catch (SQLException e) {
             throw new JdbcStoreException("Saving migration " + entry.migrationId() + " failed", e);
         }
+    }
+
+    private static List<MigrationAuditRecord> audit(@Nullable String json) {
+        return json == null || json.isEmpty() ? List.of() : AUDIT.readValue(json, AUDIT_LIST);
     }
 
     @Override
@@ -162,7 +180,8 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                                     MigrationStatus.valueOf(rs.getString("status")), rs.getLong("events_copied"),
                                     rs.getLong("events_behind"), rs.getLong("fencing_token"),
                                     Sql.getInstant(rs, "started_at"), Sql.getInstant(rs, "updated_at"),
-                                    rs.getString("error"), rs.getString("backup_id")));
+                                    rs.getString("error"), rs.getString("backup_id"), audit(rs.getString("audit")),
+                                    rs.getString("rollback_migration_id")));
                         }
                     } finally {
                         if (array != null) {

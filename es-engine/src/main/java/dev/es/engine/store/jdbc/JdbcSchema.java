@@ -29,7 +29,6 @@ public final class JdbcSchema {
     private static final Logger log = LoggerFactory.getLogger(JdbcSchema.class);
     private static final String PLACEHOLDER = "${prefix}";
     private static final String FENCE_COLUMN = "fence";
-    private static final String BACKUP_ID_COLUMN = "backup_id";
     /** The argument types of the append function, as {@code to_regprocedure} reads them. */
     private static final String APPEND_ARGUMENTS =
             "(varchar, bigint, bigint, text[], text[], integer[], text[], text[], text[], text)";
@@ -133,11 +132,12 @@ public final class JdbcSchema {
                     }
                 }
                 // columns added to existing tables since they were first made
-                Map<String, String> added = Map.of(tables.streams(), FENCE_COLUMN, tables.migrations(),
-                        BACKUP_ID_COLUMN);
+                List<Map.Entry<String, String>> added = List.of(Map.entry(tables.streams(), FENCE_COLUMN),
+                        Map.entry(tables.migrations(), "backup_id"), Map.entry(tables.migrations(), "audit"),
+                        Map.entry(tables.migrations(), "rollback_migration_id"));
                 try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_attribute"
                         + " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
-                    for (Map.Entry<String, String> column : added.entrySet()) {
+                    for (Map.Entry<String, String> column : added) {
                         if (missing.contains(column.getKey())) {
                             continue;
                         }
