@@ -189,7 +189,11 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         List<Segment> segments = new ArrayList<>();
         if (history) {
             for (TerminatedStream terminated : document.terminatedStreams()) {
-                CloseEvent close = store(terminated.store()).closeEvent(terminated.streamId());
+                EventStore store = store(terminated.store());
+                if (store.version(terminated.streamId()) == 0) {
+                    continue; // nothing there (deleted when the books were closed)
+                }
+                CloseEvent close = store.closeEvent(terminated.streamId());
                 if (close == null || !close.historyCopiedToContinuation()) {
                     segments.add(new Segment(terminated.pointer(), terminated));
                 }

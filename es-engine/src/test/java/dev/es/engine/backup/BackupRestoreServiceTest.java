@@ -174,6 +174,10 @@ class BackupRestoreServiceTest {
         ObjectDocument rolled = objectWithTwoTerminatedStreams(streams, main, "5");
         BackupDescriptor activeOnly = service.backup(rolled, BackupOptions.defaults().withActiveStreamOnly());
         assertThat(activeOnly.streams()).extracting(BackupStream::streamId).containsExactly("order-5-c");
+        // a terminated stream that is gone (deleted when the books were closed) has nothing to back up
+        main.delete("order-5");
+        assertThat(service.backup(rolled, BackupOptions.defaults()).streams()).extracting(BackupStream::streamId)
+                .containsExactly("order-5-b", "order-5-c");
     }
 
     @Test
