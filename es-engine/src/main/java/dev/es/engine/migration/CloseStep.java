@@ -43,6 +43,25 @@ final class CloseStep {
         this.live = run.definition.live();
     }
 
+    /** The verification before every close attempt ({@code withVerification}), or {@code null} for none. */
+    private @Nullable VerificationStep verification;
+
+    void verifiedBy(VerificationStep step) {
+        verification = step;
+    }
+
+    /**
+     * Verifies the target up to where the copy stands, before a close names that position; incremental, so the bulk
+     * of the work is done before the writers are held and a close that lost costs only what was copied since.
+     */
+    private void verify() {
+        if (verification != null) {
+            long started = System.nanoTime();
+            verification.verify(position);
+            copy.excuse(System.nanoTime() - started); // verifying is not the writers' fault: the timeout waits
+        }
+    }
+
     /** The source's close event when the source is already closed toward this migration's target. */
     @Nullable CloseEvent existingClose() {
         StreamPointer source = run.source;
@@ -96,6 +115,7 @@ final class CloseStep {
             run.listener.catchUpIteration(run.definition.objectName());
             run.report(false);
 
+            verify();
             boolean overdue = copy.overdue();
             boolean losingGround = copy.takeLosingGround();
             long behind = run.eventsBehind;
@@ -211,6 +231,7 @@ final class CloseStep {
      * first.
      */
     private @Nullable CloseEvent tryClose(BiFunction<ExpectedVersion, List<EventData>, AppendResult> appender) {
+        verify();
         run.control.enterClose();
         run.requireLock();
         StreamPointer target = run.target();

@@ -11,12 +11,9 @@ import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.StaleFencingTokenException;
 import dev.es.engine.store.WrongExpectedVersionException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +53,13 @@ final class CopyStep {
         this.live = run.definition.live();
     }
 
+    /** The verification that hashes what this copy appends ({@code withVerification}); set before the copy runs. */
+    private @Nullable VerificationStep verification;
+
+    void verifiedBy(VerificationStep step) {
+        verification = step;
+    }
+
     /** Catch-up begins with the source at {@code sourceVersion}. */
     void begin(long sourceVersion) {
         initialSourceVersion = sourceVersion;
@@ -76,6 +80,13 @@ final class CopyStep {
     void converging() {
         if (convergingSince == 0) {
             convergingSince = System.nanoTime();
+        }
+    }
+
+    /** Time spent on something else than converging (verifying) does not count toward the close timeout. */
+    void excuse(long nanos) {
+        if (convergingSince != 0) {
+            convergingSince += nanos;
         }
     }
 
@@ -138,6 +149,7 @@ final class CopyStep {
                 out.addAll(convert(event));
                 consumed.add(event);
             }
+            long targetBefore = targetVersion;
             if (!out.isEmpty()) {
                 out.forEach(live.onBeforeAppend());
                 run.requireLock();
@@ -163,7 +175,11 @@ final class CopyStep {
                 }
             }
             if (!consumed.isEmpty()) {
+                long copiedBefore = copied;
                 copied = consumed.get(consumed.size() - 1).version();
+                if (verification != null) {
+                    verification.copied(copiedBefore, copied, targetBefore, targetVersion, out);
+                }
                 if (copied >= initialSourceVersion) {
                     converging();
                 }
@@ -227,8 +243,7 @@ final class CopyStep {
         List<EventData> copies = new ArrayList<>(produced.size());
         for (int i = 0; i < produced.size(); i++) {
             EventData e = produced.get(i);
-            String id = i == 0 ? event.eventId()
-                    : UUID.nameUUIDFromBytes((event.eventId() + "/" + i).getBytes(StandardCharsets.UTF_8)).toString();
+            String id = ExpectedCopies.copyId(event.eventId(), i);
             copies.add(new EventData(id, e.type(), e.schemaVersion(), e.payload(), provenance(e.metadata(), event),
                     event.recordedAt()));
         }
@@ -237,12 +252,7 @@ final class CopyStep {
 
     /** {@code metadata} plus where the copy came from: the source stream and the event's version there. */
     private Map<String, String> provenance(Map<String, String> metadata, StoredEvent from) {
-        Map<String, String> withProvenance = new HashMap<>(metadata.size() + 3);
-        withProvenance.putAll(metadata);
-        withProvenance.remove(EventData.RECORDED_AT); // the copy's time travels as recordedAt
-        withProvenance.put(MIGRATED_FROM, run.sourceName);
-        withProvenance.put(SOURCE_VERSION, Long.toString(from.version()));
-        return withProvenance;
+        return ExpectedCopies.provenance(metadata, run.sourceName, from.version());
     }
 
     /** Where the copy stands, read from the target's last event: the source version it came from, its version. */

@@ -5,10 +5,13 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.stream.EventStreams;
+import dev.es.engine.transform.EventTransformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,8 +46,19 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private final MigrationExecutor executor;
     private final Map<String, LiveMigration> running = new ConcurrentHashMap<>();
     private final Map<String, MigrationDefinition> definitions = new ConcurrentHashMap<>();
+    /** How many definitions {@link #verify} keeps, of the migrations started here last. */
+    private static final int VERIFIABLE_DEFINITIONS = 1024;
+    /** The definitions of the migrations started here last, finished ones too: what {@link #verify} transforms. */
+    private final Map<String, MigrationDefinition> verifiable = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, MigrationDefinition> eldest) {
+                    return size() > VERIFIABLE_DEFINITIONS;
+                }
+            });
     private final OrphanSettler orphans;
     private final MigrationEndpoints endpoints;
+    private final FinishedMigrationVerification finished;
     private volatile @Nullable BackupRestoreService backups;
 
     /**
@@ -90,6 +104,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.orphans = new OrphanSettler(streams, locks, routing, this.clock, this::runsHere);
         this.endpoints = new MigrationEndpoints(streams);
+        this.finished = new FinishedMigrationVerification(streams);
     }
 
     private static ExecutorService ownThreads() {
@@ -157,6 +172,35 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     @Override
     public Optional<MigrationHandle> handle(String migrationId) {
         return Optional.ofNullable(running.get(migrationId));
+    }
+
+    @Override
+    public VerificationResult verify(String migrationId, VerificationLevel level) {
+        Objects.requireNonNull(level, "level");
+        MigrationDefinition definition = verifiable.get(migrationId);
+        MigrationEntry entry = entryToVerify(migrationId);
+        if (definition == null) {
+            return finished.verify(entry, level, EventTransformer.identity(), TransformFailurePolicy.FAIL, List.of(),
+                    false);
+        }
+        return finished.verify(entry, level, definition.transformer(), definition.transformFailurePolicy(),
+                definition.verification() == null ? List.of() : definition.verification().checks(), true);
+    }
+
+    @Override
+    public VerificationResult verify(String migrationId, VerificationLevel level, EventTransformer transformer) {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(transformer, "transformer");
+        MigrationDefinition definition = verifiable.get(migrationId);
+        MigrationEntry entry = entryToVerify(migrationId);
+        return finished.verify(entry, level, transformer, TransformFailurePolicy.FAIL,
+                definition == null || definition.verification() == null ? List.of()
+                        : definition.verification().checks(), true);
+    }
+
+    private MigrationEntry entryToVerify(String migrationId) {
+        return routing.get(migrationId)
+                .orElseThrow(() -> new MigrationException(migrationId, "no such migration in the routing table"));
     }
 
     /** The defaults every migration of this service starts from. */
@@ -240,6 +284,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
             return migration;
         }
         definitions.put(migrationId, definition);
+        verifiable.put(migrationId, definition);
         migration.onFinish(status -> {
             running.remove(migrationId, migration);
             if (status == MigrationStatus.COMPLETED || status == MigrationStatus.CANCELLED) {

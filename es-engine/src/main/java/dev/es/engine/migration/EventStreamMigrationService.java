@@ -1,6 +1,7 @@
 package dev.es.engine.migration;
 
 import dev.es.engine.document.ObjectDocument;
+import dev.es.engine.transform.EventTransformer;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,4 +32,23 @@ public interface EventStreamMigrationService {
 
     /** Control of a migration running in this process. */
     Optional<MigrationHandle> handle(String migrationId);
+
+    /**
+     * Verifies a finished migration: its terminated source, up to the version its close names, transformed, against
+     * the target prefix it was copied to (events written to the target after the cutover are left out). Read-only,
+     * takes no lock. The transformer is the migration's when this process started it (its definition is kept for
+     * the last 1,024 migrations started here); otherwise the migration is verified as one without a transformer, and
+     * a mismatch says so: pass the transformer with {@link #verify(String, VerificationLevel, EventTransformer)}.
+     * The checks of its {@code withVerification} run too when its definition is known.
+     *
+     * @throws MigrationException when the migration is unknown, or its source holds no close event of it (not
+     *                            closed yet, or deleted)
+     */
+    VerificationResult verify(String migrationId, VerificationLevel level);
+
+    /**
+     * Verifies a finished migration as {@link #verify(String, VerificationLevel)} does, with {@code transformer} as
+     * what its copy made of each source event (a transformer that fails counts as a mismatch).
+     */
+    VerificationResult verify(String migrationId, VerificationLevel level, EventTransformer transformer);
 }

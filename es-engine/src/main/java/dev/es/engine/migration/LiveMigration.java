@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One live migration and its handle: takes the object's lock, runs the protocol of design section 5 step by step
  * ({@link CloseStep} with its {@link CopyStep}, {@link CutoverStep}, {@link BookClosingStep}) over one
- * {@link MigrationRun}, and hands out the result. Every step can be repeated: a run starts from what the stores say
+ * {@link MigrationRun}, and hands out the result. With {@code withVerification}, a {@link VerificationStep} checks the
+ * target before every close attempt. Every step can be repeated: a run starts from what the stores say
  * (the target's high-water mark, a close already written, a document already switched), so a crash anywhere is
  * finished by running it again.
  */
@@ -40,6 +41,8 @@ final class LiveMigration implements MigrationHandle {
     private final CloseStep close;
     private final CutoverStep cutover;
     private final BookClosingStep bookClosing;
+    /** Verification before the close ({@code withVerification}), or {@code null}. */
+    private final @Nullable VerificationStep verification;
     private final CompletableFuture<MigrationResult> result = new CompletableFuture<>();
     private volatile Consumer<MigrationStatus> onFinish = s -> { };
 
@@ -53,6 +56,12 @@ final class LiveMigration implements MigrationHandle {
         this.close = new CloseStep(run, copy);
         this.cutover = new CutoverStep(run);
         this.bookClosing = new BookClosingStep(run);
+        VerificationSpec verify = definition.verification();
+        this.verification = verify == null ? null : new VerificationStep(run, verify);
+        if (verification != null) {
+            copy.verifiedBy(verification);
+            close.verifiedBy(verification);
+        }
     }
 
     // ---------------------------------------------------------------- the protocol
@@ -191,7 +200,8 @@ final class LiveMigration implements MigrationHandle {
         MigrationResult outcome = new MigrationResult(run.migrationId, finalStatus,
                 new MigrationStatistics(run.eventsCopied, run.transformed, run.iterations,
                         Duration.ofNanos(System.nanoTime() - startedNanos)), error, run.skipped,
-                run.entry == null ? null : run.entry.backupId());
+                run.entry == null ? null : run.entry.backupId(),
+                verification == null ? null : verification.result());
         onFinish.accept(finalStatus);
         run.listener.finished(outcome);
         try {

@@ -28,6 +28,7 @@ public final class MigrationBuilder {
     final ProgressOptions progress = new ProgressOptions();
     final LockOptions lock;
     @Nullable BackupOptions backup;
+    @Nullable VerificationSpec verification;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -105,10 +106,26 @@ public final class MigrationBuilder {
         return this;
     }
 
+    /**
+     * Verifies the target before the close, for example
+     * {@code withVerification(v -> v.level(VerificationLevel.FULL).check("amount kept", myCheck))}: before every
+     * close attempt the target is compared with the source as transformed, up to the version the close will name
+     * (see {@link VerificationLevel}). A mismatch fails the migration before the close: the source stays untouched
+     * and writable, the target is left for inspection, and the error ({@link MigrationVerificationException}) names
+     * the first mismatch. The level is {@link VerificationLevel#HASH} unless set.
+     */
+    public MigrationBuilder withVerification(Consumer<VerificationOptions> options) {
+        VerificationOptions verify = new VerificationOptions();
+        options.accept(verify);
+        verification = verify.snapshot();
+        return this;
+    }
+
     /** What the builder describes now, fixed: what {@link #start()} runs. */
     MigrationDefinition definition() {
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
-                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup);
+                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup,
+                verification);
     }
 
     /** Runs the migration and waits for its result. */

@@ -20,12 +20,14 @@ import org.jspecify.annotations.Nullable;
  * @param targetStore     the new stream's store; {@code null} for the source's
  * @param lockWait        how long to wait for the object's lock
  * @param backup          the backup to take before the copy, or {@code null} for none
+ * @param verification    the verification before the close, or {@code null} for none
  */
 record MigrationDefinition(String objectName, String objectId, @Nullable String sourceStreamId,
                            @Nullable String sourceStore, @Nullable String targetStreamId,
                            @Nullable String targetStore, EventTransformer transformer,
                            TransformFailurePolicy transformFailurePolicy, Live live, Progress progress,
-                           Duration lockWait, @Nullable BackupOptions backup) {
+                           Duration lockWait, @Nullable BackupOptions backup,
+                           @Nullable VerificationSpec verification) {
 
     MigrationDefinition {
         Objects.requireNonNull(objectName, "objectName");
