@@ -338,6 +338,21 @@ public class EsProperties {
         /** How many migrations run at once in this process; more wait, pending, in the order they were started. */
         private int maxConcurrent = DefaultEventStreamMigrationService.DEFAULT_MAX_CONCURRENT_MIGRATIONS;
 
+        /**
+         * The most source events a migration copies per second, on average, to spare the stores (0: as fast as they
+         * allow). A migration may set its own with maxEventsPerSecond. The copy made while writers are held for the
+         * close is never slowed.
+         */
+        private double maxEventsPerSecond;
+
+        public double getMaxEventsPerSecond() {
+            return maxEventsPerSecond;
+        }
+
+        public void setMaxEventsPerSecond(double maxEventsPerSecond) {
+            this.maxEventsPerSecond = maxEventsPerSecond;
+        }
+
         public int getMaxConcurrent() {
             return maxConcurrent;
         }

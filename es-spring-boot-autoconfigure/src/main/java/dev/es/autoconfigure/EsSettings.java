@@ -66,7 +66,16 @@ final class EsSettings {
                 m.getConvergenceFailure(),
                 nonNegative("es.migration.max-source-pause", m.getMaxSourcePause()),
                 nonNegative("es.migration.lock-wait", m.getLockWait()),
-                nonNegative("es.migration.close-attempts-before-pause", m.getCloseAttemptsBeforePause()));
+                nonNegative("es.migration.close-attempts-before-pause", m.getCloseAttemptsBeforePause()),
+                rate("es.migration.max-events-per-second", m.getMaxEventsPerSecond()));
+    }
+
+    private static double rate(String property, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw invalid(property, value, "must be 0 (no limit) or a positive number of events per second, like"
+                    + " 500");
+        }
+        return value;
     }
 
     static int maxConcurrentMigrations(EsProperties properties) {

@@ -1,6 +1,7 @@
 package dev.es.autoconfigure;
 
 import dev.es.engine.migration.DefaultEventStreamMigrationService;
+import dev.es.engine.migration.MigrationAuditRecord;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,7 +9,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * On shutdown, stops running migrations at a safe point before the beans they use go away: each releases its lock
- * and stays {@code PAUSED} in the routing table, and running it again after the restart resumes it.
+ * and stays {@code PAUSED} in the routing table (its audit trail says the shutdown asked), and running it again after
+ * the restart resumes it.
  */
 final class MigrationShutdown implements SmartLifecycle {
 
@@ -36,7 +38,7 @@ final class MigrationShutdown implements SmartLifecycle {
             return;
         }
         log.info("Pausing {} running migration(s) before shutdown", count);
-        int left = service.suspendAll(timeout);
+        int left = service.suspendAll(timeout, MigrationAuditRecord.BY_SHUTDOWN);
         if (left > 0) {
             log.warn("{} migration(s) did not reach a safe point within {}; run them again after the restart",
                     left, timeout);

@@ -76,7 +76,8 @@ class EsAutoConfigurationTest {
                         "es.streams.max-stream-continuation-retries=5", "es.streams.chunk-size=50",
                         "es.locks.lease-duration=20s", "es.locks.heartbeat-interval=5s",
                         "es.migration.close-timeout=1m", "es.migration.catch-up-delay=10ms",
-                        "es.migration.convergence-failure=pause-source", "es.migration.lock-wait=2s")
+                        "es.migration.convergence-failure=pause-source", "es.migration.lock-wait=2s",
+                        "es.migration.max-events-per-second=250.5")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(EventStoreRegistry.class).names()).containsExactly("hot", "cold");
@@ -91,6 +92,7 @@ class EsAutoConfigurationTest {
                     assertThat(defaults.catchUpDelay()).isEqualTo(Duration.ofMillis(10));
                     assertThat(defaults.convergenceFailure()).isEqualTo(ConvergenceFailureStrategy.PAUSE_SOURCE);
                     assertThat(defaults.lockWait()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(defaults.maxEventsPerSecond()).isEqualTo(250.5);
                 });
     }
 
@@ -216,6 +218,16 @@ class EsAutoConfigurationTest {
     void aMaxConcurrentBelowOneFailsNamingTheProperty() {
         runner.withPropertyValues("es.migration.max-concurrent=0").run(context ->
                 assertFailure(context, "es.migration.max-concurrent", "0", "1 or more"));
+    }
+
+    @Test
+    void aNegativeCopyRateFailsNamingTheProperty() {
+        runner.withPropertyValues("es.migration.max-events-per-second=-10").run(context ->
+                assertFailure(context, "es.migration.max-events-per-second", "-10", "positive number of events"));
+        runner.withPropertyValues("es.migration.max-events-per-second=NaN").run(context ->
+                assertFailure(context, "es.migration.max-events-per-second", "NaN", "0 (no limit)"));
+        runner.run(context -> assertThat(context.getBean(DefaultEventStreamMigrationService.class).defaults()
+                .maxEventsPerSecond()).as("no limit by default").isZero());
     }
 
     @Test

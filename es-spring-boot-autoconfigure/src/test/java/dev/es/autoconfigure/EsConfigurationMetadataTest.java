@@ -26,6 +26,12 @@ class EsConfigurationMetadataTest {
         assertThat(property(metadata, "es.migration.close-attempts-before-pause").path("defaultValue").asInt())
                 .isEqualTo(3);
         assertThat(hintValues(metadata, "es.locks.provider")).containsExactly("memory", "blob", "jdbc");
+        assertThat(property(metadata, "es.migration.max-events-per-second").path("type").asString())
+                .isEqualTo("java.lang.Double");
+        assertThat(property(metadata, "es.migration.max-events-per-second").path("defaultValue").asDouble())
+                .isZero();
+        assertThat(property(metadata, "es.migration.max-events-per-second").path("description").asString())
+                .contains("per second");
         assertThat(property(metadata, "es.backup.provider").path("type").asString())
                 .isEqualTo(EsProperties.BackupProvider.class.getName());
         assertThat(property(metadata, "es.backup.provider").path("defaultValue").asString()).isEqualTo("file");

@@ -11,6 +11,7 @@ import dev.es.engine.lock.LockSettings;
 import dev.es.engine.lock.memory.InMemoryLockProvider;
 import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.InMemoryMigrationRoutingTable;
+import dev.es.engine.migration.MigrationAuditRecord;
 import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationHandle;
 import dev.es.engine.migration.MigrationPhase;
@@ -100,6 +101,9 @@ class GracefulShutdownTest {
         MigrationEntry paused = routing.get(migrationId).orElseThrow();
         assertThat(paused.status()).isEqualTo(MigrationStatus.PAUSED);
         assertThat(paused.phase()).isEqualTo(MigrationPhase.CATCH_UP);
+        MigrationAuditRecord suspendedBy = paused.audit().get(paused.audit().size() - 1);
+        assertThat(suspendedBy.status()).isEqualTo(MigrationStatus.PAUSED);
+        assertThat(suspendedBy.requestedBy()).as("the shutdown asked").isEqualTo(MigrationAuditRecord.BY_SHUTDOWN);
         assertThat(paused.eventsCopied()).isBetween(30L, EVENTS - 1L);
         assertThat(archive.version("order-g-1-v2")).isEqualTo(paused.eventsCopied());
         assertThat(leases.isLocked(LOCK_KEY)).as("lock released at shutdown").isFalse();

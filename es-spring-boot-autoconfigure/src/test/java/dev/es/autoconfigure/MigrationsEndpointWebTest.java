@@ -12,6 +12,9 @@ import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreams;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.EnumSet;
@@ -95,6 +98,7 @@ class MigrationsEndpointWebTest {
             assertThat(shown.get("eventsCopied").asLong()).isZero();
             assertThat(shown.hasNonNull("startedAt")).isTrue();
             assertThat(shown.hasNonNull("updatedAt")).isTrue();
+            assertThat(shown.has("audit")).as("the list leaves the audit trail out").isFalse();
         } finally {
             release.countDown();
         }
@@ -109,6 +113,20 @@ class MigrationsEndpointWebTest {
         assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
         assertThat(done.get("phase").asString()).isEqualTo("BOOK_CLOSED");
         assertThat(done.get("eventsCopied").asLong()).isEqualTo(5);
+        // the audit trail: every phase and status change, who asked, the fencing token
+        JsonNode audit = done.path("audit");
+        assertThat(audit.isArray()).as(one.body()).isTrue();
+        List<String> changes = new ArrayList<>();
+        audit.forEach(r -> changes.add(r.path("phase").asString() + "/" + r.path("status").asString() + " by "
+                + r.path("requestedBy").asString()));
+        assertThat(changes).containsExactly("PENDING/IN_PROGRESS by api", "CATCH_UP/IN_PROGRESS by migration",
+                "CLOSING/IN_PROGRESS by migration", "CUTOVER/CUTTING_OVER by migration",
+                "BOOK_CLOSED/COMPLETED by migration");
+        assertThat(audit).allSatisfy(r -> {
+            assertThat(r.path("fencingToken").asLong()).isPositive();
+            assertThat(Instant.parse(r.path("at").asString())).isNotNull();
+        });
+        assertThat(done.has("cutoverReady")).as("only while waiting for a cutover").isFalse();
 
         HttpResponse<String> after = http.get("/actuator/migrations");
         assertThat(after.statusCode()).isEqualTo(200);
@@ -128,7 +146,7 @@ class MigrationsEndpointWebTest {
         MigrationHandle handle = heldMigration("web-2", holding, release);
         try {
             await(holding);
-            for (String action : new String[] {"cancel", "pause", "resume"}) {
+            for (String action : new String[] {"cancel", "pause", "resume", "cutover"}) {
                 HttpResponse<String> refused = http.post("/actuator/migrations/" + handle.migrationId() + "/" + action);
                 assertThat(refused.statusCode()).as("POST %s: %s", action, refused.body()).isIn(404, 405);
             }

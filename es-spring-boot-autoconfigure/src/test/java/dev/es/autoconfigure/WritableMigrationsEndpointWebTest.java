@@ -141,6 +141,106 @@ class WritableMigrationsEndpointWebTest {
     }
 
     @Test
+    void cutoverOverHttpCutsOverAWaitingMigrationAndTheAuditTrailSaysTheActuatorAsked() throws Exception {
+        EventStream stream = streams.open("Order", "cutover-1");
+        for (int i = 1; i <= 4; i++) {
+            stream.append(EventData.of("NoteAdded", "{\"note\":" + i + "}"));
+        }
+        MigrationHandle handle = migrations.forDocument("Order", "cutover-1").withTargetStore("archive")
+                .withManualCutover().start();
+        String path = "/actuator/migrations/" + handle.migrationId();
+        JsonNode waiting = waitForStatus(path, "AWAITING_CUTOVER");
+        assertThat(waiting.path("phase").asString()).isEqualTo("CATCH_UP");
+        assertThat(waiting.path("cutoverReady").asBoolean()).as(waiting.toString()).isTrue();
+        assertThat(waiting.path("eventsBehind").asLong()).isZero();
+        JsonNode listed = MigrationsEndpointWebTest.find(ActuatorHttp.json(http.get("/actuator/migrations")),
+                handle.migrationId());
+        assertThat(listed.path("status").asString()).isEqualTo("AWAITING_CUTOVER");
+        assertThat(listed.path("cutoverReady").asBoolean()).isTrue();
+
+        // writers go on while it waits; the target follows
+        stream.append(EventData.of("NoteAdded", "{\"note\":5}"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (stores.get("archive").version("order-cutover-1-v2") < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(stores.get("archive").version("order-cutover-1-v2")).isEqualTo(5);
+        assertThat(handle.isDone()).isFalse();
+
+        HttpResponse<String> cutover = http.post(path + "/cutover");
+        assertThat(cutover.statusCode()).as(cutover.body()).isEqualTo(200);
+        assertThat(handle.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.COMPLETED);
+        stream.append(EventData.of("NoteAdded", "{\"note\":6}"));
+        assertThat(streams.document("Order", "cutover-1").active())
+                .isEqualTo(new StreamPointer("order-cutover-1-v2", "archive"));
+        assertThat(stores.get("archive").version("order-cutover-1-v2")).isEqualTo(6);
+
+        JsonNode done = ActuatorHttp.json(http.get(path));
+        assertThat(done.path("status").asString()).isEqualTo("COMPLETED");
+        JsonNode requested = null;
+        for (JsonNode record : done.path("audit")) {
+            if (record.path("detail").asString("").startsWith("cutover requested")) {
+                requested = record;
+            }
+        }
+        assertThat(requested).as(done.toString()).isNotNull();
+        assertThat(requested.path("requestedBy").asString()).isEqualTo("actuator");
+        assertThat(requested.path("status").asString()).isEqualTo("IN_PROGRESS");
+        assertThat(requested.path("fencingToken").asLong()).isPositive();
+    }
+
+    @Test
+    void aCutoverThatIsNotTakenIsAConflictAndPauseOverHttpIsAuditedAsTheActuators() throws Exception {
+        EventStream stream = streams.open("Order", "cutover-2");
+        for (int i = 1; i <= 3; i++) {
+            stream.append(EventData.of("NoteAdded", "{\"note\":" + i + "}"));
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        MigrationHandle handle = migrations.forDocument("Order", "cutover-2").withTargetStore("archive")
+                .withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        MigrationsEndpointWebTest.await(release);
+                    }
+                }))
+                .start();
+        String path = "/actuator/migrations/" + handle.migrationId();
+        try {
+            MigrationsEndpointWebTest.await(holding);
+            HttpResponse<String> refused = http.post(path + "/cutover");
+            assertThat(refused.statusCode()).as("no manual cutover: %s", refused.body()).isEqualTo(409);
+            assertThat(ActuatorHttp.json(refused).path("id").asString()).isEqualTo(handle.migrationId());
+            assertThat(http.post(path + "/pause").statusCode()).isEqualTo(200);
+        } finally {
+            release.countDown();
+        }
+        waitForStatus(path, "PAUSED");
+        assertThat(http.post(path + "/resume").statusCode()).isEqualTo(200);
+        assertThat(handle.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.COMPLETED);
+        List<String> asked = new java.util.ArrayList<>();
+        ActuatorHttp.json(http.get(path)).path("audit").forEach(r -> {
+            if (!r.path("requestedBy").asString().equals("migration")) {
+                asked.add(r.path("status").asString() + " by " + r.path("requestedBy").asString());
+            }
+        });
+        assertThat(asked).containsExactly("IN_PROGRESS by api", "PAUSED by actuator", "IN_PROGRESS by actuator");
+        assertThat(http.post("/actuator/migrations/no-such-migration/cutover").statusCode()).isEqualTo(404);
+    }
+
+    private JsonNode waitForStatus(String path, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode shown = ActuatorHttp.json(http.get(path));
+        while (!status.equals(shown.path("status").asString()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            shown = ActuatorHttp.json(http.get(path));
+        }
+        assertThat(shown.path("status").asString()).as(shown.toString()).isEqualTo(status);
+        return shown;
+    }
+
+    @Test
     void writeOperationsOnAMigrationNotRunningHereAreNotFound() {
         assertThat(http.post("/actuator/migrations/no-such-migration/cancel").statusCode()).isEqualTo(404);
         assertThat(http.post("/actuator/migrations/no-such-migration/pause").statusCode()).isEqualTo(404);

@@ -9,7 +9,6 @@ import dev.es.engine.migration.MigrationProgress;
 import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.stream.EventStreams;
 import java.net.URI;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -27,8 +26,8 @@ class MigrationController {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationController.class);
 
-    /** Longest demo throttle per copied event. */
-    static final long MAX_THROTTLE_MILLIS = 60_000;
+    /** The highest copy rate the endpoint accepts. */
+    static final double MAX_EVENTS_PER_SECOND = 1_000_000;
 
     private final EventStreamMigrationService migrations;
     private final EventStreams streams;
@@ -40,24 +39,26 @@ class MigrationController {
 
     /** What {@code POST /admin/migrations/{orderId}} answers: the new migration and where to watch it. */
     record MigrationStarted(String migrationId, String orderId, String status, String phase, String targetStore,
-                            long throttleMillis, String monitor) {
+                            double maxEventsPerSecond, String monitor) {
     }
 
     /**
      * Starts the migration of order {@code orderId} to a new stream ({@code order-<id>-v2}, ...) in
      * {@code targetStore} (by default the store the order is in now).
      *
-     * @param throttleMillis demo aid only: sleep this long before each event is copied, so that a person can watch
-     *                       the migration run at {@code /actuator/migrations} and add notes while it does
+     * @param maxEventsPerSecond the migration's copy rate limit ({@code LiveMigrationOptions.maxEventsPerSecond}):
+     *                           0 (the default) for the application's {@code es.migration.max-events-per-second};
+     *                           a low rate (1, 2) gives a person time to watch the migration run at
+     *                           {@code /actuator/migrations} and add notes while it does
      */
     @PostMapping("/admin/migrations/{orderId}")
     ResponseEntity<MigrationStarted> start(@PathVariable String orderId,
                                            @RequestParam(required = false) String targetStore,
-                                           @RequestParam(defaultValue = "0") long throttleMillis) {
+                                           @RequestParam(defaultValue = "0") double maxEventsPerSecond) {
         Identifiers.requireObjectId(orderId);
-        if (throttleMillis < 0 || throttleMillis > MAX_THROTTLE_MILLIS) {
-            throw new InvalidOrderException("throttleMillis must be between 0 and " + MAX_THROTTLE_MILLIS + ", was "
-                    + throttleMillis);
+        if (!(maxEventsPerSecond >= 0 && maxEventsPerSecond <= MAX_EVENTS_PER_SECOND)) {
+            throw new InvalidOrderException("maxEventsPerSecond must be between 0 (the configured default) and "
+                    + (long) MAX_EVENTS_PER_SECOND + ", was " + maxEventsPerSecond);
         }
         if (streams.find(Order.OBJECT_NAME, orderId).isEmpty()) {
             throw new AggregateNotFoundException(Order.OBJECT_NAME, orderId);
@@ -75,18 +76,19 @@ class MigrationController {
             // fails with UnknownStoreException (400) before anything starts
             migration.withTargetStore(streams.stores().get(targetStore).name());
         }
-        if (throttleMillis > 0) {
-            Duration pause = Duration.ofMillis(throttleMillis);
-            migration.withLiveMigration(live -> live.onBeforeAppend(event -> sleep(pause)));
+        if (maxEventsPerSecond > 0) {
+            migration.withLiveMigration(live -> live.maxEventsPerSecond(maxEventsPerSecond));
         }
         migration.withProgress(progress -> progress.onCompleted(MigrationController::logOutcome));
         MigrationHandle handle = migration.start();
         MigrationProgress progress = handle.progress();
-        log.info("Started migration {} of order {} (target store {}, throttle {} ms)", handle.migrationId(), orderId,
-                targetStore == null ? "unchanged" : targetStore, throttleMillis);
+        log.info("Started migration {} of order {} (target store {}, at most {} event(s)/s)", handle.migrationId(),
+                orderId, targetStore == null ? "unchanged" : targetStore,
+                maxEventsPerSecond > 0 ? maxEventsPerSecond : "the default");
         String monitor = "/actuator/migrations/" + handle.migrationId();
         return ResponseEntity.accepted().location(URI.create(monitor)).body(new MigrationStarted(handle.migrationId(),
-                orderId, progress.status().name(), progress.phase().name(), targetStore, throttleMillis, monitor));
+                orderId, progress.status().name(), progress.phase().name(), targetStore, maxEventsPerSecond,
+                monitor));
     }
 
     private static void logOutcome(MigrationResult result) {
@@ -104,14 +106,6 @@ class MigrationController {
         MigrationAlreadyRunningException(String orderId, String migrationId) {
             super("Order " + orderId + " is already being migrated by migration " + migrationId
                     + "; wait for it to end (see /actuator/migrations/" + migrationId + ")");
-        }
-    }
-
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -39,10 +39,11 @@ class SampleApplicationHttpTest {
             expectedNotes.add("before-" + i);
         }
 
-        // 21 events at 200 ms each: the first catch-up page alone takes about 4 s
-        JsonNode started = post("/admin/migrations/" + id + "?targetStore=archive&throttleMillis=200", null, 202);
+        // 21 events at 5 a second: the copy of the history alone takes about 4 s
+        JsonNode started = post("/admin/migrations/" + id + "?targetStore=archive&maxEventsPerSecond=5", null, 202);
         String migrationId = started.get("migrationId").asString();
         assertThat(started.get("monitor").asString()).isEqualTo("/actuator/migrations/" + migrationId);
+        assertThat(started.get("maxEventsPerSecond").asDouble()).isEqualTo(5);
         awaitMigration(migrationId, m -> "IN_PROGRESS".equals(m.get("status").asString()));
 
         for (int i = 1; i <= 5; i++) {
@@ -142,8 +143,8 @@ class SampleApplicationHttpTest {
         assertProblem(send(request("/orders").POST(body("not json"))), 400, "");
         assertProblem(send(request("/admin/migrations/" + id + "?targetStore=attic")
                 .POST(HttpRequest.BodyPublishers.noBody())), 400, "No event store is named 'attic'");
-        assertProblem(send(request("/admin/migrations/" + id + "?throttleMillis=-1")
-                .POST(HttpRequest.BodyPublishers.noBody())), 400, "throttleMillis must be between 0 and 60000");
+        assertProblem(send(request("/admin/migrations/" + id + "?maxEventsPerSecond=-1")
+                .POST(HttpRequest.BodyPublishers.noBody())), 400, "maxEventsPerSecond must be between 0");
 
         assertThat(get("/orders/" + id, 200).get("notes").size()).as("nothing was written").isZero();
     }
@@ -165,7 +166,7 @@ class SampleApplicationHttpTest {
     void aSecondMigrationOfAnOrderBeingMigratedIsAConflict() throws Exception {
         post("/orders", "{\"id\":\"o-3\",\"customer\":\"ada\"}", 201);
         addNote("o-3", "one");
-        String first = post("/admin/migrations/o-3?throttleMillis=300", null, 202).get("migrationId").asString();
+        String first = post("/admin/migrations/o-3?maxEventsPerSecond=1", null, 202).get("migrationId").asString();
         awaitMigration(first, m -> "IN_PROGRESS".equals(m.get("status").asString()));
 
         assertProblem(send(request("/admin/migrations/o-3?targetStore=archive")

@@ -34,6 +34,7 @@ final class CloseStep {
     private final MigrationRun run;
     private final CopyStep copy;
     private final MigrationDefinition.Live live;
+    private final ManualCutoverStep manualCutover;
     /** Where the copy stands: moved by each catch-up iteration and by the copy under a hold. */
     private Position position = Position.START;
 
@@ -41,6 +42,7 @@ final class CloseStep {
         this.run = run;
         this.copy = copy;
         this.live = run.definition.live();
+        this.manualCutover = new ManualCutoverStep(run, copy);
     }
 
     /** The verification before every close attempt ({@code withVerification}), or {@code null} for none. */
@@ -98,6 +100,14 @@ final class CloseStep {
         position = copy.targetPosition();
         copy.begin(sourceStore.version(source.streamId()));
         run.moveTo(MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS);
+        if (live.manualCutover()) {
+            position = manualCutover.awaitRequest(position);
+            if (copy.ownClose() != null) {
+                return copy.ownClose();
+            }
+            // the close timeout counts from the request, not from when the copy first caught up
+            copy.restart(sourceStore.version(source.streamId()));
+        }
         int lostCloses = 0;
         long behindBefore = Long.MAX_VALUE;
         int chunkSize = run.streams.settings().chunkSize();

@@ -11,6 +11,8 @@ import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.StaleFencingTokenException;
 import dev.es.engine.store.WrongExpectedVersionException;
+import dev.es.engine.store.blob.AppendTooLargeException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * The copy (design section 5, steps 3 and 4): source events past the target's high-water mark, page by page,
  * transformed, with their provenance in metadata, as fenced appends to the target. It also keeps what the close step
  * needs to know about convergence: when catch-up reached the source's version at its start (the close timeout counts
- * from there), whether writers outpace the copy, and this migration's own close found in the source.
+ * from there), whether writers outpace the copy, and this migration's own close found in the source. The copy keeps
+ * to the migration's rate limit ({@link Throttle}) except under a writer hold, and copies a page whose copies are too
+ * large for one target append in smaller appends, never splitting one source event's copies.
  */
 final class CopyStep {
 
@@ -47,10 +51,15 @@ final class CopyStep {
     private long initialSourceVersion;
     /** When catch-up first reached {@link #initialSourceVersion}; the close timeout counts from here (0: not yet). */
     private long convergingSince;
+    /** The copy's rate limit ({@code maxEventsPerSecond}). */
+    private final Throttle throttle;
+    /** The most source events per page, lowered when a page's copies were too large for one target append. */
+    private int pageLimit = Integer.MAX_VALUE;
 
     CopyStep(MigrationRun run) {
         this.run = run;
         this.live = run.definition.live();
+        this.throttle = new Throttle(live.maxEventsPerSecond());
     }
 
     /** The verification that hashes what this copy appends ({@code withVerification}); set before the copy runs. */
@@ -63,6 +72,16 @@ final class CopyStep {
     /** Catch-up begins with the source at {@code sourceVersion}. */
     void begin(long sourceVersion) {
         initialSourceVersion = sourceVersion;
+    }
+
+    /**
+     * Catch-up begins anew with the source at {@code sourceVersion} (a manual cutover was asked for after the
+     * migration waited): the close timeout counts again from when the copy reaches it.
+     */
+    void restart(long sourceVersion) {
+        initialSourceVersion = sourceVersion;
+        convergingSince = 0;
+        losingGround = false;
     }
 
     @Nullable CloseEvent ownClose() {
@@ -117,7 +136,7 @@ final class CopyStep {
         StreamPointer target = run.target();
         EventStore sourceStore = run.store(source);
         EventStore targetStore = run.store(target);
-        int pageSize = run.streams.settings().chunkSize();
+        int chunkSize = run.streams.settings().chunkSize();
         long copied = from.copied();
         long targetVersion = from.target();
         int resyncs = 0;
@@ -136,6 +155,16 @@ final class CopyStep {
                     return new Position(copied, targetVersion);
                 }
             }
+            if (!run.control.holdingWriters()) {
+                // the rate limit; never while writers wait for the close. A pause or cancel wakes the sleep, and
+                // the checkpoint above then handles it before the next page
+                Duration wait = throttle.untilNextPage();
+                if (!wait.isZero()) {
+                    run.control.sleep(wait);
+                    continue;
+                }
+            }
+            int pageSize = Math.min(pageLimit, throttle.pageSize(chunkSize));
             List<StoredEvent> page = sourceStore.read(source.streamId(), copied + 1, pageSize);
             if (page.isEmpty()) {
                 return new Position(copied, targetVersion);
@@ -161,6 +190,20 @@ final class CopyStep {
                             : appended.newVersion();
                 } catch (StaleFencingTokenException fenced) {
                     throw new LockLostException(run.lockKey);
+                } catch (AppendTooLargeException tooLarge) {
+                    // nothing was written: copy fewer source events per append, down to one
+                    if (consumed.size() <= 1) {
+                        StoredEvent event = consumed.get(0);
+                        throw new MigrationException(run.migrationId, "the copies of event " + event.eventId()
+                                + " ('" + event.type() + "' at version " + event.version() + " of " + source
+                                + ") are too large for one append to target store '" + target.store() + "' ("
+                                + tooLarge.getMessage() + "); stopped before the close, the source is untouched",
+                                tooLarge);
+                    }
+                    pageLimit = Math.max(1, consumed.size() / 2);
+                    log.debug("Migration {}: a page of {} event(s) is too large for one append to {}; copying at"
+                            + " most {} per append", run.migrationId, consumed.size(), target, pageLimit);
+                    continue;
                 } catch (WrongExpectedVersionException | CommitFailedException resync) {
                     if (++resyncs > MAX_RESYNCS) {
                         throw new MigrationException(run.migrationId, "appends to target " + target
@@ -184,6 +227,7 @@ final class CopyStep {
                     converging();
                 }
                 run.eventsCopied += consumed.size();
+                throttle.copied(consumed.size());
                 run.listener.eventsCopied(run.definition.objectName(), consumed.size());
                 consumed.forEach(live.onEventCopied());
                 run.recordProgress();
@@ -208,7 +252,7 @@ final class CopyStep {
                 long behind = sourceStore.version(source.streamId()) - copied;
                 if (behindAtFirstCheck < 0) {
                     behindAtFirstCheck = behind;
-                } else if (behind > behindAtFirstCheck + pageSize) {
+                } else if (behind > behindAtFirstCheck + chunkSize) {
                     // writers add events faster than this iteration copies them: hold them now, not after it
                     losingGround = true;
                     return new Position(copied, targetVersion);

@@ -59,6 +59,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private final OrphanSettler orphans;
     private final MigrationEndpoints endpoints;
     private final FinishedMigrationVerification finished;
+    private final DryRun dryRun;
     private volatile @Nullable BackupRestoreService backups;
 
     /**
@@ -105,6 +106,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         this.orphans = new OrphanSettler(streams, locks, routing, this.clock, this::runsHere);
         this.endpoints = new MigrationEndpoints(streams);
         this.finished = new FinishedMigrationVerification(streams);
+        this.dryRun = new DryRun(streams, locks, routing, endpoints);
     }
 
     private static ExecutorService ownThreads() {
@@ -221,8 +223,19 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
      * @return how many migrations were still running when the timeout ran out
      */
     public int suspendAll(Duration timeout) {
+        return suspendAll(timeout, MigrationAuditRecord.BY_API);
+    }
+
+    /**
+     * {@link #suspendAll(Duration)}, recorded in each migration's audit trail as asked by {@code requestedBy}
+     * (the Spring Boot starter's shutdown hook says {@link MigrationAuditRecord#BY_SHUTDOWN}).
+     *
+     * @return how many migrations were still running when the timeout ran out
+     */
+    public int suspendAll(Duration timeout, String requestedBy) {
+        MigrationAuditRecord.requireRequestedBy(requestedBy);
         List<LiveMigration> now = List.copyOf(running.values());
-        now.forEach(LiveMigration::suspend);
+        now.forEach(migration -> migration.suspend(requestedBy));
         long deadline = System.nanoTime() + timeout.toNanos();
         int left = 0;
         for (LiveMigration migration : now) {
@@ -299,7 +312,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     }
 
     MigrationPlan plan(MigrationDefinition definition) {
-        return endpoints.plan(definition);
+        return dryRun.plan(definition);
     }
 
     private Optional<MigrationEntry> unfinishedCutover(MigrationDefinition definition, List<MigrationEntry> entries) {

@@ -162,13 +162,15 @@ final class LiveMigration implements MigrationHandle {
             bookClosing.closeBooks();
             return MigrationStatus.COMPLETED;
         } catch (MigrationControl.Suspended suspended) {
-            run.moveTo(run.phase, MigrationStatus.PAUSED);
+            run.moveTo(run.phase, MigrationStatus.PAUSED, run.control.suspendedBy(),
+                    "suspended; run the same migration again to resume it");
             log.info("Migration {} of {} suspended in phase {}; run it again to resume it", run.migrationId,
                     run.object(), run.phase);
             return MigrationStatus.PAUSED;
         } catch (MigrationControl.Cancelled cancelled) {
             cutover.discardTarget();
-            run.moveTo(MigrationPhase.CANCELLED, MigrationStatus.CANCELLED);
+            run.moveTo(MigrationPhase.CANCELLED, MigrationStatus.CANCELLED, run.control.cancelledBy(),
+                    "cancelled; source untouched, target discarded");
             log.info("Migration {} of {} cancelled; source {} untouched, target discarded", run.migrationId,
                     run.object(), run.source);
             return MigrationStatus.CANCELLED;
@@ -226,19 +228,67 @@ final class LiveMigration implements MigrationHandle {
 
     @Override
     public void pause() {
-        if (!result.isDone()) {
-            run.control.pause();
-        }
+        pause(MigrationAuditRecord.BY_API);
     }
 
     @Override
     public void resume() {
-        run.control.resume();
+        resume(MigrationAuditRecord.BY_API);
     }
 
     @Override
     public boolean cancel() {
-        return !result.isDone() && run.control.cancel();
+        return cancel(MigrationAuditRecord.BY_API);
+    }
+
+    @Override
+    public boolean cutover() {
+        return cutover(MigrationAuditRecord.BY_API);
+    }
+
+    @Override
+    public boolean isCutoverReady() {
+        return !result.isDone() && ManualCutoverStep.ready(run.definition.live(), run.status, run.eventsBehind);
+    }
+
+    @Override
+    public MigrationHandle requestedBy(String requestedBy) {
+        return new RequestedByHandle(this, requestedBy);
+    }
+
+    /** {@link #pause()} asked by {@code requestedBy} (audit trail). */
+    void pause(String requestedBy) {
+        if (!result.isDone()) {
+            run.control.pause(requestedBy);
+        }
+    }
+
+    /** {@link #resume()} asked by {@code requestedBy}. */
+    void resume(String requestedBy) {
+        run.control.resume(requestedBy);
+    }
+
+    /** {@link #cancel()} asked by {@code requestedBy}. */
+    boolean cancel(String requestedBy) {
+        return !result.isDone() && run.control.cancel(requestedBy);
+    }
+
+    /** {@link #cutover()} asked by {@code requestedBy}: taken while ready, or when already asked. */
+    boolean cutover(String requestedBy) {
+        if (run.control.cutoverRequestedBy() != null) {
+            return true; // taken before (the migration may have finished since)
+        }
+        if (result.isDone() || !run.definition.live().manualCutover()) {
+            return false;
+        }
+        if (!isCutoverReady()) {
+            log.info("Migration {} of {}: cutover requested ({}) but not ready: status {}, {} event(s) behind"
+                    + " (at most {})", run.migrationId, run.object(), requestedBy, run.status, run.eventsBehind,
+                    run.definition.live().cutoverMaxLag());
+            return false;
+        }
+        run.control.requestCutover(requestedBy);
+        return true;
     }
 
     /**
@@ -247,7 +297,12 @@ final class LiveMigration implements MigrationHandle {
      * finishes instead.
      */
     void suspend() {
-        run.control.suspend();
+        suspend(MigrationAuditRecord.BY_API);
+    }
+
+    /** {@link #suspend()} asked by {@code requestedBy}, for example the application's shutdown. */
+    void suspend(String requestedBy) {
+        run.control.suspend(requestedBy);
     }
 
     /** Whether {@link #pause()} was asked and the migration is waiting at a safe point. */

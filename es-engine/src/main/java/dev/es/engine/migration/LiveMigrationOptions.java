@@ -6,8 +6,14 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-/** Options of the live path: close timeout, catch-up pacing, callbacks, convergence strategy. */
+/**
+ * Options of the live path: close timeout, catch-up pacing, callbacks, convergence strategy, the copy rate and the
+ * operator-gated cutover.
+ */
 public final class LiveMigrationOptions {
+
+    /** How many source events the target may be behind for {@link MigrationHandle#isCutoverReady()}, by default. */
+    public static final long DEFAULT_CUTOVER_MAX_LAG = 100;
 
     Duration closeTimeout;
     Duration catchUpDelay;
@@ -17,8 +23,12 @@ public final class LiveMigrationOptions {
     Consumer<CatchUpProgress> onCatchUpProgress = p -> { };
     Consumer<StoredEvent> onEventCopied = e -> { };
     Consumer<EventData> onBeforeAppend = e -> { };
+    double maxEventsPerSecond;
+    boolean manualCutover;
+    long cutoverMaxLag = DEFAULT_CUTOVER_MAX_LAG;
 
     LiveMigrationOptions(MigrationDefaults defaults) {
+        maxEventsPerSecond = defaults.maxEventsPerSecond();
         closeTimeout = defaults.closeTimeout();
         catchUpDelay = defaults.catchUpDelay();
         convergenceFailure = defaults.convergenceFailure();
@@ -68,10 +78,44 @@ public final class LiveMigrationOptions {
         return this;
     }
 
+    /**
+     * Limits the copy to {@code eventsPerSecond} source events a second, on average ({@code 0}: as fast as the stores
+     * allow; the default is {@code es.migration.max-events-per-second}). The copy reads pages of at most one second's
+     * worth of events and sleeps between them, so the source and target stores see an even load; pause, cancel and
+     * shutdown requests wake it at once. The copy made while the writers are held for the close
+     * ({@code PAUSE_SOURCE}) is never slowed: writers would wait longer.
+     */
+    public LiveMigrationOptions maxEventsPerSecond(double eventsPerSecond) {
+        maxEventsPerSecond = MigrationDefaults.requireRate(eventsPerSecond);
+        return this;
+    }
+
+    /**
+     * Operator-gated cutover: once the copy has caught up, the migration keeps tailing the source (the target stays
+     * in sync, {@code eventsBehind} is reported) and closes the source only when asked to, by
+     * {@link MigrationHandle#cutover()} or the actuator's {@code cutover} operation; {@link MigrationHandle#cancel()}
+     * ends it instead. Same as {@link MigrationBuilder#withManualCutover()}.
+     */
+    public LiveMigrationOptions manualCutover() {
+        manualCutover = true;
+        return this;
+    }
+
+    /**
+     * With {@link #manualCutover()}: how many source events the target may be behind for the migration to be ready
+     * for its cutover ({@link MigrationHandle#isCutoverReady()}); a cutover request is refused while it is further
+     * behind. Default {@value #DEFAULT_CUTOVER_MAX_LAG}; 0 asks for a target fully caught up.
+     */
+    public LiveMigrationOptions cutoverMaxLag(long events) {
+        cutoverMaxLag = MigrationDefaults.requireLag(events);
+        return this;
+    }
+
     /** These options as they stand now. */
     MigrationDefinition.Live snapshot() {
         return new MigrationDefinition.Live(closeTimeout, catchUpDelay, convergenceFailure, maxSourcePause,
-                closeAttemptsBeforePause, onCatchUpProgress, onEventCopied, onBeforeAppend);
+                closeAttemptsBeforePause, onCatchUpProgress, onEventCopied, onBeforeAppend, maxEventsPerSecond,
+                manualCutover, cutoverMaxLag);
     }
 
     /** How the close is made to win when writers keep the source moving. */

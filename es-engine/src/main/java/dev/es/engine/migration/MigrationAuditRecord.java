@@ -33,4 +33,21 @@ public record MigrationAuditRecord(Instant at, MigrationPhase phase, MigrationSt
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(requestedBy, "requestedBy");
     }
+
+    /** The longest {@code requestedBy} a caller may give ({@link MigrationHandle#requestedBy(String)}). */
+    public static final int MAX_REQUESTED_BY_LENGTH = 100;
+
+    /**
+     * Checks a "who asked" given by a caller: not blank, at most {@value #MAX_REQUESTED_BY_LENGTH} characters.
+     *
+     * @throws IllegalArgumentException when it is not
+     */
+    public static String requireRequestedBy(String requestedBy) {
+        Objects.requireNonNull(requestedBy, "requestedBy");
+        if (requestedBy.isBlank() || requestedBy.length() > MAX_REQUESTED_BY_LENGTH) {
+            throw new IllegalArgumentException("requestedBy must be 1 to " + MAX_REQUESTED_BY_LENGTH
+                    + " characters and not blank, was '" + requestedBy + "'");
+        }
+        return requestedBy;
+    }
 }

@@ -121,6 +121,20 @@ public final class MigrationBuilder {
         return this;
     }
 
+    /**
+     * Operator-gated cutover: the migration copies, then keeps the target in sync with the source (tailing it, lag
+     * reported as {@code eventsBehind}, status {@code AWAITING_CUTOVER}) until {@link MigrationHandle#cutover()} or
+     * the actuator's {@code cutover} operation asks for the close and cutover, or {@link MigrationHandle#cancel()}
+     * ends it. A request is taken while the target is at most {@code cutoverMaxLag} events behind
+     * ({@link LiveMigrationOptions#cutoverMaxLag(long)}, default
+     * {@value LiveMigrationOptions#DEFAULT_CUTOVER_MAX_LAG}). A re-run of a migration that stopped while waiting
+     * (a restart) waits again.
+     */
+    public MigrationBuilder withManualCutover() {
+        live.manualCutover();
+        return this;
+    }
+
     /** What the builder describes now, fixed: what {@link #start()} runs. */
     MigrationDefinition definition() {
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
@@ -138,7 +152,12 @@ public final class MigrationBuilder {
         return service.launch(definition());
     }
 
-    /** Measures what the migration would do, writing nothing. */
+    /**
+     * Measures what the migration would do, writing nothing: reads the source once, runs the transformer on every
+     * event, sizes the copies for the target store, looks at the target, the routing table and the lock, times the
+     * target store's round trip, and estimates the copy's length (see {@link MigrationPlan}). No store, document,
+     * routing entry or lock is written, taken or raised.
+     */
     public MigrationPlan dryRun() {
         return service.plan(definition());
     }

@@ -12,10 +12,12 @@ import java.util.Objects;
  * @param maxSourcePause            longest writers are held for the close ({@code PAUSE_SOURCE})
  * @param lockWait                  how long a migration waits for its object's lock before it is refused
  * @param closeAttemptsBeforePause  closes lost to writers before {@code PAUSE_SOURCE} holds them
+ * @param maxEventsPerSecond        the most source events a migration copies per second ({@code 0}: as fast as the
+ *                                  stores allow); see {@link LiveMigrationOptions#maxEventsPerSecond(double)}
  */
 public record MigrationDefaults(Duration closeTimeout, Duration catchUpDelay,
                                 ConvergenceFailureStrategy convergenceFailure, Duration maxSourcePause,
-                                Duration lockWait, int closeAttemptsBeforePause) {
+                                Duration lockWait, int closeAttemptsBeforePause, double maxEventsPerSecond) {
 
     /** How many lost closes {@code PAUSE_SOURCE} allows before it holds the writers, by default. */
     public static final int DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE = 3;
@@ -27,6 +29,19 @@ public record MigrationDefaults(Duration closeTimeout, Duration catchUpDelay,
         requirePositiveOrZero("maxSourcePause", maxSourcePause);
         requirePositiveOrZero("lockWait", lockWait);
         Objects.requireNonNull(convergenceFailure, "convergenceFailure");
+        requireRate(maxEventsPerSecond);
+    }
+
+    /** Defaults that copy as fast as the stores allow (no {@code maxEventsPerSecond}). */
+    public MigrationDefaults(Duration closeTimeout, Duration catchUpDelay, ConvergenceFailureStrategy convergenceFailure,
+                             Duration maxSourcePause, Duration lockWait, int closeAttemptsBeforePause) {
+        this(closeTimeout, catchUpDelay, convergenceFailure, maxSourcePause, lockWait, closeAttemptsBeforePause, 0);
+    }
+
+    /** These defaults with copies limited to {@code eventsPerSecond} source events a second (0: unlimited). */
+    public MigrationDefaults withMaxEventsPerSecond(double eventsPerSecond) {
+        return new MigrationDefaults(closeTimeout, catchUpDelay, convergenceFailure, maxSourcePause, lockWait,
+                closeAttemptsBeforePause, eventsPerSecond);
     }
 
     /** Defaults with {@value #DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE} close attempts before a pause. */
@@ -38,12 +53,27 @@ public record MigrationDefaults(Duration closeTimeout, Duration catchUpDelay,
 
     /**
      * Close timeout 5 min, catch-up delay 100 ms, {@code PAUSE_SOURCE} after 3 lost closes, writers held at most
-     * 5 s, no lock wait.
+     * 5 s, no lock wait, no limit on the copy rate.
      */
     public static MigrationDefaults defaults() {
         return new MigrationDefaults(Duration.ofMinutes(5), Duration.ofMillis(100),
                 ConvergenceFailureStrategy.PAUSE_SOURCE, Duration.ofSeconds(5), Duration.ZERO,
-                DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE);
+                DEFAULT_CLOSE_ATTEMPTS_BEFORE_PAUSE, 0);
+    }
+
+    static double requireRate(double eventsPerSecond) {
+        if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
+            throw new IllegalArgumentException("maxEventsPerSecond must be 0 (no limit) or a positive number, was "
+                    + eventsPerSecond);
+        }
+        return eventsPerSecond;
+    }
+
+    static long requireLag(long events) {
+        if (events < 0) {
+            throw new IllegalArgumentException("cutoverMaxLag must not be negative, was " + events);
+        }
+        return events;
     }
 
     static int requireAttempts(int attempts) {

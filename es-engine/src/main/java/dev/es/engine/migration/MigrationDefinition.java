@@ -39,10 +39,17 @@ record MigrationDefinition(String objectName, String objectId, @Nullable String 
         Objects.requireNonNull(lockWait, "lockWait");
     }
 
-    /** The options of the live path (see {@link LiveMigrationOptions}). */
+    /**
+     * The options of the live path (see {@link LiveMigrationOptions}).
+     *
+     * @param maxEventsPerSecond the copy's rate limit, 0 for none
+     * @param manualCutover      whether the close waits for a cutover request
+     * @param cutoverMaxLag      with a manual cutover: the most events behind at which a request is taken
+     */
     record Live(Duration closeTimeout, Duration catchUpDelay, ConvergenceFailureStrategy convergenceFailure,
                 Duration maxSourcePause, int closeAttemptsBeforePause, Consumer<CatchUpProgress> onCatchUpProgress,
-                Consumer<StoredEvent> onEventCopied, Consumer<EventData> onBeforeAppend) {
+                Consumer<StoredEvent> onEventCopied, Consumer<EventData> onBeforeAppend, double maxEventsPerSecond,
+                boolean manualCutover, long cutoverMaxLag) {
     }
 
     /** Progress reporting (see {@link ProgressOptions}). */

@@ -2,17 +2,13 @@ package dev.es.engine.migration;
 
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
-import dev.es.engine.event.StoredEvent;
-import dev.es.engine.store.EventStore;
 import dev.es.engine.stream.EventStreams;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Where a migration goes, from its definition and its object's document: its source and target streams, checked
- * against the configured stores, and the dry run that measures it.
+ * against the configured stores (the dry run that measures it is {@link DryRun}).
  */
 final class MigrationEndpoints {
 
@@ -22,35 +18,6 @@ final class MigrationEndpoints {
 
     MigrationEndpoints(EventStreams streams) {
         this.streams = streams;
-    }
-
-    /** The dry run: what the migration would copy and transform, measured by reading the source, writing nothing. */
-    MigrationPlan plan(MigrationDefinition definition) {
-        StreamPointer source = source(definition);
-        StreamPointer target = target(definition, source);
-        EventStore store = streams.stores().get(source.store());
-        streams.stores().get(target.store());
-        long[] counts = new long[3];
-        boolean[] closed = {false};
-        long started = System.nanoTime();
-        try (var events = store.stream(source.streamId(), 1, streams.settings().chunkSize())) {
-            events.forEach((StoredEvent e) -> {
-                if (e.isCloseEvent()) {
-                    closed[0] = true;
-                    return;
-                }
-                counts[0]++;
-                counts[1] += e.payload().getBytes(StandardCharsets.UTF_8).length;
-                e.metadata().forEach((k, v) -> counts[1] += k.length() + v.length());
-                if (definition.transformer().canTransform(e.type(), e.schemaVersion())) {
-                    counts[2]++;
-                }
-            });
-        }
-        Duration read = Duration.ofNanos(System.nanoTime() - started);
-        double perSecond = counts[0] == 0 ? 0 : counts[0] / Math.max(1e-9, read.toNanos() / 1e9);
-        return new MigrationPlan(definition.objectName(), definition.objectId(), source, target, counts[0], counts[1],
-                counts[2], perSecond, read.multipliedBy(2), closed[0]);
     }
 
     /** The stream the migration moves: the document's active stream unless the definition names another. */

@@ -55,6 +55,10 @@ final class MigrationRun {
     private long lastReport;
     /** When the routing entry was last saved ({@link System#nanoTime()}). */
     private long lastRecorded;
+    /** Whether the audit trail holds this run's first {@code CLOSING}; later close rounds are only counted. */
+    private boolean closeAudited;
+    /** Closes lost to writers since the last audit record, told by the next one. */
+    private int lostCloses;
 
     MigrationRun(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
                  EventStreams streams, MigrationRoutingTable routing, MigrationListener listener, Clock clock,
@@ -120,15 +124,21 @@ final class MigrationRun {
         }
     }
 
-    /** Between steps: stop if cancelled or the lock is lost, wait while paused. */
+    /**
+     * Between steps: stop if cancelled or the lock is lost, wait while paused (recorded as {@code PAUSED} by whoever
+     * asked, and back to the status before by whoever resumed it).
+     */
     void checkpoint() {
+        MigrationStatus[] before = {status};
         control.awaitUnpaused(() -> {
             if (status != MigrationStatus.PAUSED) {
-                moveTo(phase, MigrationStatus.PAUSED);
+                before[0] = status;
+                moveTo(phase, MigrationStatus.PAUSED, control.pausedBy(), "pause requested");
             }
         }, this::requireLock);
         if (status == MigrationStatus.PAUSED) {
-            moveTo(phase, MigrationStatus.IN_PROGRESS);
+            moveTo(phase, before[0] == MigrationStatus.PAUSED ? MigrationStatus.IN_PROGRESS : before[0],
+                    control.resumedBy(), "resumed");
         }
         requireLock();
     }
@@ -163,6 +173,10 @@ final class MigrationRun {
                 .orElseGet(() -> new MigrationEntry(migrationId, definition.objectName(), definition.objectId(),
                         source, target, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, 0, 0,
                         held.fencingToken(), now, now, null));
+        String detail = recorded.map(e -> "resumed by a new run (was " + e.status() + " in phase " + e.phase()
+                + (e.error() == null ? "" : ": " + e.error()) + ")").orElse("started");
+        entry = entry.withAudit(new MigrationAuditRecord(now, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS,
+                MigrationAuditRecord.BY_API, held.fencingToken(), detail));
         eventsCopied = entry.eventsCopied();
         moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
         return false;
@@ -195,18 +209,61 @@ final class MigrationRun {
         record();
     }
 
+    /** A change the protocol makes on its own ({@link MigrationAuditRecord#BY_MIGRATION}). */
     void moveTo(MigrationPhase newPhase, MigrationStatus newStatus) {
+        moveTo(newPhase, newStatus, MigrationAuditRecord.BY_MIGRATION, null);
+    }
+
+    /**
+     * Moves to {@code newPhase} and {@code newStatus} and records it in the routing entry; a change of the entry's
+     * phase or status is added to its audit trail with the time, {@code requestedBy} (who asked, see
+     * {@link MigrationAuditRecord}), the fencing token and {@code detail}. The back and forth between
+     * {@code CATCH_UP} and {@code CLOSING} of closes lost to writers is recorded once, and the number of lost closes
+     * told by the next record, so that a busy object does not push the rest of the trail out.
+     */
+    void moveTo(MigrationPhase newPhase, MigrationStatus newStatus, String requestedBy, @Nullable String detail) {
         boolean changed = newPhase != phase || newStatus != status;
         phase = newPhase;
         status = newStatus;
-        if (entry != null && changed || entry != null && entry.phase() != newPhase) {
-            entry = entry.with(newPhase, newStatus, clock.instant()).withProgress(eventsCopied, eventsBehind,
-                    clock.instant());
+        if (entry != null && (changed || entry.phase() != newPhase || entry.status() != newStatus)) {
+            Instant now = clock.instant();
+            MigrationPhase before = entry.phase();
+            boolean audited = before != newPhase || entry.status() != newStatus;
+            entry = entry.with(newPhase, newStatus, now).withProgress(eventsCopied, eventsBehind, now);
+            if (audited) {
+                audit(before, newPhase, newStatus, requestedBy, detail, now);
+            }
             record();
         }
         if (changed) {
             report(true);
         }
+    }
+
+    /** Adds the change to the entry's audit trail, folding the rounds of closes lost to writers into a count. */
+    private void audit(MigrationPhase before, MigrationPhase newPhase, MigrationStatus newStatus, String requestedBy,
+                       @Nullable String detail, Instant now) {
+        boolean closeRound = MigrationAuditRecord.BY_MIGRATION.equals(requestedBy) && detail == null
+                && newStatus == MigrationStatus.IN_PROGRESS
+                && (before == MigrationPhase.CATCH_UP && newPhase == MigrationPhase.CLOSING
+                || before == MigrationPhase.CLOSING && newPhase == MigrationPhase.CATCH_UP);
+        if (closeRound && closeAudited) {
+            if (newPhase == MigrationPhase.CATCH_UP) {
+                lostCloses++;
+            }
+            return;
+        }
+        if (newPhase == MigrationPhase.CLOSING) {
+            closeAudited = true;
+        }
+        String told = detail;
+        if (lostCloses > 0) {
+            String lost = "after " + lostCloses + " close attempt(s) lost to writers";
+            told = told == null ? lost : told + " (" + lost + ")";
+            lostCloses = 0;
+        }
+        entry = entry.withAudit(new MigrationAuditRecord(now, newPhase, newStatus, requestedBy, entry.fencingToken(),
+                told));
     }
 
     /**
@@ -218,6 +275,16 @@ final class MigrationRun {
         if (now - lastRecorded >= definition.progress().interval().toNanos()) {
             entry = entry.withProgress(eventsCopied, eventsBehind, clock.instant());
             record();
+        }
+    }
+
+    /**
+     * Saves the progress like {@link #recordProgress()}, but only when it changed since it was last saved: a migration
+     * waiting for its cutover does not rewrite an entry that says the same.
+     */
+    void recordProgressIfChanged() {
+        if (entry.eventsCopied() != eventsCopied || entry.eventsBehind() != eventsBehind) {
+            recordProgress();
         }
     }
 
@@ -236,8 +303,12 @@ final class MigrationRun {
         status = MigrationStatus.FAILED;
         if (entry != null) {
             try {
-                entry = entry.with(MigrationPhase.FAILED, MigrationStatus.FAILED, clock.instant())
-                        .withError(error.getMessage(), clock.instant());
+                MigrationPhase before = entry.phase();
+                Instant now = clock.instant();
+                entry = entry.with(MigrationPhase.FAILED, MigrationStatus.FAILED, now)
+                        .withError(error.getMessage(), now);
+                audit(before, MigrationPhase.FAILED, MigrationStatus.FAILED, MigrationAuditRecord.BY_MIGRATION,
+                        error.getMessage(), now);
                 if (!routing.save(entry)) {
                     log.info("Migration {}: a newer lock holder recorded it since; its entry is left as is",
                             migrationId);

@@ -107,6 +107,8 @@ final class OrphanSettler {
                         ? current.with(current.phase(), MigrationStatus.PAUSED, now).withError(INTERRUPTED, now)
                         : current.with(MigrationPhase.FAILED, MigrationStatus.FAILED, now).withError(abandoned, now);
                 settled = settled.withFencingToken(held.fencingToken(), now);
+                settled = settled.withAudit(new MigrationAuditRecord(now, settled.phase(), settled.status(),
+                        MigrationAuditRecord.BY_MIGRATION, held.fencingToken(), settled.error()));
                 if (!held.isValid() || !routing.save(settled)) {
                     return routing.get(entry.migrationId());
                 }

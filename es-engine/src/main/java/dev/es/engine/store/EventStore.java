@@ -6,6 +6,7 @@ import dev.es.engine.event.StoredEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,6 +110,52 @@ public interface EventStore extends EventStoreAdmin {
      */
     default Optional<WriterHold> holdWriters(String streamId, Duration maxHold) {
         return Optional.empty();
+    }
+
+    /**
+     * The largest single event this store can append, as {@link #eventBytes} counts it; empty when the store sets no
+     * limit of its own (the memory and PostgreSQL stores: PostgreSQL's own limits, such as a {@code jsonb} value of at
+     * most 255 MB, are not checked here). The blob store's is {@link dev.es.engine.store.blob.BlobEventStore#MAX_APPEND_BYTES
+     * one append block}. A migration's dry run reports the events that exceed it on its target.
+     */
+    default OptionalLong maxEventBytes() {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * The size of {@code event} as this store counts it against {@link #maxEventBytes()}: by default its payload,
+     * metadata keys and values, type and id in UTF-8 bytes; the blob store counts the event's line as it would write
+     * it, with the batch trailer of an append of that one event. Reads nothing, writes nothing.
+     */
+    default long eventBytes(EventData event) {
+        long bytes = utf8Length(event.payload()) + utf8Length(event.type()) + utf8Length(event.eventId());
+        for (var entry : event.metadata().entrySet()) {
+            bytes += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+        }
+        return bytes;
+    }
+
+    /** The length of {@code text} in UTF-8, without encoding it. */
+    private static long utf8Length(@Nullable String text) {
+        if (text == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** The last event of the stream, or {@code null} when it is empty. */

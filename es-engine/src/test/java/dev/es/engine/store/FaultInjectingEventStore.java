@@ -125,6 +125,16 @@ public final class FaultInjectingEventStore implements EventStore {
     }
 
     @Override
+    public java.util.OptionalLong maxEventBytes() {
+        return delegate.maxEventBytes();
+    }
+
+    @Override
+    public long eventBytes(EventData event) {
+        return delegate.eventBytes(event);
+    }
+
+    @Override
     public boolean supportsFencing() {
         return delegate.supportsFencing();
     }

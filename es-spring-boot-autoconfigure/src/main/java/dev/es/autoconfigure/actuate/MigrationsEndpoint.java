@@ -1,7 +1,10 @@
 package dev.es.autoconfigure.actuate;
 
 import dev.es.engine.migration.EventStreamMigrationService;
+import dev.es.engine.migration.MigrationAuditRecord;
+import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationHandle;
+import dev.es.engine.migration.MigrationStatus;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -13,9 +16,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * {@code /actuator/migrations}: the active migrations, one migration by id (finished ones too, while the routing
- * table keeps them), and {@code POST /actuator/migrations/{id}/pause|resume|cancel} on migrations running in this
- * process.
+ * {@code /actuator/migrations}: the active migrations, one migration by id with its audit trail (finished ones too,
+ * while the routing table keeps them), and {@code POST /actuator/migrations/{id}/pause|resume|cancel|cutover} on
+ * migrations running in this process, recorded in their audit trail as asked by
+ * {@link MigrationAuditRecord#BY_ACTUATOR}.
  * <p>
  * Read-only by default ({@link Access#READ_ONLY}): Spring Boot maps the write operation only when the operator grants
  * it with {@code management.endpoint.migrations.access=unrestricted} (and {@code management.endpoints.access
@@ -23,6 +27,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  */
 @Endpoint(id = "migrations", defaultAccess = Access.READ_ONLY)
 public class MigrationsEndpoint {
+
+    /** The answer to a cutover that is not taken (the migration does not wait for one, or is too far behind). */
+    static final int STATUS_CONFLICT = 409;
 
     private final EventStreamMigrationService migrations;
 
@@ -32,34 +39,52 @@ public class MigrationsEndpoint {
 
     @ReadOperation
     public List<MigrationDescriptor> migrations() {
-        return migrations.activeMigrations().stream().map(MigrationDescriptor::of).toList();
+        return migrations.activeMigrations().stream().map(e -> MigrationDescriptor.of(e, cutoverReady(e), false))
+                .toList();
     }
 
-    /** One migration; {@code null} (404) when the routing table has no such id. */
+    /** One migration with its audit trail; {@code null} (404) when the routing table has no such id. */
     @ReadOperation
     public MigrationDescriptor migration(@Selector String id) {
-        return migrations.get(id).map(MigrationDescriptor::of).orElse(null);
+        return migrations.get(id).map(e -> MigrationDescriptor.of(e, cutoverReady(e), true)).orElse(null);
     }
 
     /**
-     * Pauses, resumes or cancels a running migration; 404 when none runs here with that id (a {@code null} result of a
-     * write operation would be a 204), 400 for an unknown action.
+     * Pauses, resumes, cancels or cuts over a running migration; 404 when none runs here with that id (a {@code null}
+     * result of a write operation would be a 204), 400 for an unknown action. A cutover that is not taken (the
+     * migration has no manual cutover, has not caught up, is more than its {@code cutoverMaxLag} behind, or is paused)
+     * answers 409 with the migration as it stands.
      */
     @WriteOperation
     public WebEndpointResponse<MigrationDescriptor> control(@Selector String id, @Selector String action) {
-        if (!action.equals("pause") && !action.equals("resume") && !action.equals("cancel")) {
-            throw new InvalidEndpointRequestException("Unknown action '" + action + "'; use pause, resume or cancel",
-                    "Unknown action");
+        if (!action.equals("pause") && !action.equals("resume") && !action.equals("cancel")
+                && !action.equals("cutover")) {
+            throw new InvalidEndpointRequestException("Unknown action '" + action
+                    + "'; use pause, resume, cancel or cutover", "Unknown action");
         }
-        Optional<MigrationHandle> handle = migrations.handle(id);
-        if (handle.isEmpty()) {
+        Optional<MigrationHandle> found = migrations.handle(id);
+        if (found.isEmpty()) {
             return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
         }
+        MigrationHandle handle = found.get().requestedBy(MigrationAuditRecord.BY_ACTUATOR);
         switch (action) {
-            case "pause" -> handle.get().pause();
-            case "resume" -> handle.get().resume();
-            default -> handle.get().cancel();
+            case "pause" -> handle.pause();
+            case "resume" -> handle.resume();
+            case "cutover" -> {
+                if (!handle.cutover()) {
+                    return new WebEndpointResponse<>(migration(id), STATUS_CONFLICT);
+                }
+            }
+            default -> handle.cancel();
         }
         return new WebEndpointResponse<>(migration(id));
+    }
+
+    /** Whether a cutover would be taken now; {@code null} unless the migration waits for one in this process. */
+    private Boolean cutoverReady(MigrationEntry entry) {
+        if (entry.status() != MigrationStatus.AWAITING_CUTOVER) {
+            return null;
+        }
+        return migrations.handle(entry.migrationId()).map(MigrationHandle::isCutoverReady).orElse(null);
     }
 }

@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -269,6 +270,18 @@ public final class BlobEventStore implements EventStore {
     }
 
     // ---------------------------------------------------------------- appends
+
+    /** One append block: {@value #MAX_APPEND_BYTES} bytes. */
+    @Override
+    public OptionalLong maxEventBytes() {
+        return OptionalLong.of(MAX_APPEND_BYTES);
+    }
+
+    /** The event's line as an append would write it, plus the batch trailer. */
+    @Override
+    public long eventBytes(EventData event) {
+        return BatchCodec.line(event, clock.instant()).length + (long) BatchCodec.TRAILER_LENGTH;
+    }
 
     @Override
     public AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
