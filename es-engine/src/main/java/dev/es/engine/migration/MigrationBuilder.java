@@ -28,6 +28,8 @@ public final class MigrationBuilder {
     final ProgressOptions progress = new ProgressOptions();
     final LockOptions lock;
     @Nullable BackupOptions backup;
+    BookClosingOptions.@Nullable Settings bookClosing;
+    boolean rollbackSupport;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -105,10 +107,38 @@ public final class MigrationBuilder {
         return this;
     }
 
+    // ---------------------------------------------------------------- rollback and book closing
+
+    /**
+     * Keeps what a rollback needs: the source stays (book closing may archive it but never deletes it, so
+     * {@code deleteSource(true)} is refused with this), and the routing entry records whether, and with which
+     * transformer, events were transformed. Every migration records the latter, so {@code rollback(id)} works
+     * without this too; this is the promise that the object's original events stay readable as they were written.
+     */
+    public MigrationBuilder withRollbackSupport() {
+        this.rollbackSupport = true;
+        return this;
+    }
+
+    /**
+     * What to do with the closed source after the cutover, for example
+     * {@code withBookClosing(b -> b.archiveTo("archive").deleteSource(true))}: copy it to an archive store (recorded
+     * in the document's terminated-stream entry) and/or delete it. The migration is {@code BOOK_CLOSED} only once
+     * both are done; a failure leaves it {@code FAILED} after the cutover, and running it again finishes them.
+     */
+    public MigrationBuilder withBookClosing(Consumer<BookClosingOptions> options) {
+        BookClosingOptions builder = new BookClosingOptions();
+        options.accept(builder);
+        BookClosingOptions.Settings settings = builder.snapshot();
+        bookClosing = settings.doesAnything() ? settings : null;
+        return this;
+    }
+
     /** What the builder describes now, fixed: what {@link #start()} runs. */
     MigrationDefinition definition() {
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
-                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup);
+                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup,
+                bookClosing, rollbackSupport);
     }
 
     /** Runs the migration and waits for its result. */

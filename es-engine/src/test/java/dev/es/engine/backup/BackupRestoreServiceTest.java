@@ -99,6 +99,20 @@ class BackupRestoreServiceTest {
 
     // ------------------------------------------------------------------------------------------ backup
 
+    /** A manifest keeps what book closing recorded of a terminated stream (issue 13): its archive, its deletion. */
+    @Test
+    void aBackupKeepsTheArchiveAndDeletionOfATerminatedStream() {
+        ObjectDocument doc = objectWithTwoTerminatedStreams(streams, main, "bc");
+        TerminatedStream first = doc.terminatedStreams().get(0);
+        doc = documents.update(doc.withTerminatedStream(first.withArchive(new StreamPointer("order-bc", "other"))
+                .withDeletedAt(clock.instant())));
+        BackupDescriptor backup = service.backup(doc, BackupOptions.defaults().withObjectDocument());
+
+        assertThat(service.get(backup.backupId()).orElseThrow().document()).isEqualTo(doc);
+        assertThat(service.get(backup.backupId()).orElseThrow().streams().get(0).terminated())
+                .isEqualTo(doc.terminatedStreams().get(0));
+    }
+
     @Test
     void aBackupDescribesWhatItHolds() {
         ObjectDocument doc = objectWithTwoTerminatedStreams(streams, main, "1");
