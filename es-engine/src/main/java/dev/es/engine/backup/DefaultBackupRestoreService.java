@@ -189,6 +189,9 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         List<Segment> segments = new ArrayList<>();
         if (history) {
             for (TerminatedStream terminated : document.terminatedStreams()) {
+                if (terminated.deletedAt() != null) {
+                    continue; // book closing deleted it: its history was copied into its continuation
+                }
                 CloseEvent close = store(terminated.store()).closeEvent(terminated.streamId());
                 if (close == null || !close.historyCopiedToContinuation()) {
                     segments.add(new Segment(terminated.pointer(), terminated));

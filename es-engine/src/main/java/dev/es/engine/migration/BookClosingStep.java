@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Archive</b>: the source, close event included, is copied event by event (same ids, versions, payloads,
  *   metadata and times) to the archive stream with fenced appends, from where an earlier run stopped; then the
  *   archive is recorded in the document's terminated-stream entry.</li>
- *   <li><b>Delete</b>: the source's events are deleted and the stream is left holding only a close event toward the
- *   same continuation (with the same versions to carry over), so that a writer still standing on it is sent on, as
- *   before. This process's writers of the object wait at its write gate meanwhile; an append of another process that
- *   lands on the emptied stream in between is moved to the continuation before that close is written. Then the
- *   deletion is recorded in the document's entry.</li>
+ *   <li><b>Delete</b>: the deletion is recorded in the document's entry first (readers then skip the source, whatever
+ *   a crash leaves of it), then the source's events are deleted and the stream is left holding only a close event
+ *   toward the same continuation (with the same versions to carry over), so that a writer still standing on it is
+ *   sent on, as before. This process's writers of the object wait at its write gate meanwhile; an append of another
+ *   process that lands on the emptied stream in between is moved to the continuation before that close is
+ *   written.</li>
  * </ol>
  * Each part is decided from the stores and the document, so a run that died anywhere in between is finished by
  * running the migration again.
@@ -47,6 +48,8 @@ final class BookClosingStep {
     private static final Backoff CHANGED_DOCUMENT = new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), 100);
     /** How often the emptied source may be written by stale writers before its close is written, at most. */
     private static final int MAX_DELETE_RACES = 20;
+    /** The reason of the close a deleted source keeps. */
+    static final String DELETED_REASON = "migration; events deleted by book closing";
     /** The suffix of a default archive stream in the source's own store. */
     static final String ARCHIVE_SUFFIX = "-archive";
 
@@ -168,26 +171,53 @@ final class BookClosingStep {
     // ---------------------------------------------------------------- delete
 
     private void deleteSource(TerminatedStream entry) {
-        if (entry.deletedAt() != null) {
-            return;
-        }
         EventStore store = run.store(run.source);
-        StoredEvent first = firstEvent(store);
-        boolean emptied = first != null && first.isCloseEvent() && store.version(run.source.streamId()) == 1;
-        if (!emptied) {
-            CloseEvent close = run.closeOf(run.source);
-            if (close == null && first != null) {
-                throw new MigrationException(run.migrationId, "source " + run.source + " holds events but no close"
-                        + " event; it is not deleted");
+        CloseEvent close = run.closeOf(run.source);
+        if (close != null && DELETED_REASON.equals(close.reason())) {
+            if (entry.deletedAt() == null) {
+                updateEntry(t -> t.withDeletedAt(run.clock.instant()));
             }
-            CloseEvent original = close != null ? close : tombstoneFromDocument(entry);
-            long started = System.nanoTime();
-            deleteKeepingClose(store, original);
-            log.info("Migration {} of {}: deleted the events of source {} in {} ms; it keeps only its close toward"
-                    + " {}", run.migrationId, run.object(), run.source, (System.nanoTime() - started) / 1_000_000,
-                    run.target());
+            return; // deleted by an earlier run
         }
-        updateEntry(t -> t.withDeletedAt(run.clock.instant()));
+        if (entry.deletedAt() == null) {
+            // recorded first: from now on readers skip the source (its history is in the continuation), whatever a
+            // crash in the middle of the deletion leaves of it
+            updateEntry(t -> t.withDeletedAt(run.clock.instant()));
+        }
+        CloseEvent original = close;
+        if (original == null) {
+            // an interrupted deletion: what is left is nothing, or the rest of the source (a store deleting in parts)
+            requireNoLateEvents(store, entry);
+            original = tombstoneFromDocument(entry);
+        }
+        long started = System.nanoTime();
+        deleteKeepingClose(store, original);
+        log.info("Migration {} of {}: deleted the events of source {} in {} ms; it keeps only its close toward {}",
+                run.migrationId, run.object(), run.source, (System.nanoTime() - started) / 1_000_000, run.target());
+    }
+
+    /**
+     * After an interrupted deletion the source holds no close: the events left must all be from before its close
+     * (the rest of the source, copied to the continuation). One written after it came from a writer of another
+     * process standing on the source meanwhile; it is not in the continuation, so nothing is deleted and the
+     * operator is told.
+     */
+    private void requireNoLateEvents(EventStore store, TerminatedStream entry) {
+        long late = 0;
+        try (var events = store.stream(run.source.streamId(), 1, run.streams.settings().chunkSize())) {
+            for (StoredEvent e : (Iterable<StoredEvent>) events::iterator) {
+                if (entry.terminatedAt() != null && e.recordedAt() != null
+                        && e.recordedAt().isAfter(entry.terminatedAt())) {
+                    late++;
+                }
+            }
+        }
+        if (late > 0) {
+            throw new MigrationException(run.migrationId, "the deletion of source " + run.source + " was interrupted"
+                    + " and " + late + " event(s) were appended to it after its close (a writer of another process"
+                    + " standing on it); they are not in " + run.target() + ": copy them there (same event ids) and"
+                    + " delete " + run.source + " by hand, then run the migration again");
+        }
     }
 
     /** The source's close as the document recorded it, for a run that died between the delete and the new close. */
@@ -212,11 +242,6 @@ final class BookClosingStep {
         return at;
     }
 
-    private @Nullable StoredEvent firstEvent(EventStore store) {
-        List<StoredEvent> first = store.read(run.source.streamId(), 1, 1);
-        return first.isEmpty() ? null : first.get(0);
-    }
-
     /**
      * Deletes the source and writes a close with {@code original}'s continuation and versions as its only event.
      * This process's writers of the object wait at the write gate meanwhile; appends of other processes that land on
@@ -232,8 +257,8 @@ final class BookClosingStep {
             run.requireLock();
             store.delete(streamId);
             CloseEvent close = new CloseEvent(original.continuationStreamId(), original.continuationStore(),
-                    "migration; events deleted by book closing", run.migrationId, original.lastSourceVersion(),
-                    original.targetVersionAtClose(), original.closedAt());
+                    DELETED_REASON, run.migrationId, original.lastSourceVersion(), original.targetVersionAtClose(),
+                    original.closedAt());
             long expected = 0;
             for (int race = 0; ; race++) {
                 run.requireLock();

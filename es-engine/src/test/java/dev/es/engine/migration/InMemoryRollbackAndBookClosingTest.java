@@ -448,6 +448,51 @@ class InMemoryRollbackAndBookClosingTest extends AbstractRollbackAndBookClosingT
     }
 
     /**
+     * A deletion interrupted half-way (a store that deletes in parts, such as a blob stream's chunks, and a process
+     * that dies) leaves the rest of the source without its close: reads skip it, since the document records the
+     * deletion first, and a re-run deletes the rest. An event appended to it after its close, by a writer of another
+     * process, is not in the continuation: the re-run then deletes nothing and says what to do.
+     */
+    @Test
+    void anInterruptedDeletionIsFinishedByARerunUnlessEventsWereAppendedMeanwhile() {
+        String id = newId();
+        List<EventData> initial = seed(id, 20);
+        String source = "order-" + id;
+        List<StoredEvent> original = main.read(source, 1, 100);
+        main.failOn(2, b -> b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.BEFORE_WRITE);
+        MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other")
+                .withBookClosing(b -> b.deleteSource(true)).execute();
+        assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);
+        // what a deletion in parts leaves: the source's first events, no close
+        main.append(source, ExpectedVersion.noStream(), original.subList(0, 5).stream()
+                .map(e -> new EventData(e.eventId(), e.type(), e.schemaVersion(), e.payload(), e.metadata(),
+                        e.recordedAt())).toList());
+        assertThat(eventIds(id)).as("reads skip the deleted source").containsExactlyElementsOf(ids(initial));
+        EventData late = note("late");
+        main.append(source, ExpectedVersion.exactly(5), List.of(late));
+
+        MigrationResult refused = migrations.forDocument("Order", id).withTargetStore("other")
+                .withBookClosing(b -> b.deleteSource(true)).execute();
+        assertThat(refused.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(refused.error()).hasMessageContaining("1 event(s) were appended to it after its close");
+        assertThat(main.version(source)).as("nothing deleted").isEqualTo(6);
+
+        // the operator moves the late event on and deletes the source by hand
+        streams.open("Order", id).append(ExpectedVersion.any(), List.of(late));
+        main.delete(source);
+        main.append(source, ExpectedVersion.noStream(), original.subList(0, 5).stream()
+                .map(e -> new EventData(e.eventId(), e.type(), e.schemaVersion(), e.payload(), e.metadata(),
+                        e.recordedAt())).toList());
+        MigrationResult again = migrations.forDocument("Order", id).withTargetStore("other")
+                .withBookClosing(b -> b.deleteSource(true)).execute();
+        assertThat(again.isSuccess()).as("re-run: %s", again.error()).isTrue();
+        assertThat(main.read(source, 1, 100)).singleElement().satisfies(e -> assertThat(e.isCloseEvent()).isTrue());
+        List<EventData> expected = new ArrayList<>(initial);
+        expected.add(late);
+        assertThat(eventIds(id)).containsExactlyElementsOf(ids(expected));
+    }
+
+    /**
      * A writer of another process, still standing on the source, appends to it while book closing has deleted it
      * and not yet written its close: the append is moved to the continuation, nothing is lost or read twice.
      */
