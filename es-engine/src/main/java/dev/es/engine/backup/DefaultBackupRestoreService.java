@@ -189,9 +189,12 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         List<Segment> segments = new ArrayList<>();
         if (history) {
             for (TerminatedStream terminated : document.terminatedStreams()) {
+                if (terminated.deletedAt() != null) {
+                    continue; // book closing deleted it: its history was copied into its continuation
+                }
                 EventStore store = store(terminated.store());
                 if (store.version(terminated.streamId()) == 0) {
-                    continue; // nothing there (deleted when the books were closed)
+                    continue; // nothing there
                 }
                 CloseEvent close = store.closeEvent(terminated.streamId());
                 if (close == null || !close.historyCopiedToContinuation()) {

@@ -159,13 +159,23 @@ final class Manifests {
         node.put("continuationStore", t.continuationStore());
         node.put("lastVersion", t.lastVersion());
         node.put("terminatedAt", t.terminatedAt() == null ? null : t.terminatedAt().toString());
+        if (t.archiveStreamId() != null) {
+            node.put("archiveStreamId", t.archiveStreamId());
+            node.put("archiveStore", t.archiveStore());
+        }
+        if (t.deletedAt() != null) {
+            node.put("deletedAt", t.deletedAt().toString());
+        }
     }
 
     private static TerminatedStream terminated(JsonNode node) {
         String at = node.path("terminatedAt").asString(null);
+        String deletedAt = node.path("deletedAt").asString(null);
         return new TerminatedStream(text(node, "streamId"), text(node, "store"), node.path("reason").asString(null),
                 node.path("continuationStreamId").asString(null), node.path("continuationStore").asString(null),
-                number(node, "lastVersion"), at == null ? null : Instant.parse(at));
+                number(node, "lastVersion"), at == null ? null : Instant.parse(at),
+                node.path("archiveStreamId").asString(null), node.path("archiveStore").asString(null),
+                deletedAt == null ? null : Instant.parse(deletedAt));
     }
 
     private static void strings(ObjectNode node, Map<String, String> values) {

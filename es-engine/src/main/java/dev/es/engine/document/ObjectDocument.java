@@ -43,6 +43,34 @@ public record ObjectDocument(String objectName, String objectId, StreamPointer a
         return new ObjectDocument(objectName, objectId, newActive, list, tags, etag);
     }
 
+    /**
+     * This document with {@code updated} in place of the terminated stream with the same pointer (what book closing
+     * records about it).
+     *
+     * @throws IllegalArgumentException when the document has no such terminated stream
+     */
+    public ObjectDocument withTerminatedStream(TerminatedStream updated) {
+        List<TerminatedStream> list = new ArrayList<>(terminatedStreams);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).pointer().equals(updated.pointer())) {
+                list.set(i, updated);
+                return new ObjectDocument(objectName, objectId, active, list, tags, etag);
+            }
+        }
+        throw new IllegalArgumentException("The document of " + objectName + "/" + objectId + " has no terminated"
+                + " stream " + updated.pointer());
+    }
+
+    /** The terminated stream at {@code pointer}, or {@code null} when the document has none there. */
+    public @Nullable TerminatedStream terminatedStream(StreamPointer pointer) {
+        for (TerminatedStream t : terminatedStreams) {
+            if (t.pointer().equals(pointer)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** This document with the tag set. */
     public ObjectDocument withTag(String tag, String value) {
         Map<String, String> copy = new LinkedHashMap<>(tags);

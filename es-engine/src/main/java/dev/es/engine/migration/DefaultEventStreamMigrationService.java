@@ -60,6 +60,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private final MigrationEndpoints endpoints;
     private final FinishedMigrationVerification finished;
     private final DryRun dryRun;
+    private final MigrationRollback rollbacks;
     private volatile @Nullable BackupRestoreService backups;
 
     /**
@@ -107,6 +108,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         this.endpoints = new MigrationEndpoints(streams);
         this.finished = new FinishedMigrationVerification(streams);
         this.dryRun = new DryRun(streams, locks, routing, endpoints);
+        this.rollbacks = new MigrationRollback(this, streams, locks, routing, this.clock);
     }
 
     private static ExecutorService ownThreads() {
@@ -144,6 +146,11 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         if (entry.status() == MigrationStatus.COMPLETED || entry.status() == MigrationStatus.CANCELLED
                 || entry.status() == MigrationStatus.ROLLED_BACK) {
             throw new MigrationException(migrationId, "is " + entry.status() + " and cannot be resumed");
+        }
+        if (entry.status() == MigrationStatus.ROLLING_BACK) {
+            throw new MigrationException(migrationId, "is being rolled back by migration "
+                    + entry.rollbackMigrationId() + "; call rollback(\"" + migrationId + "\") again to resume the"
+                    + " rollback");
         }
         MigrationDefinition definition = definitions.get(migrationId);
         if (definition == null) {
@@ -203,6 +210,30 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private MigrationEntry entryToVerify(String migrationId) {
         return routing.get(migrationId)
                 .orElseThrow(() -> new MigrationException(migrationId, "no such migration in the routing table"));
+    }
+
+    /** {@inheritDoc} The rollback's audit records name {@code api} as who asked. */
+    @Override
+    public RollbackResult rollback(String migrationId) {
+        return rollbacks.rollback(Objects.requireNonNull(migrationId, "migrationId"), null,
+                MigrationAuditRecord.BY_API);
+    }
+
+    /** {@inheritDoc} The rollback's audit records name {@code api} as who asked. */
+    @Override
+    public RollbackResult rollback(String migrationId, EventTransformer reverseTransformer) {
+        return rollbacks.rollback(Objects.requireNonNull(migrationId, "migrationId"),
+                Objects.requireNonNull(reverseTransformer, "reverseTransformer"), MigrationAuditRecord.BY_API);
+    }
+
+    /** The run of that migration in this process, or {@code null}. */
+    @Nullable LiveMigration runningHere(String migrationId) {
+        return running.get(migrationId);
+    }
+
+    /** The definition this process started that migration with, while it keeps it, or {@code null}. */
+    @Nullable MigrationDefinition definitionOf(String migrationId) {
+        return definitions.get(migrationId);
     }
 
     /** The defaults every migration of this service starts from. */
@@ -288,6 +319,12 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         return launch(definition, source, target, migrationId);
     }
 
+    /** Launches {@code definition} from {@code source} to {@code target} under the given id (a rollback's). */
+    MigrationHandle launchAs(MigrationDefinition definition, StreamPointer source, StreamPointer target,
+                             String migrationId) {
+        return launch(definition, source, target, migrationId);
+    }
+
     private LiveMigration launch(MigrationDefinition definition, StreamPointer source, StreamPointer target,
                                  String migrationId) {
         LiveMigration migration = new LiveMigration(migrationId, definition, source, target, streams, locks, routing,
@@ -325,7 +362,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         }
         StreamPointer active = document.get().active();
         return entries.stream()
-                .filter(e -> e.isActive() || e.status() == MigrationStatus.FAILED)
+                .filter(e -> resumable(e.status()))
                 .filter(e -> e.target().equals(active))
                 .filter(e -> definition.targetStreamId() == null
                         || definition.targetStreamId().equals(active.streamId()))
@@ -336,9 +373,14 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
                                                            StreamPointer target) {
         return entries.stream()
                 .filter(e -> e.source().equals(source) && e.target().equals(target))
-                .filter(e -> e.isActive() || e.status() == MigrationStatus.FAILED)
+                .filter(e -> resumable(e.status()))
                 .max(Comparator.comparing(MigrationEntry::updatedAt,
                         Comparator.nullsFirst(Comparator.naturalOrder())));
+    }
+
+    /** Whether a re-run may resume a migration in {@code status}: not ended (but failed), not being rolled back. */
+    private static boolean resumable(MigrationStatus status) {
+        return !status.isTerminal() && status != MigrationStatus.ROLLING_BACK || status == MigrationStatus.FAILED;
     }
 
     /** Whether this process runs that migration, or another migration of the same object. */

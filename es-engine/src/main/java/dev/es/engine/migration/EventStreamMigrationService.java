@@ -51,4 +51,33 @@ public interface EventStreamMigrationService {
      * what its copy made of each source event (a transformer that fails counts as a mismatch).
      */
     VerificationResult verify(String migrationId, VerificationLevel level, EventTransformer transformer);
+
+    /**
+     * Rolls a migration back, waiting until it is done; see {@link #rollback(String, EventTransformer)}. A migration
+     * that transformed events after its cutover needs that form: this one refuses it up front with
+     * {@link ReverseTransformerRequiredException}.
+     */
+    RollbackResult rollback(String migrationId);
+
+    /**
+     * Rolls a migration back, waiting until it is done.
+     * <ul>
+     *   <li>Before its cutover (running, paused, failed, cancelled): a run of it in this process is stopped at its
+     *   next safe point; under the object's lock its target is discarded; the source, never touched, stays the
+     *   object's stream. Status {@code ROLLED_BACK}; a new migration of the object can start at once. One running in
+     *   another process is refused ({@link RollbackRefusedException}, {@code TRANSIENT}): stop it there first.</li>
+     *   <li>After its cutover: a reverse live migration (writers never blocked, the same close-event protocol) moves
+     *   the object from the migration's target to a fresh stream in the original source's store
+     *   ({@code <source>-rb1}), through {@code reverseTransformer}. The object's history is then its history before
+     *   plus every event written since. The migration is {@code ROLLING_BACK} meanwhile and {@code ROLLED_BACK}
+     *   after, with the reverse migration's id ({@link MigrationEntry#rollbackMigrationId()}). If the reverse
+     *   migration fails, calling this again resumes it.</li>
+     * </ul>
+     * Rolling back a migration already rolled back answers how it ended.
+     *
+     * @param reverseTransformer turns the migrated events back into their original form; only used after the cutover
+     * @throws RollbackRefusedException when the rollback cannot begin (unknown migration, the object moved on, the
+     *                                  cutover half done, the migration running elsewhere); nothing was changed
+     */
+    RollbackResult rollback(String migrationId, EventTransformer reverseTransformer);
 }

@@ -149,11 +149,17 @@ final class LiveMigration implements MigrationHandle {
             if (run.start(held)) {
                 return MigrationStatus.COMPLETED;
             }
+            bookClosing.checkOptions();
             run.backUp();
             raiseFences(held.fencingToken());
             // from here a close may be found written: a cancel can no longer take effect until we know it is not
             run.control.enterClose();
             CloseEvent closed = close.existingClose();
+            if (closed == null && bookClosing.cutOverAlready()) {
+                // book closing deleted the source and died before writing its close again: only that is left
+                bookClosing.closeBooks();
+                return MigrationStatus.COMPLETED;
+            }
             if (closed == null) {
                 run.control.leaveClose();
                 closed = close.catchUpAndClose();

@@ -29,6 +29,8 @@ public final class MigrationBuilder {
     final LockOptions lock;
     @Nullable BackupOptions backup;
     @Nullable VerificationSpec verification;
+    BookClosingOptions.@Nullable Settings bookClosing;
+    boolean rollbackSupport;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -121,6 +123,19 @@ public final class MigrationBuilder {
         return this;
     }
 
+    // ---------------------------------------------------------------- rollback and book closing
+
+    /**
+     * Keeps what a rollback needs: the source stays (book closing may archive it but never deletes it, so
+     * {@code deleteSource(true)} is refused with this), and the routing entry records whether, and with which
+     * transformer, events were transformed. Every migration records the latter, so {@code rollback(id)} works
+     * without this too; this is the promise that the object's original events stay readable as they were written.
+     */
+    public MigrationBuilder withRollbackSupport() {
+        this.rollbackSupport = true;
+        return this;
+    }
+
     /**
      * Operator-gated cutover: the migration copies, then keeps the target in sync with the source (tailing it, lag
      * reported as {@code eventsBehind}, status {@code AWAITING_CUTOVER}) until {@link MigrationHandle#cutover()} or
@@ -135,11 +150,25 @@ public final class MigrationBuilder {
         return this;
     }
 
+    /**
+     * What to do with the closed source after the cutover, for example
+     * {@code withBookClosing(b -> b.archiveTo("archive").deleteSource(true))}: copy it to an archive store (recorded
+     * in the document's terminated-stream entry) and/or delete it. The migration is {@code BOOK_CLOSED} only once
+     * both are done; a failure leaves it {@code FAILED} after the cutover, and running it again finishes them.
+     */
+    public MigrationBuilder withBookClosing(Consumer<BookClosingOptions> options) {
+        BookClosingOptions builder = new BookClosingOptions();
+        options.accept(builder);
+        BookClosingOptions.Settings settings = builder.snapshot();
+        bookClosing = settings.doesAnything() ? settings : null;
+        return this;
+    }
+
     /** What the builder describes now, fixed: what {@link #start()} runs. */
     MigrationDefinition definition() {
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
                 transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup,
-                verification);
+                verification, bookClosing, rollbackSupport);
     }
 
     /** Runs the migration and waits for its result. */

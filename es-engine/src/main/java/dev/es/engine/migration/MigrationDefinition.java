@@ -21,13 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param lockWait        how long to wait for the object's lock
  * @param backup          the backup to take before the copy, or {@code null} for none
  * @param verification    the verification before the close, or {@code null} for none
+ * @param bookClosing     what book closing does with the closed source (archive, delete), or {@code null} for
+ *                        nothing
+ * @param rollbackSupport whether it was built {@code withRollbackSupport()} (the source is kept)
  */
 record MigrationDefinition(String objectName, String objectId, @Nullable String sourceStreamId,
                            @Nullable String sourceStore, @Nullable String targetStreamId,
                            @Nullable String targetStore, EventTransformer transformer,
                            TransformFailurePolicy transformFailurePolicy, Live live, Progress progress,
                            Duration lockWait, @Nullable BackupOptions backup,
-                           @Nullable VerificationSpec verification) {
+                           @Nullable VerificationSpec verification,
+                           BookClosingOptions.@Nullable Settings bookClosing, boolean rollbackSupport) {
 
     MigrationDefinition {
         Objects.requireNonNull(objectName, "objectName");
@@ -37,6 +41,22 @@ record MigrationDefinition(String objectName, String objectId, @Nullable String 
         Objects.requireNonNull(live, "live");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(lockWait, "lockWait");
+        if (rollbackSupport && bookClosing != null && bookClosing.deleteSource()) {
+            throw new IllegalStateException("Migration of " + objectName + "/" + objectId + ": withRollbackSupport()"
+                    + " keeps the source, so withBookClosing(b -> b.deleteSource(true)) is refused; archive it instead"
+                    + " (b.archiveTo(store)) or leave out one of the two");
+        }
+    }
+
+    /** Whether the copy goes through a transformer (not the identity). */
+    boolean transforms() {
+        return transformer != EventTransformer.identity();
+    }
+
+    /** What the routing entry keeps for a rollback. */
+    RollbackSupport rollbackSupportRecord() {
+        return new RollbackSupport(rollbackSupport, transforms(), transforms() ? transformer.getClass().getName()
+                : null);
     }
 
     /**

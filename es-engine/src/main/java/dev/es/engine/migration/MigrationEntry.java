@@ -18,14 +18,17 @@ import org.jspecify.annotations.Nullable;
  * @param backupId      the backup taken before the copy ({@code withBackup}), or {@code null}
  * @param audit         every phase and status change, oldest first (at most {@value #MAX_AUDIT} kept: the first and
  *                      the latest)
- * @param rollbackMigrationId the migration that rolled this one back, or {@code null}
+ * @param rollbackMigrationId the migration that rolled this one back (or is rolling it back), or {@code null}
+ * @param rollbackSupport what a rollback needs to know (whether events were transformed, whether the source is
+ *                        kept), or {@code null} for entries recorded before migrations kept it
  */
 public record MigrationEntry(String migrationId, @Nullable String objectName, @Nullable String objectId,
                              StreamPointer source,
                              StreamPointer target, MigrationPhase phase, MigrationStatus status, long eventsCopied,
                              long eventsBehind, long fencingToken, @Nullable Instant startedAt,
                              @Nullable Instant updatedAt, @Nullable String error, @Nullable String backupId,
-                             List<MigrationAuditRecord> audit, @Nullable String rollbackMigrationId) {
+                             List<MigrationAuditRecord> audit, @Nullable String rollbackMigrationId,
+                             @Nullable RollbackSupport rollbackSupport) {
 
     /** The most audit records an entry keeps. */
     public static final int MAX_AUDIT = 200;
@@ -45,13 +48,30 @@ public record MigrationEntry(String migrationId, @Nullable String objectName, @N
                           long eventsCopied, long eventsBehind, long fencingToken, @Nullable Instant startedAt,
                           @Nullable Instant updatedAt, @Nullable String error) {
         this(migrationId, objectName, objectId, source, target, phase, status, eventsCopied, eventsBehind,
-                fencingToken, startedAt, updatedAt, error, null, List.of(), null);
+                fencingToken, startedAt, updatedAt, error, null, List.of(), null, null);
+    }
+
+    /** An entry without what a rollback needs to know (the form before migrations kept it). */
+    public MigrationEntry(String migrationId, @Nullable String objectName, @Nullable String objectId,
+                          StreamPointer source, StreamPointer target, MigrationPhase phase, MigrationStatus status,
+                          long eventsCopied, long eventsBehind, long fencingToken, @Nullable Instant startedAt,
+                          @Nullable Instant updatedAt, @Nullable String error, @Nullable String backupId,
+                          List<MigrationAuditRecord> audit, @Nullable String rollbackMigrationId) {
+        this(migrationId, objectName, objectId, source, target, phase, status, eventsCopied, eventsBehind,
+                fencingToken, startedAt, updatedAt, error, backupId, audit, rollbackMigrationId, null);
+    }
+
+    /** This entry recording what a rollback needs to know. */
+    public MigrationEntry withRollbackSupport(@Nullable RollbackSupport support, Instant now) {
+        return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
+                eventsBehind, fencingToken, startedAt, now, error, backupId, audit, rollbackMigrationId, support);
     }
 
     /** This entry recording the backup taken before the copy. */
     public MigrationEntry withBackupId(String id, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, error, id, audit, rollbackMigrationId);
+                eventsBehind, fencingToken, startedAt, now, error, id, audit, rollbackMigrationId,
+                rollbackSupport);
     }
 
     /** This entry with {@code record} added to its audit trail (the oldest after the first dropped past the cap). */
@@ -63,33 +83,38 @@ public record MigrationEntry(String migrationId, @Nullable String objectName, @N
             trail.remove(1);
         }
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, fencingToken, startedAt, updatedAt, error, backupId, trail, rollbackMigrationId);
+                eventsBehind, fencingToken, startedAt, updatedAt, error, backupId, trail, rollbackMigrationId,
+                rollbackSupport);
     }
 
-    /** This entry recording the migration that rolled it back. */
-    public MigrationEntry withRollbackMigrationId(String id, Instant now) {
+    /** This entry recording the migration that rolled it back ({@code null}: none). */
+    public MigrationEntry withRollbackMigrationId(@Nullable String id, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, error, backupId, audit, id);
+                eventsBehind, fencingToken, startedAt, now, error, backupId, audit, id, rollbackSupport);
     }
 
     public MigrationEntry with(MigrationPhase newPhase, MigrationStatus newStatus, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, newPhase, newStatus, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, error, backupId, audit, rollbackMigrationId);
+                eventsBehind, fencingToken, startedAt, now, error, backupId, audit, rollbackMigrationId,
+                rollbackSupport);
     }
 
     public MigrationEntry withProgress(long copied, long behind, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, copied, behind,
-                fencingToken, startedAt, now, error, backupId, audit, rollbackMigrationId);
+                fencingToken, startedAt, now, error, backupId, audit, rollbackMigrationId,
+                rollbackSupport);
     }
 
     public MigrationEntry withFencingToken(long token, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, token, startedAt, now, error, backupId, audit, rollbackMigrationId);
+                eventsBehind, token, startedAt, now, error, backupId, audit, rollbackMigrationId,
+                rollbackSupport);
     }
 
-    public MigrationEntry withError(String message, Instant now) {
+    public MigrationEntry withError(@Nullable String message, Instant now) {
         return new MigrationEntry(migrationId, objectName, objectId, source, target, phase, status, eventsCopied,
-                eventsBehind, fencingToken, startedAt, now, message, backupId, audit, rollbackMigrationId);
+                eventsBehind, fencingToken, startedAt, now, message, backupId, audit, rollbackMigrationId,
+                rollbackSupport);
     }
 
     /** Whether the migration is still under way (not completed, failed, cancelled or rolled back). */

@@ -86,7 +86,8 @@ final class MigrationRun {
         target = continuation;
         entry = new MigrationEntry(migrationId, entry.objectName(), entry.objectId(), source, target, entry.phase(),
                 entry.status(), entry.eventsCopied(), entry.eventsBehind(), entry.fencingToken(), entry.startedAt(),
-                clock.instant(), null, entry.backupId(), entry.audit(), entry.rollbackMigrationId());
+                clock.instant(), null, entry.backupId(), entry.audit(), entry.rollbackMigrationId(),
+                entry.rollbackSupport());
     }
 
     String object() {
@@ -159,8 +160,9 @@ final class MigrationRun {
             log.info("Migration {} of {} was completed meanwhile; nothing to do", migrationId, object());
             return true;
         }
-        if (recorded.isPresent() && recorded.get().status().isTerminal()
-                && recorded.get().status() != MigrationStatus.FAILED) {
+        if (recorded.isPresent() && (recorded.get().status().isTerminal()
+                && recorded.get().status() != MigrationStatus.FAILED
+                || recorded.get().status() == MigrationStatus.ROLLING_BACK)) {
             throw new MigrationControl.NotRevived(new MigrationException(migrationId, "was "
                     + recorded.get().status() + " meanwhile and is not revived; nothing was changed. Start the"
                     + " migration again for a new one"));
@@ -169,10 +171,11 @@ final class MigrationRun {
                 .map(e -> new MigrationEntry(migrationId, e.objectName(), e.objectId(), source, target,
                         MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, e.eventsCopied(), e.eventsBehind(),
                         held.fencingToken(), e.startedAt(), now, null, e.backupId(), e.audit(),
-                        e.rollbackMigrationId()))
+                        e.rollbackMigrationId(), merged(e.rollbackSupport(), definition.rollbackSupportRecord())))
                 .orElseGet(() -> new MigrationEntry(migrationId, definition.objectName(), definition.objectId(),
                         source, target, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS, 0, 0,
-                        held.fencingToken(), now, now, null));
+                        held.fencingToken(), now, now, null)
+                        .withRollbackSupport(definition.rollbackSupportRecord(), now));
         String detail = recorded.map(e -> "resumed by a new run (was " + e.status() + " in phase " + e.phase()
                 + (e.error() == null ? "" : ": " + e.error()) + ")").orElse("started");
         entry = entry.withAudit(new MigrationAuditRecord(now, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS,
@@ -180,6 +183,18 @@ final class MigrationRun {
         eventsCopied = entry.eventsCopied();
         moveTo(MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS);
         return false;
+    }
+
+    /**
+     * What an earlier run recorded for a rollback, joined with this run's: events copied by either run may have been
+     * transformed, and a source either promised to keep stays kept.
+     */
+    private static RollbackSupport merged(@Nullable RollbackSupport earlier, RollbackSupport now) {
+        if (earlier == null) {
+            return now;
+        }
+        return new RollbackSupport(earlier.requested() || now.requested(), earlier.transformed() || now.transformed(),
+                earlier.transformer() != null ? earlier.transformer() : now.transformer());
     }
 
     /**

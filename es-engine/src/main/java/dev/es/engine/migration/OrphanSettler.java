@@ -74,10 +74,14 @@ final class OrphanSettler {
      * finish it (its source is the active stream and is open or closed toward its target, or the document already
      * points at its target), or retired as {@code FAILED} with where the object went.
      *
+     * An entry {@code ROLLING_BACK} is never taken for an orphan: its reverse migration is the one to settle, and
+     * rolling back again resumes it.
+     *
      * @return the entry as it now stands; empty when it is gone
      */
     Optional<MigrationEntry> settleIfOrphaned(MigrationEntry entry) {
         if (!entry.isActive() || entry.objectName() == null || entry.objectId() == null
+                || entry.status() == MigrationStatus.ROLLING_BACK
                 || runsHere.test(entry.migrationId(), entry.objectName(), entry.objectId())) {
             return Optional.of(entry);
         }

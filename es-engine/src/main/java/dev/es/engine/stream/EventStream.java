@@ -329,9 +329,19 @@ public final class EventStream {
             chain.add(tip);
         }
         advanceTo(tip);
-        // a stream whose events a migration copied into its continuation is read there, not twice
+        // a stream whose events a migration copied into its continuation is read there, not twice; one whose events
+        // book closing deleted (or is deleting) was such a stream
+        List<StreamPointer> deleted = new ArrayList<>();
+        for (TerminatedStream terminated : doc.terminatedStreams()) {
+            if (terminated.deletedAt() != null) {
+                deleted.add(terminated.pointer());
+            }
+        }
         List<StreamPointer> readable = new ArrayList<>();
         for (int i = 0; i < chain.size() - 1; i++) {
+            if (deleted.contains(chain.get(i))) {
+                continue;
+            }
             CloseEvent c = closeOf(chain.get(i));
             if (c == null || !c.historyCopiedToContinuation()) {
                 readable.add(chain.get(i));

@@ -99,6 +99,26 @@ class BackupRestoreServiceTest {
 
     // ------------------------------------------------------------------------------------------ backup
 
+    /**
+     * A manifest keeps what book closing recorded of a terminated stream (issue 13): its archive, its deletion. A
+     * stream whose events book closing deleted is not backed up: its history lives in its continuation.
+     */
+    @Test
+    void aBackupKeepsTheArchiveAndDeletionOfATerminatedStream() {
+        ObjectDocument doc = objectWithTwoTerminatedStreams(streams, main, "bc");
+        TerminatedStream first = doc.terminatedStreams().get(0);
+        TerminatedStream second = doc.terminatedStreams().get(1);
+        doc = documents.update(doc.withTerminatedStream(first.withArchive(new StreamPointer("order-bc", "other"))
+                .withDeletedAt(clock.instant())).withTerminatedStream(second.withArchive(
+                        new StreamPointer("order-bc-b", "other"))));
+        BackupDescriptor backup = service.backup(doc, BackupOptions.defaults().withObjectDocument());
+
+        BackupDescriptor read = service.get(backup.backupId()).orElseThrow();
+        assertThat(read.document()).isEqualTo(doc);
+        assertThat(read.streams()).extracting(BackupStream::streamId).containsExactly("order-bc-b", "order-bc-c");
+        assertThat(read.streams().get(0).terminated()).isEqualTo(doc.terminatedStreams().get(1));
+    }
+
     @Test
     void aBackupDescribesWhatItHolds() {
         ObjectDocument doc = objectWithTwoTerminatedStreams(streams, main, "1");

@@ -58,6 +58,34 @@ public abstract class AbstractDocumentStoreContractTest {
         assertThat(read.tags()).containsEntry("vip", "gold");
     }
 
+    /** Book closing's record of a terminated stream (issue 13): archive and deletion round trip, absent ones too. */
+    @Test
+    void terminatedStreamsKeepWhatBookClosingRecorded() {
+        String id = newId();
+        ObjectDocument created = store.create(document(id));
+        Instant at = Instant.parse("2024-05-06T07:08:09Z");
+        TerminatedStream plain = new TerminatedStream("order-" + id, "main", "migration", "order-" + id + "-v2",
+                "other", 7, at);
+        TerminatedStream closed = new TerminatedStream("order-" + id + "-v2", "other", "migration m2",
+                "order-" + id + "-v3", "main", 9, at.plusSeconds(1))
+                .withArchive(new StreamPointer("order-" + id + "-v2", "archive"))
+                .withDeletedAt(at.plusSeconds(2));
+        ObjectDocument moved = created.cutOver(new StreamPointer("order-" + id + "-v2", "other"), plain)
+                .cutOver(new StreamPointer("order-" + id + "-v3", "main"), closed);
+        store.update(moved);
+
+        ObjectDocument read = store.get("Order", id).orElseThrow();
+        assertThat(read.terminatedStreams()).containsExactly(plain, closed);
+        assertThat(read.terminatedStreams().get(0).archive()).isNull();
+        assertThat(read.terminatedStreams().get(0).deletedAt()).isNull();
+        assertThat(read.terminatedStream(closed.pointer()).archive())
+                .isEqualTo(new StreamPointer("order-" + id + "-v2", "archive"));
+
+        store.update(read.withTerminatedStream(plain.withArchive(new StreamPointer("a-" + id, "archive"))));
+        assertThat(store.get("Order", id).orElseThrow().terminatedStream(plain.pointer()).archiveStreamId())
+                .isEqualTo("a-" + id);
+    }
+
     @Test
     void absentDocumentIsEmpty() {
         assertThat(store.get("Order", newId())).isEmpty();

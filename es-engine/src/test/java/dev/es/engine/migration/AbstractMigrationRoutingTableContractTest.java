@@ -54,7 +54,9 @@ public abstract class AbstractMigrationRoutingTableContractTest {
                         MigrationStatus.IN_PROGRESS, MigrationAuditRecord.BY_MIGRATION, 7, null))
                 .withAudit(new MigrationAuditRecord(entry.updatedAt().plusNanos(1234), MigrationPhase.CUTOVER,
                         MigrationStatus.CUTTING_OVER, MigrationAuditRecord.BY_ACTUATOR, 7, "cutover asked \"now\""))
-                .withRollbackMigrationId("rollback-1", entry.updatedAt().plusSeconds(4));
+                .withRollbackMigrationId("rollback-1", entry.updatedAt().plusSeconds(4))
+                .withRollbackSupport(new RollbackSupport(true, true, "com.example.Upcaster"),
+                        entry.updatedAt().plusSeconds(5));
         assertThat(table.save(later)).isTrue();
         assertThat(table.get(entry.migrationId())).contains(later);
         assertThat(table.get("missing-" + UUID.randomUUID())).isEmpty();

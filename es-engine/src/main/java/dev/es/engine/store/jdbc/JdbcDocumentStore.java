@@ -217,6 +217,14 @@ public final class JdbcDocumentStore implements DocumentStore {
             node.put("continuationStore", t.continuationStore());
             node.put("lastVersion", t.lastVersion());
             node.put("terminatedAt", t.terminatedAt() == null ? null : t.terminatedAt().toString());
+            // book closing's fields only when set, so documents without them look as they always did
+            if (t.archiveStreamId() != null) {
+                node.put("archiveStreamId", t.archiveStreamId());
+                node.put("archiveStore", t.archiveStore());
+            }
+            if (t.deletedAt() != null) {
+                node.put("deletedAt", t.deletedAt().toString());
+            }
         }
         return Json.mapper().writeValueAsString(array);
     }
@@ -226,7 +234,9 @@ public final class JdbcDocumentStore implements DocumentStore {
         for (JsonNode n : Json.tree(json)) {
             list.add(new TerminatedStream(text(n, "streamId"), text(n, "store"), text(n, "reason"),
                     text(n, "continuationStreamId"), text(n, "continuationStore"), n.path("lastVersion").asLong(0),
-                    n.hasNonNull("terminatedAt") ? Instant.parse(n.get("terminatedAt").asString()) : null));
+                    n.hasNonNull("terminatedAt") ? Instant.parse(n.get("terminatedAt").asString()) : null,
+                    text(n, "archiveStreamId"), text(n, "archiveStore"),
+                    n.hasNonNull("deletedAt") ? Instant.parse(n.get("deletedAt").asString()) : null));
         }
         return list;
     }

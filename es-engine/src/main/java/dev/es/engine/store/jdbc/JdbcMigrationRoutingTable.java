@@ -6,6 +6,7 @@ import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationPhase;
 import dev.es.engine.migration.MigrationRoutingTable;
 import dev.es.engine.migration.MigrationStatus;
+import dev.es.engine.migration.RollbackSupport;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,10 +30,10 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
 
     private static final String COLUMNS = "migration_id, object_name, object_id, source_stream_id, source_store,"
             + " target_stream_id, target_store, phase, status, events_copied, events_behind, fencing_token,"
-            + " started_at, updated_at, error, backup_id, audit, rollback_migration_id";
+            + " started_at, updated_at, error, backup_id, audit, rollback_migration_id, rollback_support";
     private static final String ORDER = " ORDER BY started_at ASC NULLS FIRST, migration_id";
 
-    /** The audit trail as JSON (records with ISO-8601 instants). */
+    /** The audit trail and the rollback support as JSON (records with ISO-8601 instants). */
     private static final JsonMapper AUDIT = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final TypeReference<List<MigrationAuditRecord>> AUDIT_LIST = new TypeReference<>() {
@@ -55,7 +56,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
         this.connections = Objects.requireNonNull(connections, "connections");
         String table = tables.migrations();
         this.upsert = "INSERT INTO " + table + " AS m (" + COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id) DO UPDATE SET object_name = EXCLUDED.object_name,"
                 + " object_id = EXCLUDED.object_id, source_stream_id = EXCLUDED.source_stream_id,"
                 + " source_store = EXCLUDED.source_store, target_stream_id = EXCLUDED.target_stream_id,"
@@ -63,7 +64,8 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                 + " events_copied = EXCLUDED.events_copied, events_behind = EXCLUDED.events_behind,"
                 + " fencing_token = EXCLUDED.fencing_token, started_at = EXCLUDED.started_at,"
                 + " updated_at = EXCLUDED.updated_at, error = EXCLUDED.error, backup_id = EXCLUDED.backup_id,"
-                + " audit = EXCLUDED.audit, rollback_migration_id = EXCLUDED.rollback_migration_id"
+                + " audit = EXCLUDED.audit, rollback_migration_id = EXCLUDED.rollback_migration_id,"
+                + " rollback_support = EXCLUDED.rollback_support"
                 + " WHERE m.fencing_token <= EXCLUDED.fencing_token";
         this.selectOne = "SELECT " + COLUMNS + " FROM " + table + " WHERE migration_id = ?";
         this.selectAll = "SELECT " + COLUMNS + " FROM " + table + ORDER;
@@ -97,6 +99,8 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                     statement.setString(16, entry.backupId());
                     statement.setString(17, AUDIT.writeValueAsString(entry.audit()));
                     statement.setString(18, entry.rollbackMigrationId());
+                    statement.setString(19, entry.rollbackSupport() == null ? null
+                            : AUDIT.writeValueAsString(entry.rollbackSupport()));
                     return statement.executeUpdate();
                 }
             });
@@ -108,6 +112,10 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
 
     private static List<MigrationAuditRecord> audit(@Nullable String json) {
         return json == null || json.isEmpty() ? List.of() : AUDIT.readValue(json, AUDIT_LIST);
+    }
+
+    private static @Nullable RollbackSupport rollbackSupport(@Nullable String json) {
+        return json == null || json.isEmpty() ? null : AUDIT.readValue(json, RollbackSupport.class);
     }
 
     @Override
@@ -181,7 +189,8 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                                     rs.getLong("events_behind"), rs.getLong("fencing_token"),
                                     Sql.getInstant(rs, "started_at"), Sql.getInstant(rs, "updated_at"),
                                     rs.getString("error"), rs.getString("backup_id"), audit(rs.getString("audit")),
-                                    rs.getString("rollback_migration_id")));
+                                    rs.getString("rollback_migration_id"),
+                                    rollbackSupport(rs.getString("rollback_support"))));
                         }
                     } finally {
                         if (array != null) {

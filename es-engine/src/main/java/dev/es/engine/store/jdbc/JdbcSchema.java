@@ -134,7 +134,8 @@ public final class JdbcSchema {
                 // columns added to existing tables since they were first made
                 List<Map.Entry<String, String>> added = List.of(Map.entry(tables.streams(), FENCE_COLUMN),
                         Map.entry(tables.migrations(), "backup_id"), Map.entry(tables.migrations(), "audit"),
-                        Map.entry(tables.migrations(), "rollback_migration_id"));
+                        Map.entry(tables.migrations(), "rollback_migration_id"),
+                        Map.entry(tables.migrations(), "rollback_support"));
                 try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_attribute"
                         + " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped")) {
                     for (Map.Entry<String, String> column : added) {

@@ -87,6 +87,8 @@ ALTER TABLE ${prefix}migrations ADD COLUMN IF NOT EXISTS backup_id varchar(150);
 -- The audit trail (a JSON array of phase and status changes) and the migration that rolled this one back.
 ALTER TABLE ${prefix}migrations ADD COLUMN IF NOT EXISTS audit text;
 ALTER TABLE ${prefix}migrations ADD COLUMN IF NOT EXISTS rollback_migration_id varchar(100);
+-- What a rollback needs to know (JSON: whether events were transformed, whether the source is kept).
+ALTER TABLE ${prefix}migrations ADD COLUMN IF NOT EXISTS rollback_support text;
 
 CREATE INDEX IF NOT EXISTS ${prefix}migrations_status_idx ON ${prefix}migrations (status);
 -- The entries of one object, read when a migration of it is launched.
