@@ -99,6 +99,9 @@ class EsUpcastersAutoConfigurationTest {
                     .hasRootCauseInstanceOf(NotOneToOneTransformerException.class)
                     .rootCause().hasMessageContaining("FunctionTransformer[OrderPlaced, many]")
                     .hasMessageContaining("not one-to-one");
+            var report = FailureReports.analyze(context.getStartupFailure());
+            assertThat(report.getDescription()).contains("lazy upcaster").contains("FunctionTransformer[OrderPlaced, many]");
+            assertThat(report.getAction()).contains("copy migration");
         });
     }
 }
