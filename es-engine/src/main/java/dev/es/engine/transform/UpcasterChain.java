@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lazy upcasters registered once on {@code EventStreams}, in order. {@link #apply(StoredEvent)} raises an event
@@ -117,7 +118,7 @@ public final class UpcasterChain {
         return new ChainTransformer(this);
     }
 
-    private EventUpcaster first(StoredEvent event) {
+    private @Nullable EventUpcaster first(StoredEvent event) {
         for (EventUpcaster u : upcasters) {
             if (u.canUpcast(event.type(), event.schemaVersion())) {
                 return u;

@@ -2,6 +2,7 @@ package dev.es.engine.transform;
 
 import dev.es.engine.EsException;
 import dev.es.engine.event.StoredEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registered upcaster broke the rules on read: it threw, answered no event, did not raise the schema version, or
@@ -16,7 +17,7 @@ public final class UpcastingException extends EsException {
         this(upcaster, event, reason, null);
     }
 
-    public UpcastingException(String upcaster, StoredEvent event, String reason, Throwable cause) {
+    public UpcastingException(String upcaster, StoredEvent event, String reason, @Nullable Throwable cause) {
         super("Upcaster " + upcaster + " on event " + event.eventId() + " ('" + event.type() + "' v"
                 + event.schemaVersion() + ", version " + event.version() + "): " + reason, cause);
         this.upcaster = upcaster;
