@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * Loads aggregates by replaying their history and saves their new events with optimistic concurrency: a save
  * expects the stream and version the aggregate was loaded at, and follows stream continuations as the settings
- * allow, carrying that version over each close.
+ * allow, carrying that version over each close. Loads see events raised through the lazy upcasters registered on
+ * {@link EventStreams} (the serializer is asked for the newest schema), at their stored versions.
  *
  * @param <T> the aggregate type
  */

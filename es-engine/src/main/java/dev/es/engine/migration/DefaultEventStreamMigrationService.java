@@ -5,6 +5,7 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.stream.EventStreams;
+import dev.es.engine.transform.UpcasterChain;
 import dev.es.engine.transform.EventTransformer;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,6 +119,11 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The lazy upcasters registered on the streams, which a copy applies before its own transformer. */
+    UpcasterChain upcasters() {
+        return streams.upcasters();
     }
 
     public DefaultEventStreamMigrationService(EventStreams streams, DistributedLockProvider locks,

@@ -4,6 +4,7 @@ import dev.es.engine.Identifiers;
 import dev.es.engine.backup.BackupOptions;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.transform.EventTransformer;
+import dev.es.engine.transform.UpcasterChain;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,7 @@ public final class MigrationBuilder {
     @Nullable VerificationSpec verification;
     BookClosingOptions.@Nullable Settings bookClosing;
     boolean rollbackSupport;
+    MigrationStrategy strategy = MigrationStrategy.COPY_AND_TRANSFORM;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -69,6 +71,17 @@ public final class MigrationBuilder {
     /** Transforms events while they are copied. */
     public MigrationBuilder withTransformer(EventTransformer eventTransformer) {
         this.transformer = Objects.requireNonNull(eventTransformer, "transformer");
+        return this;
+    }
+
+    /**
+     * The strategy; {@link MigrationStrategy#COPY_AND_TRANSFORM} by default. {@link MigrationStrategy#LAZY_TRANSFORM}
+     * is global, not per object: with it, {@link #start()}, {@link #execute()} and {@link #dryRun()} read, write
+     * and lock nothing and throw {@link LazyTransformIsGlobalException} at once, naming the upcasters registered on
+     * {@code EventStreams} (register upcasters there, or in Spring as {@code EventUpcaster} beans).
+     */
+    public MigrationBuilder withStrategy(MigrationStrategy migrationStrategy) {
+        this.strategy = Objects.requireNonNull(migrationStrategy, "strategy");
         return this;
     }
 
@@ -166,8 +179,16 @@ public final class MigrationBuilder {
 
     /** What the builder describes now, fixed: what {@link #start()} runs. */
     MigrationDefinition definition() {
+        if (strategy == MigrationStrategy.LAZY_TRANSFORM) {
+            throw new LazyTransformIsGlobalException(objectName, objectId, service.upcasters());
+        }
+        // a copy bakes the lazy upcasters in: raw events are raised through them, then the migration's transformer
+        UpcasterChain upcasters = service.upcasters();
+        EventTransformer copyTransformer = upcasters.isEmpty() ? transformer
+                : transformer == EventTransformer.identity() ? upcasters.asTransformer()
+                : upcasters.asTransformer().andThen(transformer);
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
-                transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup,
+                copyTransformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup,
                 verification, bookClosing, rollbackSupport);
     }
 

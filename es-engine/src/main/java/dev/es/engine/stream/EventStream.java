@@ -200,7 +200,8 @@ public final class EventStream {
     /**
      * The object's whole history, oldest first: the terminated streams whose events were not copied into their
      * continuation, then the active stream (and any continuation it already has). Close events are left out. Read
-     * lazily in pages of {@code chunkSize}; close the stream (or consume it) when done.
+     * lazily in pages of {@code chunkSize}; close the stream (or consume it) when done. Events are raised through the
+     * upcasters registered on {@link EventStreams} (lazy transform), with their stored ids, versions and times.
      */
     public Stream<StoredEvent> readAll() {
         List<StreamPointer> history = history();
@@ -233,7 +234,8 @@ public final class EventStream {
 
     /**
      * Replays the whole history into {@code consumer} and answers where it ended: the stream appends go to and its
-     * version, to expect in the next exact append ({@link #append(StreamVersion, List)}).
+     * version, to expect in the next exact append ({@link #append(StreamVersion, List)}). Events are raised through
+     * the registered upcasters as in {@link #readAll()}; the version answered is the stored one.
      */
     public StreamVersion replay(Consumer<StoredEvent> consumer) {
         List<StreamPointer> history = history();
@@ -356,8 +358,10 @@ public final class EventStream {
     }
 
     private Stream<StoredEvent> read(StreamPointer pointer) {
-        return store(pointer).stream(pointer.streamId(), 1, streams.settings().chunkSize())
+        Stream<StoredEvent> events = store(pointer).stream(pointer.streamId(), 1, streams.settings().chunkSize())
                 .filter(e -> !e.isCloseEvent());
+        // lazy transform: raised on read through the registered upcasters, never written back
+        return streams.upcasters().isEmpty() ? events : events.map(streams.upcasters()::apply);
     }
 
     private ObjectDocument reloadDocument() {

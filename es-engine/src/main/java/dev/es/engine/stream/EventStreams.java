@@ -8,6 +8,7 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.store.EventStoreRegistry;
 import dev.es.engine.tag.TagStore;
+import dev.es.engine.transform.UpcasterChain;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class EventStreams {
     private final EventStreamSettings settings;
     private final String defaultStore;
     private final EventStreamListener listener;
+    private final UpcasterChain upcasters;
     private final WriteGates gates = new WriteGates();
 
     public EventStreams(EventStoreRegistry stores, DocumentStore documents, TagStore tags,
@@ -34,6 +36,18 @@ public final class EventStreams {
 
     public EventStreams(EventStoreRegistry stores, DocumentStore documents, TagStore tags,
                         EventStreamSettings settings, String defaultStore, EventStreamListener listener) {
+        this(stores, documents, tags, settings, defaultStore, listener, UpcasterChain.none());
+    }
+
+    /**
+     * Streams whose reads ({@link EventStream#readAll()}, {@link EventStream#replay}, and so aggregate loads) raise
+     * every event through {@code upcasters} (lazy transform: nothing is written; event ids, versions and
+     * {@code recordedAt} stay as stored). Writers keep writing the newest schema themselves.
+     */
+    public EventStreams(EventStoreRegistry stores, DocumentStore documents, TagStore tags,
+                        EventStreamSettings settings, String defaultStore, EventStreamListener listener,
+                        UpcasterChain upcasters) {
+        this.upcasters = Objects.requireNonNull(upcasters, "upcasters");
         this.stores = Objects.requireNonNull(stores, "stores");
         this.documents = Objects.requireNonNull(documents, "documents");
         this.tags = Objects.requireNonNull(tags, "tags");
@@ -97,6 +111,11 @@ public final class EventStreams {
 
     public EventStreamSettings settings() {
         return settings;
+    }
+
+    /** The lazy upcasters reads apply (empty: none); a copy migration bakes them in before its own transformer. */
+    public UpcasterChain upcasters() {
+        return upcasters;
     }
 
     public String defaultStore() {

@@ -22,6 +22,17 @@ public final class CompositeTransformer implements EventTransformer {
         return stages.stream().anyMatch(s -> s.canTransform(type, schemaVersion));
     }
 
+    /** One-to-one when every stage is. */
+    @Override
+    public boolean isOneToOne() {
+        return stages.stream().allMatch(EventTransformer::isOneToOne);
+    }
+
+    @Override
+    public String toString() {
+        return "CompositeTransformer" + stages;
+    }
+
     @Override
     public List<EventData> transform(StoredEvent event) {
         List<StoredEvent> current = List.of(event);

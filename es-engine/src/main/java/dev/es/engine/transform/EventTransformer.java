@@ -16,6 +16,16 @@ public interface EventTransformer {
     /** The events that replace {@code event}; an empty list drops it. */
     List<EventData> transform(StoredEvent event);
 
+    /**
+     * Whether this transformer maps every event it transforms to exactly one event (never splits or drops): only
+     * such a transformer can be registered as a lazy upcaster ({@link EventUpcaster#lazy(EventTransformer)}).
+     * False unless the transformer declares it; {@link FunctionTransformer#upcast}, {@link FunctionTransformer#of}
+     * and {@link FunctionTransformer#oneToOne} do, and a composite does when all its stages do.
+     */
+    default boolean isOneToOne() {
+        return false;
+    }
+
     /** The transformer that copies every event as it is. */
     static EventTransformer identity() {
         return Identity.INSTANCE;
@@ -38,6 +48,11 @@ public interface EventTransformer {
         @Override
         public List<EventData> transform(StoredEvent event) {
             return List.of(event.toEventData());
+        }
+
+        @Override
+        public boolean isOneToOne() {
+            return true;
         }
     }
 }
