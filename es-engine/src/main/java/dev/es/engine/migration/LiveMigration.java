@@ -1,6 +1,7 @@
 package dev.es.engine.migration;
 
 import dev.es.engine.backup.BackupRestoreService;
+import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.lock.DistributedLock;
@@ -91,6 +92,19 @@ final class LiveMigration implements MigrationHandle {
             finish(MigrationStatus.FAILED, new MigrationLockedException(run.migrationId, lockKey, null), started,
                     false);
             return;
+        }
+        StreamPointer expected = run.definition.expectedActive();
+        if (expected != null) {
+            StreamPointer now = run.streams.documents().get(run.definition.objectName(), run.definition.objectId())
+                    .map(ObjectDocument::active).orElse(null);
+            if (!expected.equals(now)) {
+                acquired.get().close();
+                log.info("Migration {} of {} not started: its active stream is now {}, not {}", run.migrationId,
+                        run.object(), now, expected);
+                finish(MigrationStatus.FAILED, new MigrationSupersededException(run.migrationId, expected, now),
+                        started, false);
+                return;
+            }
         }
         run.listener.lockAcquired(lockKey, Duration.between(waitStart, run.clock.instant()));
         run.listener.started(run.migrationId, run.definition.objectName(), run.definition.objectId());

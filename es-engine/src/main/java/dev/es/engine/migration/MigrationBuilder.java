@@ -31,6 +31,9 @@ public final class MigrationBuilder {
     @Nullable VerificationSpec verification;
     BookClosingOptions.@Nullable Settings bookClosing;
     boolean rollbackSupport;
+    /** Set by a bulk run: its id, and the active stream the object must still have under the lock. */
+    @Nullable String bulkRunId;
+    @Nullable StreamPointer expectedActive;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -168,7 +171,7 @@ public final class MigrationBuilder {
     MigrationDefinition definition() {
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
                 transformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup,
-                verification, bookClosing, rollbackSupport);
+                verification, bookClosing, rollbackSupport, bulkRunId, expectedActive);
     }
 
     /** Runs the migration and waits for its result. */
