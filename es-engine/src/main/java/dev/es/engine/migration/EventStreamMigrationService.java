@@ -43,6 +43,11 @@ public interface EventStreamMigrationService {
     /** The bulk runs running in this process. */
     List<BulkMigrationHandle> runningBulkMigrations();
 
+    /** Control of the bulk run {@code bulkRunId} when it runs in this process. */
+    default Optional<BulkMigrationHandle> bulkHandle(String bulkRunId) {
+        return runningBulkMigrations().stream().filter(h -> h.bulkRunId().equals(bulkRunId)).findFirst();
+    }
+
     /**
      * Finishes a migration that failed or whose process died, from whatever state the stores are in. The migration
      * must have been started by this service; after a restart, run the same builder again instead.
