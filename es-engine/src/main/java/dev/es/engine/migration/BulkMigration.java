@@ -247,6 +247,13 @@ final class BulkMigration implements BulkMigrationHandle {
             } finally {
                 running.remove(handle);
             }
+            if (outcome.status() == MigrationStatus.COMPLETED && handle instanceof LiveMigration live
+                    && live.foundCompleted()) {
+                // another instance ran this very migration (one left mid-way, resumed by both) and finished it
+                log.debug("Bulk migration {}: {} was completed by another run; skipped", settings.bulkRunId(), object);
+                skipped.incrementAndGet();
+                return;
+            }
             record(objectName, objectId, since, outcome);
         } catch (RuntimeException e) {
             MigrationException error = e instanceof MigrationException m ? m

@@ -46,6 +46,8 @@ final class LiveMigration implements MigrationHandle {
     private final @Nullable VerificationStep verification;
     private final CompletableFuture<MigrationResult> result = new CompletableFuture<>();
     private volatile Consumer<MigrationStatus> onFinish = s -> { };
+    /** Whether this run found the migration completed by another run and did nothing. */
+    private volatile boolean foundCompleted;
 
     LiveMigration(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
                   EventStreams streams, DistributedLockProvider locks, MigrationRoutingTable routing,
@@ -161,6 +163,7 @@ final class LiveMigration implements MigrationHandle {
     private MigrationStatus protocol(DistributedLock held) {
         try {
             if (run.start(held)) {
+                foundCompleted = true;
                 return MigrationStatus.COMPLETED;
             }
             bookClosing.checkOptions();
@@ -357,6 +360,14 @@ final class LiveMigration implements MigrationHandle {
     @Override
     public boolean isDone() {
         return result.isDone();
+    }
+
+    /**
+     * Whether this run found its migration already completed (by another process that ran the same migration id)
+     * and did nothing: a bulk run counts the object as skipped, not as migrated by it.
+     */
+    boolean foundCompleted() {
+        return foundCompleted;
     }
 
     /** Calls {@code hook} with the final status when the migration ends, before its result is handed out. */
