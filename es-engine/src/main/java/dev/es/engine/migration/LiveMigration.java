@@ -88,8 +88,14 @@ final class LiveMigration implements MigrationHandle {
                 finish(MigrationStatus.CANCELLED, null, started, false);
                 return;
             }
-            log.warn("Migration {} of {} refused: another migration holds lock '{}'", run.migrationId, run.object(),
-                    lockKey);
+            if (run.definition.bulkRunId() == null) {
+                log.warn("Migration {} of {} refused: another migration holds lock '{}'", run.migrationId,
+                        run.object(), lockKey);
+            } else {
+                // a bulk run looks at the object again later: contention between its instances is expected
+                log.debug("Migration {} of {} (bulk run {}) refused: another migration holds lock '{}'",
+                        run.migrationId, run.object(), run.definition.bulkRunId(), lockKey);
+            }
             run.listener.lockAcquireFailed(lockKey);
             finish(MigrationStatus.FAILED, new MigrationLockedException(run.migrationId, lockKey, null), started,
                     false);
