@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
+import dev.es.engine.migration.BulkMigrationHandle;
+import dev.es.engine.migration.BulkMigrationResult;
 import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.MigrationHandle;
 import dev.es.engine.migration.MigrationResult;
@@ -257,5 +259,49 @@ class WritableMigrationsEndpointWebTest {
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(ActuatorHttp.json(list).isArray()).isTrue();
         assertThat(http.get("/actuator/migrations/no-such-migration").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aBulkRunIsShownPausedAndCancelledOverHttpByItsId() throws Exception {
+        for (int n = 0; n < 5; n++) {
+            streams.open("Bulkhttp", "b" + n).append(EventData.of("NoteAdded", "{\"note\":" + n + "}"));
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        BulkMigrationHandle handle = migrations.forObjectName("Bulkhttp").bulkRunId("http-bulk")
+                .targetStore("archive").maxConcurrency(1)
+                .eachObject(b -> b.withLiveMigration(o -> o.onBeforeAppend(e -> {
+                    if (first.getAndSet(false)) {
+                        holding.countDown();
+                        MigrationsEndpointWebTest.await(release);
+                    }
+                })))
+                .start();
+        HttpResponse<String> shown;
+        HttpResponse<String> paused;
+        HttpResponse<String> cutover;
+        HttpResponse<String> cancelled;
+        try {
+            MigrationsEndpointWebTest.await(holding);
+            shown = http.get("/actuator/migrations/http-bulk");
+            paused = http.post("/actuator/migrations/http-bulk/pause");
+            cutover = http.post("/actuator/migrations/http-bulk/cutover");
+            cancelled = http.post("/actuator/migrations/http-bulk/cancel");
+        } finally {
+            release.countDown();
+        }
+        assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+        JsonNode bulk = ActuatorHttp.json(shown);
+        assertThat(bulk.get("kind").asString()).isEqualTo("bulk");
+        assertThat(bulk.get("bulkRunId").asString()).isEqualTo("http-bulk");
+        assertThat(bulk.get("running").asInt()).isEqualTo(1);
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+        assertThat(cutover.statusCode()).as(cutover.body()).isEqualTo(400);
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        BulkMigrationResult result = handle.await(Duration.ofSeconds(30));
+        assertThat(result.status()).isEqualTo(MigrationStatus.CANCELLED);
+        assertThat(result.migrated()).isZero();
+        assertThat(http.get("/actuator/migrations/http-bulk").statusCode()).isEqualTo(404);
     }
 }

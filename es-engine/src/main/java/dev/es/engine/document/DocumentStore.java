@@ -2,6 +2,7 @@ package dev.es.engine.document;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The store of object documents. Writes are compare-and-set on the etag. */
 public interface DocumentStore {
@@ -34,6 +35,24 @@ public interface DocumentStore {
 
     /** The ids of the documents of {@code objectName}, in no set order. */
     List<String> objectIds(String objectName);
+
+    /**
+     * One page of the ids of the documents of {@code objectName}, in ascending {@link String#compareTo} order: those
+     * after {@code after} ({@code null}: from the first), at most {@code limit}. Walking page after page (each
+     * starting after the last id of the one before) visits every document that existed throughout the walk once,
+     * without holding all ids: bulk migrations stream documents this way. The default sorts {@link #objectIds}
+     * (memory grows with the number of ids); a store that can should answer from an ordered index (JDBC does).
+     */
+    default List<String> objectIds(String objectName, @Nullable String after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        return objectIds(objectName).stream()
+                .filter(id -> after == null || id.compareTo(after) > 0)
+                .sorted()
+                .limit(limit)
+                .toList();
+    }
 
     /**
      * The object names that have at least one document, in no set order; with {@link #objectIds(String)} it walks

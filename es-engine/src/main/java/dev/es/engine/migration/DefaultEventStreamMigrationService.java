@@ -1,5 +1,6 @@
 package dev.es.engine.migration;
 
+import dev.es.engine.Identifiers;
 import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
@@ -10,6 +11,8 @@ import dev.es.engine.transform.EventTransformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,6 +26,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +52,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
 
     private final MigrationExecutor executor;
     private final Map<String, LiveMigration> running = new ConcurrentHashMap<>();
+    private final Map<String, BulkMigration> bulkRuns = new ConcurrentHashMap<>();
     private final Map<String, MigrationDefinition> definitions = new ConcurrentHashMap<>();
     /** How many definitions {@link #verify} keeps, of the migrations started here last. */
     private static final int VERIFIABLE_DEFINITIONS = 1024;
@@ -139,6 +146,75 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     @Override
     public MigrationBuilder forDocument(String objectName, String objectId) {
         return new MigrationBuilder(this, objectName, objectId, defaults);
+    }
+
+    @Override
+    public BulkMigrationBuilder forDocuments(Iterable<ObjectDocument> documents) {
+        Objects.requireNonNull(documents, "documents");
+        Long size = documents instanceof Collection<?> c ? (long) c.size() : null;
+        return new BulkMigrationBuilder(this, "given documents", documents::iterator, d -> true, size);
+    }
+
+    @Override
+    public BulkMigrationBuilder forDocuments(Stream<ObjectDocument> documents) {
+        Objects.requireNonNull(documents, "documents");
+        return new BulkMigrationBuilder(this, "given documents", documents::iterator, d -> true, null);
+    }
+
+    @Override
+    public BulkMigrationBuilder forObjectName(String objectName) {
+        Identifiers.requireObjectName(objectName);
+        return new BulkMigrationBuilder(this, "object name " + objectName,
+                () -> new DocumentPages(streams.documents(), List.of(objectName), d -> true), d -> true, null);
+    }
+
+    @Override
+    public BulkMigrationBuilder forTag(String objectName, String tag) {
+        Identifiers.requireObjectName(objectName);
+        Objects.requireNonNull(tag, "tag");
+        Predicate<ObjectDocument> tagged = d -> d.tags().containsKey(tag);
+        return new BulkMigrationBuilder(this, "tag " + tag + " of " + objectName,
+                () -> new DocumentPages(streams.documents(), List.of(objectName), tagged), tagged, null);
+    }
+
+    @Override
+    public BulkMigrationBuilder forStore(String storeName) {
+        Identifiers.requireStoreName(storeName);
+        streams.stores().get(storeName);
+        Predicate<ObjectDocument> inStore = d -> d.active().store().equals(storeName);
+        return new BulkMigrationBuilder(this, "store " + storeName,
+                () -> new DocumentPages(streams.documents(), streams.documents().objectNames(), inStore), inStore,
+                null);
+    }
+
+    @Override
+    public List<BulkMigrationHandle> runningBulkMigrations() {
+        return List.copyOf(bulkRuns.values());
+    }
+
+    /** Starts a bulk run described by its builder. */
+    BulkMigrationHandle launchBulk(BulkMigration.Settings settings, Supplier<Iterator<ObjectDocument>> documents,
+                                   Predicate<ObjectDocument> stillSelected, @Nullable Long size) {
+        BulkMigration bulk = new BulkMigration(settings, this, documents.get(), stillSelected, size);
+        if (bulkRuns.putIfAbsent(settings.bulkRunId(), bulk) != null) {
+            throw new IllegalStateException("Bulk run " + settings.bulkRunId() + " is already running in this"
+                    + " process");
+        }
+        bulk.start();
+        return bulk;
+    }
+
+    /** A bulk run ended. */
+    void bulkFinished(BulkMigration bulk) {
+        bulkRuns.remove(bulk.bulkRunId(), bulk);
+    }
+
+    EventStreams streams() {
+        return streams;
+    }
+
+    MigrationRoutingTable routing() {
+        return routing;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.transform.EventTransformer;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Moves an object's event stream to a new stream (same or another store, optionally transforming events) while
@@ -17,6 +18,35 @@ public interface EventStreamMigrationService {
 
     /** Starts describing a migration of {@code (objectName, objectId)}. */
     MigrationBuilder forDocument(String objectName, String objectId);
+
+    /**
+     * Starts describing a bulk run over the given documents, taken in their order as the run goes (the iterable is
+     * walked once; a collection's size makes the progress's {@code remaining} known).
+     */
+    BulkMigrationBuilder forDocuments(Iterable<ObjectDocument> documents);
+
+    /** Starts describing a bulk run over the given documents, consumed as the run goes. */
+    BulkMigrationBuilder forDocuments(Stream<ObjectDocument> documents);
+
+    /** Starts describing a bulk run over every document of {@code objectName}, read page by page. */
+    BulkMigrationBuilder forObjectName(String objectName);
+
+    /** Starts describing a bulk run over the documents of {@code objectName} that carry the tag {@code tag}. */
+    BulkMigrationBuilder forTag(String objectName, String tag);
+
+    /**
+     * Starts describing a bulk run over every document (of every object name) whose active stream lives in the
+     * store {@code storeName}: "move everything out of this store".
+     */
+    BulkMigrationBuilder forStore(String storeName);
+
+    /** The bulk runs running in this process. */
+    List<BulkMigrationHandle> runningBulkMigrations();
+
+    /** Control of the bulk run {@code bulkRunId} when it runs in this process. */
+    default Optional<BulkMigrationHandle> bulkHandle(String bulkRunId) {
+        return runningBulkMigrations().stream().filter(h -> h.bulkRunId().equals(bulkRunId)).findFirst();
+    }
 
     /**
      * Finishes a migration that failed or whose process died, from whatever state the stores are in. The migration

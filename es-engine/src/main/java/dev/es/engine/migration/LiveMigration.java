@@ -1,6 +1,7 @@
 package dev.es.engine.migration;
 
 import dev.es.engine.backup.BackupRestoreService;
+import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.lock.DistributedLock;
@@ -45,6 +46,8 @@ final class LiveMigration implements MigrationHandle {
     private final @Nullable VerificationStep verification;
     private final CompletableFuture<MigrationResult> result = new CompletableFuture<>();
     private volatile Consumer<MigrationStatus> onFinish = s -> { };
+    /** Whether this run found the migration completed by another run and did nothing. */
+    private volatile boolean foundCompleted;
 
     LiveMigration(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
                   EventStreams streams, DistributedLockProvider locks, MigrationRoutingTable routing,
@@ -85,12 +88,31 @@ final class LiveMigration implements MigrationHandle {
                 finish(MigrationStatus.CANCELLED, null, started, false);
                 return;
             }
-            log.warn("Migration {} of {} refused: another migration holds lock '{}'", run.migrationId, run.object(),
-                    lockKey);
+            if (run.definition.bulkRunId() == null) {
+                log.warn("Migration {} of {} refused: another migration holds lock '{}'", run.migrationId,
+                        run.object(), lockKey);
+            } else {
+                // a bulk run looks at the object again later: contention between its instances is expected
+                log.debug("Migration {} of {} (bulk run {}) refused: another migration holds lock '{}'",
+                        run.migrationId, run.object(), run.definition.bulkRunId(), lockKey);
+            }
             run.listener.lockAcquireFailed(lockKey);
             finish(MigrationStatus.FAILED, new MigrationLockedException(run.migrationId, lockKey, null), started,
                     false);
             return;
+        }
+        StreamPointer expected = run.definition.expectedActive();
+        if (expected != null) {
+            StreamPointer now = run.streams.documents().get(run.definition.objectName(), run.definition.objectId())
+                    .map(ObjectDocument::active).orElse(null);
+            if (!expected.equals(now)) {
+                acquired.get().close();
+                log.info("Migration {} of {} not started: its active stream is now {}, not {}", run.migrationId,
+                        run.object(), now, expected);
+                finish(MigrationStatus.FAILED, new MigrationSupersededException(run.migrationId, expected, now),
+                        started, false);
+                return;
+            }
         }
         run.listener.lockAcquired(lockKey, Duration.between(waitStart, run.clock.instant()));
         run.listener.started(run.migrationId, run.definition.objectName(), run.definition.objectId());
@@ -147,6 +169,7 @@ final class LiveMigration implements MigrationHandle {
     private MigrationStatus protocol(DistributedLock held) {
         try {
             if (run.start(held)) {
+                foundCompleted = true;
                 return MigrationStatus.COMPLETED;
             }
             bookClosing.checkOptions();
@@ -343,6 +366,14 @@ final class LiveMigration implements MigrationHandle {
     @Override
     public boolean isDone() {
         return result.isDone();
+    }
+
+    /**
+     * Whether this run found its migration already completed (by another process that ran the same migration id)
+     * and did nothing: a bulk run counts the object as skipped, not as migrated by it.
+     */
+    boolean foundCompleted() {
+        return foundCompleted;
     }
 
     /** Calls {@code hook} with the final status when the migration ends, before its result is handed out. */

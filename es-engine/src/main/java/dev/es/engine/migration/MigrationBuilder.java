@@ -33,6 +33,9 @@ public final class MigrationBuilder {
     BookClosingOptions.@Nullable Settings bookClosing;
     boolean rollbackSupport;
     MigrationStrategy strategy = MigrationStrategy.COPY_AND_TRANSFORM;
+    /** Set by a bulk run: its id, and the active stream the object must still have under the lock. */
+    @Nullable String bulkRunId;
+    @Nullable StreamPointer expectedActive;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -189,7 +192,7 @@ public final class MigrationBuilder {
                 : upcasters.asTransformer().andThen(transformer);
         return new MigrationDefinition(objectName, objectId, sourceStreamId, sourceStore, targetStreamId, targetStore,
                 copyTransformer, transformFailurePolicy, live.snapshot(), progress.snapshot(), lock.timeout, backup,
-                verification, bookClosing, rollbackSupport);
+                verification, bookClosing, rollbackSupport, bulkRunId, expectedActive);
     }
 
     /** Runs the migration and waits for its result. */

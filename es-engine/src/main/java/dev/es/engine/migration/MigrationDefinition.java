@@ -1,6 +1,7 @@
 package dev.es.engine.migration;
 
 import dev.es.engine.backup.BackupOptions;
+import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.transform.EventTransformer;
@@ -24,6 +25,11 @@ import org.jspecify.annotations.Nullable;
  * @param bookClosing     what book closing does with the closed source (archive, delete), or {@code null} for
  *                        nothing
  * @param rollbackSupport whether it was built {@code withRollbackSupport()} (the source is kept)
+ * @param bulkRunId       the bulk run this migration belongs to, or {@code null}; recorded in the audit trail of its
+ *                        routing entry ({@link BulkMigrations#auditTag(String)})
+ * @param expectedActive  when not {@code null}: the object's active stream must still be this one once the lock is
+ *                        held, or the migration ends without changing anything
+ *                        ({@link MigrationSupersededException}); a bulk run's guard against migrating an object twice
  */
 record MigrationDefinition(String objectName, String objectId, @Nullable String sourceStreamId,
                            @Nullable String sourceStore, @Nullable String targetStreamId,
@@ -31,7 +37,8 @@ record MigrationDefinition(String objectName, String objectId, @Nullable String 
                            TransformFailurePolicy transformFailurePolicy, Live live, Progress progress,
                            Duration lockWait, @Nullable BackupOptions backup,
                            @Nullable VerificationSpec verification,
-                           BookClosingOptions.@Nullable Settings bookClosing, boolean rollbackSupport) {
+                           BookClosingOptions.@Nullable Settings bookClosing, boolean rollbackSupport,
+                           @Nullable String bulkRunId, @Nullable StreamPointer expectedActive) {
 
     MigrationDefinition {
         Objects.requireNonNull(objectName, "objectName");

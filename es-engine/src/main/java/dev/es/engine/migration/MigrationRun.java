@@ -178,6 +178,9 @@ final class MigrationRun {
                         .withRollbackSupport(definition.rollbackSupportRecord(), now));
         String detail = recorded.map(e -> "resumed by a new run (was " + e.status() + " in phase " + e.phase()
                 + (e.error() == null ? "" : ": " + e.error()) + ")").orElse("started");
+        if (definition.bulkRunId() != null) {
+            detail = detail + " " + BulkMigration.auditTag(definition.bulkRunId());
+        }
         entry = entry.withAudit(new MigrationAuditRecord(now, MigrationPhase.PENDING, MigrationStatus.IN_PROGRESS,
                 MigrationAuditRecord.BY_API, held.fencingToken(), detail));
         eventsCopied = entry.eventsCopied();

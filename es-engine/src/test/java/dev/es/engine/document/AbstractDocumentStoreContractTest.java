@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.es.engine.InvalidIdentifierException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -159,6 +160,34 @@ public abstract class AbstractDocumentStoreContractTest {
                 .isInstanceOf(DocumentConcurrencyException.class);
         store.delete("Order", id, updated.etag());
         assertThat(store.get("Order", id)).isEmpty();
+    }
+
+    @Test
+    void pagesThroughTheIdsOfAnObjectNameInOrder() {
+        String name = "Paged" + UUID.randomUUID().toString().replace("-", "").replaceAll("[0-9]", "x")
+                .substring(0, 10);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String id = newId();
+            ids.add(id);
+            store.create(ObjectDocument.create(name, id, new StreamPointer("paged-" + id, "main")));
+        }
+        store.create(ObjectDocument.create("Invoice", newId(), new StreamPointer("invoice-x", "main")));
+        Collections.sort(ids);
+        List<String> walked = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<String> page = store.objectIds(name, after, 3);
+            assertThat(page.size()).isLessThanOrEqualTo(3);
+            walked.addAll(page);
+            if (page.size() < 3) {
+                break;
+            }
+            after = page.get(page.size() - 1);
+        }
+        assertThat(walked).containsExactlyElementsOf(ids);
+        assertThat(store.objectIds(name, ids.get(6), 3)).isEmpty();
+        assertThat(store.objectIds(name, null, 1)).containsExactly(ids.get(0));
     }
 
     @Test

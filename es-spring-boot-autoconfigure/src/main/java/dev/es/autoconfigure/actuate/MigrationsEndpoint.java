@@ -1,5 +1,6 @@
 package dev.es.autoconfigure.actuate;
 
+import dev.es.engine.migration.BulkMigrationHandle;
 import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.MigrationAuditRecord;
 import dev.es.engine.migration.MigrationEntry;
@@ -19,7 +20,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * {@code /actuator/migrations}: the active migrations, one migration by id with its audit trail (finished ones too,
  * while the routing table keeps them), and {@code POST /actuator/migrations/{id}/pause|resume|cancel|cutover} on
  * migrations running in this process, recorded in their audit trail as asked by
- * {@link MigrationAuditRecord#BY_ACTUATOR}.
+ * {@link MigrationAuditRecord#BY_ACTUATOR}. A bulk run running in this process is shown and paused, resumed or
+ * cancelled by its bulk run id on the same paths.
  * <p>
  * Read-only by default ({@link Access#READ_ONLY}): Spring Boot maps the write operation only when the operator grants
  * it with {@code management.endpoint.migrations.access=unrestricted} (and {@code management.endpoints.access
@@ -43,20 +45,32 @@ public class MigrationsEndpoint {
                 .toList();
     }
 
-    /** One migration with its audit trail; {@code null} (404) when the routing table has no such id. */
+    /**
+     * One migration with its audit trail, or a bulk run running in this process with its counts
+     * ({@link BulkMigrationDescriptor}); {@code null} (404) when neither has that id.
+     */
     @ReadOperation
-    public MigrationDescriptor migration(@Selector String id) {
-        return migrations.get(id).map(e -> MigrationDescriptor.of(e, cutoverReady(e), true)).orElse(null);
+    public Object migration(@Selector String id) {
+        Optional<MigrationDescriptor> single = single(id);
+        if (single.isPresent()) {
+            return single.get();
+        }
+        return migrations.bulkHandle(id).map(BulkMigrationDescriptor::of).orElse(null);
+    }
+
+    private Optional<MigrationDescriptor> single(String id) {
+        return migrations.get(id).map(e -> MigrationDescriptor.of(e, cutoverReady(e), true));
     }
 
     /**
      * Pauses, resumes, cancels or cuts over a running migration; 404 when none runs here with that id (a {@code null}
      * result of a write operation would be a 204), 400 for an unknown action. A cutover that is not taken (the
      * migration has no manual cutover, has not caught up, is more than its {@code cutoverMaxLag} behind, or is paused)
-     * answers 409 with the migration as it stands.
+     * answers 409 with the migration as it stands. A bulk run running here is paused, resumed or cancelled by its
+     * {@code bulkRunId} the same way (a cutover of a bulk run answers 400).
      */
     @WriteOperation
-    public WebEndpointResponse<MigrationDescriptor> control(@Selector String id, @Selector String action) {
+    public WebEndpointResponse<Object> control(@Selector String id, @Selector String action) {
         if (!action.equals("pause") && !action.equals("resume") && !action.equals("cancel")
                 && !action.equals("cutover")) {
             throw new InvalidEndpointRequestException("Unknown action '" + action
@@ -64,7 +78,7 @@ public class MigrationsEndpoint {
         }
         Optional<MigrationHandle> found = migrations.handle(id);
         if (found.isEmpty()) {
-            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+            return controlBulk(id, action);
         }
         MigrationHandle handle = found.get().requestedBy(MigrationAuditRecord.BY_ACTUATOR);
         switch (action) {
@@ -72,12 +86,28 @@ public class MigrationsEndpoint {
             case "resume" -> handle.resume();
             case "cutover" -> {
                 if (!handle.cutover()) {
-                    return new WebEndpointResponse<>(migration(id), STATUS_CONFLICT);
+                    return new WebEndpointResponse<>(single(id).orElse(null), STATUS_CONFLICT);
                 }
             }
             default -> handle.cancel();
         }
-        return new WebEndpointResponse<>(migration(id));
+        return new WebEndpointResponse<>(single(id).orElse(null));
+    }
+
+    private WebEndpointResponse<Object> controlBulk(String bulkRunId, String action) {
+        Optional<BulkMigrationHandle> bulk = migrations.bulkHandle(bulkRunId);
+        if (bulk.isEmpty()) {
+            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        BulkMigrationHandle handle = bulk.get();
+        switch (action) {
+            case "pause" -> handle.pause();
+            case "resume" -> handle.resume();
+            case "cancel" -> handle.cancel();
+            default -> throw new InvalidEndpointRequestException("A bulk run has no cutover; use pause, resume or"
+                    + " cancel", "No cutover for a bulk run");
+        }
+        return new WebEndpointResponse<>(BulkMigrationDescriptor.of(handle));
     }
 
     /** Whether a cutover would be taken now; {@code null} unless the migration waits for one in this process. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,6 +35,8 @@ public final class JdbcDocumentStore implements DocumentStore {
     private final String delete;
     private final String exists;
     private final String listIds;
+    private final String listIdsPage;
+    private final String listIdsPageAfter;
     private final String listNames;
 
     /** A store over {@code dataSource} with the default tables. */
@@ -57,6 +60,9 @@ public final class JdbcDocumentStore implements DocumentStore {
         this.delete = "DELETE FROM " + table + " WHERE object_name = ? AND object_id = ? AND row_version = ?";
         this.exists = "SELECT 1 FROM " + table + " WHERE object_name = ? AND object_id = ?";
         this.listIds = "SELECT object_id FROM " + table + " WHERE object_name = ?";
+        // COLLATE "C": the order of String.compareTo for the ids' characters, whatever the database's collation
+        this.listIdsPage = listIds + " ORDER BY object_id COLLATE \"C\" LIMIT ?";
+        this.listIdsPageAfter = listIds + " AND object_id COLLATE \"C\" > ? ORDER BY object_id COLLATE \"C\" LIMIT ?";
         this.listNames = "SELECT DISTINCT object_name FROM " + table;
     }
 
@@ -144,6 +150,32 @@ public final class JdbcDocumentStore implements DocumentStore {
         if (stale) {
             throw new DocumentConcurrencyException(objectName, objectId, etag, false);
         }
+    }
+
+    @Override
+    public List<String> objectIds(String objectName, @Nullable String after, int limit) {
+        Identifiers.requireObjectName(objectName);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        return call("Listing a page of documents of " + objectName, () -> connections.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(after == null ? listIdsPage
+                    : listIdsPageAfter)) {
+                int i = 1;
+                query.setString(i++, objectName);
+                if (after != null) {
+                    query.setString(i++, after);
+                }
+                query.setInt(i, limit);
+                List<String> ids = new ArrayList<>(Math.min(limit, 1024));
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
+            }
+        }));
     }
 
     @Override

@@ -4,11 +4,15 @@ import dev.es.engine.Identifiers;
 import dev.es.engine.document.DocumentConcurrencyException;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.document.ObjectDocument;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /** The embedded default document store: documents in memory, compare-and-set on a counter etag. */
 public final class InMemoryDocumentStore implements DocumentStore {
@@ -17,6 +21,9 @@ public final class InMemoryDocumentStore implements DocumentStore {
     }
 
     private final ConcurrentHashMap<Key, ObjectDocument> documents = new ConcurrentHashMap<>();
+    /** The keys in (objectName, objectId) order, for the paged listing; follows {@link #documents}. */
+    private final ConcurrentSkipListSet<Key> ordered = new ConcurrentSkipListSet<>(
+            Comparator.comparing(Key::objectName).thenComparing(Key::objectId));
     private final AtomicLong etags = new AtomicLong();
 
     @Override
@@ -31,6 +38,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
         if (documents.putIfAbsent(key(document.objectName(), document.objectId()), stored) != null) {
             throw new DocumentConcurrencyException(document.objectName(), document.objectId(), null);
         }
+        ordered.add(key(document.objectName(), document.objectId()));
         return stored;
     }
 
@@ -57,6 +65,25 @@ public final class InMemoryDocumentStore implements DocumentStore {
         if (!Objects.equals(current.etag(), etag) || !documents.remove(key, current)) {
             throw new DocumentConcurrencyException(objectName, objectId, etag, false);
         }
+        ordered.remove(key);
+    }
+
+    @Override
+    public List<String> objectIds(String objectName, @Nullable String after, int limit) {
+        Identifiers.requireObjectName(objectName);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        // "" sorts before every id, so (name, "") starts the name's range
+        Key from = new Key(objectName, after == null ? "" : after);
+        List<String> page = new ArrayList<>(Math.min(limit, 1024));
+        for (Key k : ordered.tailSet(from, after == null)) {
+            if (!k.objectName().equals(objectName) || page.size() == limit) {
+                break;
+            }
+            page.add(k.objectId());
+        }
+        return page;
     }
 
     @Override
