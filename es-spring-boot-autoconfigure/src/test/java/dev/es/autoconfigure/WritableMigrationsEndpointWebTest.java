@@ -279,12 +279,14 @@ class WritableMigrationsEndpointWebTest {
                 })))
                 .start();
         HttpResponse<String> shown;
+        HttpResponse<String> listed;
         HttpResponse<String> paused;
         HttpResponse<String> cutover;
         HttpResponse<String> cancelled;
         try {
             MigrationsEndpointWebTest.await(holding);
             shown = http.get("/actuator/migrations/http-bulk");
+            listed = http.get("/actuator/migrations");
             paused = http.post("/actuator/migrations/http-bulk/pause");
             cutover = http.post("/actuator/migrations/http-bulk/cutover");
             cancelled = http.post("/actuator/migrations/http-bulk/cancel");
@@ -296,6 +298,16 @@ class WritableMigrationsEndpointWebTest {
         assertThat(bulk.get("kind").asString()).isEqualTo("bulk");
         assertThat(bulk.get("bulkRunId").asString()).isEqualTo("http-bulk");
         assertThat(bulk.get("running").asInt()).isEqualTo(1);
+        // the list shows the bulk run with its counts beside the migrations
+        JsonNode listedRun = null;
+        for (JsonNode element : ActuatorHttp.json(listed)) {
+            if ("bulk".equals(element.path("kind").asString(null))) {
+                listedRun = element;
+            }
+        }
+        assertThat(listedRun).as(listed.body()).isNotNull();
+        assertThat(listedRun.get("bulkRunId").asString()).isEqualTo("http-bulk");
+        assertThat(listedRun.has("migrated")).isTrue();
         assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
         assertThat(cutover.statusCode()).as(cutover.body()).isEqualTo(400);
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);

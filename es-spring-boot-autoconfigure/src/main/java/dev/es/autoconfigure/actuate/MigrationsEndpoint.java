@@ -6,6 +6,7 @@ import dev.es.engine.migration.MigrationAuditRecord;
 import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationHandle;
 import dev.es.engine.migration.MigrationStatus;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -39,10 +40,17 @@ public class MigrationsEndpoint {
         this.migrations = migrations;
     }
 
+    /**
+     * The active migrations, then the bulk runs running in this process with their counts (elements with
+     * {@code "kind": "bulk"}, {@link BulkMigrationDescriptor}).
+     */
     @ReadOperation
-    public List<MigrationDescriptor> migrations() {
-        return migrations.activeMigrations().stream().map(e -> MigrationDescriptor.of(e, cutoverReady(e), false))
-                .toList();
+    public List<Object> migrations() {
+        List<Object> all = new ArrayList<>();
+        migrations.activeMigrations().forEach(e -> all.add(MigrationDescriptor.of(e, cutoverReady(e), false)));
+        migrations.runningBulkMigrations().stream().filter(h -> !h.isDone())
+                .forEach(h -> all.add(BulkMigrationDescriptor.of(h)));
+        return all;
     }
 
     /**
