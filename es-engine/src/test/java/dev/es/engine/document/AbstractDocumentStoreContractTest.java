@@ -167,10 +167,12 @@ public abstract class AbstractDocumentStoreContractTest {
         String name = "Paged" + UUID.randomUUID().toString().replace("-", "").replaceAll("[0-9]", "x")
                 .substring(0, 10);
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            String id = newId();
+        String base = newId();
+        // ids that are prefixes of others: a store that lists names with a suffix (blob's ".json") orders them
+        // otherwise than String does
+        for (String id : List.of(newId(), base, base + "-b", base + ".b", base + "_b", newId(), newId())) {
             ids.add(id);
-            store.create(ObjectDocument.create(name, id, new StreamPointer("paged-" + id, "main")));
+            store.create(ObjectDocument.create(name, id, new StreamPointer("paged-" + ids.size(), "main")));
         }
         store.create(ObjectDocument.create("Invoice", newId(), new StreamPointer("invoice-x", "main")));
         Collections.sort(ids);

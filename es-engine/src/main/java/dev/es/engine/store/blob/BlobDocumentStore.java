@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -118,6 +120,39 @@ public final class BlobDocumentStore implements DocumentStore {
             }
         }
         return ids;
+    }
+
+    /**
+     * One page of ids in {@code String} order. The service lists blob names in UTF-8 byte order with the
+     * {@code .json} suffix, which is not that order, so each page walks the object name's listing lazily and keeps
+     * only the {@code limit} smallest ids after {@code after}: memory stays at one page whatever the number of
+     * documents; the listing is read once per page.
+     */
+    @Override
+    public List<String> objectIds(String objectName, @Nullable String after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        String dir = prefix + "/" + Identifiers.requireObjectName(objectName) + "/";
+        TreeSet<String> smallest = new TreeSet<>();
+        for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(dir).setMaxResultsPerPage(5000),
+                null)) {
+            String rest = item.getName().substring(dir.length());
+            if (!rest.endsWith(SUFFIX) || rest.indexOf('/') >= 0) {
+                continue;
+            }
+            String id = rest.substring(0, rest.length() - SUFFIX.length());
+            if (after != null && id.compareTo(after) <= 0) {
+                continue;
+            }
+            if (smallest.size() < limit) {
+                smallest.add(id);
+            } else if (id.compareTo(smallest.last()) < 0) {
+                smallest.pollLast();
+                smallest.add(id);
+            }
+        }
+        return List.copyOf(smallest);
     }
 
     @Override
