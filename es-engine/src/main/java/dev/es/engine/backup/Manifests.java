@@ -4,6 +4,7 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.document.TerminatedStream;
 import dev.es.engine.internal.Json;
+import dev.es.engine.internal.TerminatedStreamJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class Manifests {
             node.put("byteSize", s.byteSize());
             node.put("sha256", s.sha256());
             if (s.terminated() != null) {
-                terminated(node.putObject("terminated"), s.terminated());
+                TerminatedStreamJson.write(node.putObject("terminated"), s.terminated());
             }
         }
         if (d.document() != null) {
@@ -72,7 +73,7 @@ final class Manifests {
             node.put("activeStreamId", doc.active().streamId());
             node.put("activeStore", doc.active().store());
             ArrayNode terminated = node.putArray("terminatedStreams");
-            doc.terminatedStreams().forEach(t -> terminated(terminated.addObject(), t));
+            doc.terminatedStreams().forEach(t -> TerminatedStreamJson.write(terminated.addObject(), t));
             strings(node.putObject("tags"), doc.tags());
             if (doc.etag() != null) {
                 node.put("etag", doc.etag());
@@ -151,31 +152,9 @@ final class Manifests {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void terminated(ObjectNode node, TerminatedStream t) {
-        node.put("streamId", t.streamId());
-        node.put("store", t.store());
-        node.put("reason", t.reason());
-        node.put("continuationStreamId", t.continuationStreamId());
-        node.put("continuationStore", t.continuationStore());
-        node.put("lastVersion", t.lastVersion());
-        node.put("terminatedAt", t.terminatedAt() == null ? null : t.terminatedAt().toString());
-        if (t.archiveStreamId() != null) {
-            node.put("archiveStreamId", t.archiveStreamId());
-            node.put("archiveStore", t.archiveStore());
-        }
-        if (t.deletedAt() != null) {
-            node.put("deletedAt", t.deletedAt().toString());
-        }
-    }
-
     private static TerminatedStream terminated(JsonNode node) {
-        String at = node.path("terminatedAt").asString(null);
-        String deletedAt = node.path("deletedAt").asString(null);
-        return new TerminatedStream(text(node, "streamId"), text(node, "store"), node.path("reason").asString(null),
-                node.path("continuationStreamId").asString(null), node.path("continuationStore").asString(null),
-                number(node, "lastVersion"), at == null ? null : Instant.parse(at),
-                node.path("archiveStreamId").asString(null), node.path("archiveStore").asString(null),
-                deletedAt == null ? null : Instant.parse(deletedAt));
+        number(node, "lastVersion"); // a manifest names it: one without it is unreadable
+        return TerminatedStreamJson.read(node);
     }
 
     private static void strings(ObjectNode node, Map<String, String> values) {

@@ -7,10 +7,10 @@ import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.document.TerminatedStream;
 import dev.es.engine.internal.Json;
+import dev.es.engine.internal.TerminatedStreamJson;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +19,6 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Object documents in PostgreSQL, one row each. The etag is the row's version, drawn from a sequence on every write
@@ -240,42 +239,16 @@ public final class JdbcDocumentStore implements DocumentStore {
 
     static String terminatedToJson(List<TerminatedStream> streams) {
         ArrayNode array = Json.mapper().createArrayNode();
-        for (TerminatedStream t : streams) {
-            ObjectNode node = array.addObject();
-            node.put("streamId", t.streamId());
-            node.put("store", t.store());
-            node.put("reason", t.reason());
-            node.put("continuationStreamId", t.continuationStreamId());
-            node.put("continuationStore", t.continuationStore());
-            node.put("lastVersion", t.lastVersion());
-            node.put("terminatedAt", t.terminatedAt() == null ? null : t.terminatedAt().toString());
-            // book closing's fields only when set, so documents without them look as they always did
-            if (t.archiveStreamId() != null) {
-                node.put("archiveStreamId", t.archiveStreamId());
-                node.put("archiveStore", t.archiveStore());
-            }
-            if (t.deletedAt() != null) {
-                node.put("deletedAt", t.deletedAt().toString());
-            }
-        }
+        streams.forEach(t -> TerminatedStreamJson.write(array.addObject(), t));
         return Json.mapper().writeValueAsString(array);
     }
 
     static List<TerminatedStream> terminatedFromJson(String json) {
         List<TerminatedStream> list = new ArrayList<>();
         for (JsonNode n : Json.tree(json)) {
-            list.add(new TerminatedStream(text(n, "streamId"), text(n, "store"), text(n, "reason"),
-                    text(n, "continuationStreamId"), text(n, "continuationStore"), n.path("lastVersion").asLong(0),
-                    n.hasNonNull("terminatedAt") ? Instant.parse(n.get("terminatedAt").asString()) : null,
-                    text(n, "archiveStreamId"), text(n, "archiveStore"),
-                    n.hasNonNull("deletedAt") ? Instant.parse(n.get("deletedAt").asString()) : null));
+            list.add(TerminatedStreamJson.read(n));
         }
         return list;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
     }
 
     private static <T> T call(String what, SqlCall<T> call) {
