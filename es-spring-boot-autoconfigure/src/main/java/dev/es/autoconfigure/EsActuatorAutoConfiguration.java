@@ -21,14 +21,16 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 /**
  * The {@code migrations} and {@code backups} actuator endpoints and the {@code es} health contributor, when actuator
- * is present.
+ * is present, with the runtime hints of what the endpoints answer ({@link EsEndpointRuntimeHints}).
  */
 @AutoConfiguration(after = {EsMigrationAutoConfiguration.class, EsBackupAutoConfiguration.class})
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
 @ConditionalOnClass(Endpoint.class)
+@ImportRuntimeHints(EsEndpointRuntimeHints.class)
 public final class EsActuatorAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)

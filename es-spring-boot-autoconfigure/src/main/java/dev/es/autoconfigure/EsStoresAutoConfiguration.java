@@ -13,11 +13,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
-/** The event stores named under {@code es.stores}, and the document, tag and migration stores. */
+/**
+ * The event stores named under {@code es.stores}, and the document, tag and migration stores; with the runtime hints
+ * of the types they and {@link EsProperties} bind by reflection ({@link EsRuntimeHints}).
+ */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EsProperties.class)
+@ImportRuntimeHints(EsRuntimeHints.class)
 public final class EsStoresAutoConfiguration {
 
     @Bean

@@ -48,8 +48,15 @@ class EsConfigurationMetadataTest {
                 .containsExactly("pause-source", "keep-trying", "fail");
         List<String> names = new ArrayList<>();
         metadata.path("properties").forEach(p -> names.add(p.path("name").asString()));
-        assertThat(names).noneMatch(name -> name.startsWith("es.actuator"));
+        assertThat(names).filteredOn(name -> name.startsWith("es.actuator"))
+                .as("only the removed write switch, flagged as an error").containsExactly(REMOVED_WRITE_SWITCH);
+        JsonNode removed = property(metadata, REMOVED_WRITE_SWITCH).path("deprecation");
+        assertThat(removed.path("level").asString()).isEqualTo("error");
+        assertThat(removed.path("replacement").asString()).isEqualTo("management.endpoint.migrations.access");
+        assertThat(property(metadata, "management.health.es.enabled").path("defaultValue").asBoolean()).isTrue();
     }
+
+    private static final String REMOVED_WRITE_SWITCH = "es.actuator.migrations.write-enabled";
 
     @Test
     void theStoreTypeEnumIsWhatStoresBindTo() {

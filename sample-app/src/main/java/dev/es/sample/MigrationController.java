@@ -50,11 +50,14 @@ class MigrationController {
      *                           0 (the default) for the application's {@code es.migration.max-events-per-second};
      *                           a low rate (1, 2) gives a person time to watch the migration run at
      *                           {@code /actuator/migrations} and add notes while it does
+     * @param upcast             whether the copy raises {@code OrderPlaced} v1 events to v2
+     *                           ({@link OrderUpcasting#ORDER_PLACED_V1_TO_V2}), a copy-and-transform migration
      */
     @PostMapping("/admin/migrations/{orderId}")
     ResponseEntity<MigrationStarted> start(@PathVariable String orderId,
                                            @RequestParam(required = false) String targetStore,
-                                           @RequestParam(defaultValue = "0") double maxEventsPerSecond) {
+                                           @RequestParam(defaultValue = "0") double maxEventsPerSecond,
+                                           @RequestParam(defaultValue = "false") boolean upcast) {
         Identifiers.requireObjectId(orderId);
         if (!(maxEventsPerSecond >= 0 && maxEventsPerSecond <= MAX_EVENTS_PER_SECOND)) {
             throw new InvalidOrderException("maxEventsPerSecond must be between 0 (the configured default) and "
@@ -78,6 +81,10 @@ class MigrationController {
         }
         if (maxEventsPerSecond > 0) {
             migration.withLiveMigration(live -> live.maxEventsPerSecond(maxEventsPerSecond));
+        }
+        if (upcast) {
+            // copy and transform: the target holds OrderPlaced v2 (a copy applies the lazy upcaster, when on, first)
+            migration.withTransformer(OrderUpcasting.ORDER_PLACED_V1_TO_V2);
         }
         migration.withProgress(progress -> progress.onCompleted(MigrationController::logOutcome));
         MigrationHandle handle = migration.start();

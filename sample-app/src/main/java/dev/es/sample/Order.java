@@ -13,20 +13,41 @@ public class Order extends Aggregate {
     /** Longest note accepted. */
     public static final int MAX_NOTE_LENGTH = 1000;
 
+    /** The currency of an order placed without one. */
+    public static final String DEFAULT_CURRENCY = "EUR";
+
     private String customer;
+    private String currency;
     private final List<String> notes = new ArrayList<>();
 
     public Order() {
-        on(OrderPlaced.class, placed -> customer = placed.customer());
+        on(OrderPlaced.class, placed -> {
+            customer = placed.customer();
+            currency = placed.currency();
+        });
         on(NoteAdded.class, added -> notes.add(added.text()));
     }
 
-    /** Places this new order for {@code customerName}. */
+    /** Places this new order for {@code customerName}, in {@value #DEFAULT_CURRENCY}. */
     public void place(String customerName) {
+        place(customerName, DEFAULT_CURRENCY);
+    }
+
+    /** Places this new order for {@code customerName} in {@code currencyCode} (three capital letters). */
+    public void place(String customerName, String currencyCode) {
         if (customer != null) {
             throw new InvalidOrderException("Order " + id() + " is already placed");
         }
-        raise(new OrderPlaced(requireCustomer(customerName)));
+        raise(new OrderPlaced(requireCustomer(customerName), requireCurrency(currencyCode)));
+    }
+
+    /** The currency code; refuses one that is not three capital letters (ISO 4217). */
+    public static String requireCurrency(String currencyCode) {
+        if (currencyCode == null || !currencyCode.matches("[A-Z]{3}")) {
+            throw new InvalidOrderException("currency must be an ISO 4217 code of three capital letters such as EUR,"
+                    + " was " + (currencyCode == null ? "null" : "'" + currencyCode + "'"));
+        }
+        return currencyCode;
     }
 
     /** The customer name, stripped; refuses a blank one. */
@@ -59,6 +80,11 @@ public class Order extends Aggregate {
 
     public String customer() {
         return customer;
+    }
+
+    /** The order's currency; {@value OrderUpcasting#V1_CURRENCY} for an order placed before it was recorded. */
+    public String currency() {
+        return currency;
     }
 
     public List<String> notes() {

@@ -12,7 +12,7 @@ class OrderConfiguration {
 
     @Bean
     AggregateRepository<Order> orderRepository(EventStreams streams, EventSerializer serializer) {
-        serializer.register(OrderPlaced.class, "OrderPlaced")
+        serializer.register(OrderPlaced.class, "OrderPlaced", OrderPlaced.SCHEMA_VERSION)
                 .register(NoteAdded.class, "NoteAdded");
         return new AggregateRepository<>(Order.OBJECT_NAME, Order::new, streams, serializer);
     }

@@ -43,8 +43,11 @@ class OrderController {
         this.serializer = serializer;
     }
 
-    /** Body of {@code POST /orders}; {@code id} is optional (a random UUID when absent). */
-    record CreateOrder(String id, String customer) {
+    /**
+     * Body of {@code POST /orders}; {@code id} is optional (a random UUID when absent), {@code currency} too
+     * ({@code EUR} when absent).
+     */
+    record CreateOrder(String id, String customer, String currency) {
     }
 
     /** Body of {@code POST /orders/{id}/notes}; with {@code expectedVersion} the note is added only at that version. */
@@ -52,7 +55,8 @@ class OrderController {
     }
 
     /** An order's state and where its events live now. */
-    record OrderView(String id, String customer, List<String> notes, long version, String store, String stream) {
+    record OrderView(String id, String customer, String currency, List<String> notes, long version, String store,
+                     String stream) {
     }
 
     /** One event of an order's history. */
@@ -62,12 +66,14 @@ class OrderController {
     @PostMapping
     ResponseEntity<OrderView> create(@RequestBody CreateOrder request) {
         String customer = Order.requireCustomer(request.customer());
+        String currency = Order.requireCurrency(request.currency() == null ? Order.DEFAULT_CURRENCY
+                : request.currency());
         String id = request.id() == null ? UUID.randomUUID().toString() : Identifiers.requireObjectId(request.id());
         if (orders.find(id).isPresent()) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "Order " + id + " already exists");
         }
         Order order = orders.create(id);
-        order.place(customer);
+        order.place(customer, currency);
         orders.save(order);
         return ResponseEntity.created(URI.create("/orders/" + id)).body(view(order));
     }
@@ -113,7 +119,7 @@ class OrderController {
 
     private OrderView view(Order order) {
         StreamPointer active = activeStream(order.id());
-        return new OrderView(order.id(), order.customer(), order.notes(), order.version(), active.store(),
+        return new OrderView(order.id(), order.customer(), order.currency(), order.notes(), order.version(), active.store(),
                 active.streamId());
     }
 }
