@@ -1,5 +1,6 @@
 package dev.es.engine.event;
 
+import dev.es.engine.CorruptDataException;
 import dev.es.engine.internal.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -75,16 +76,51 @@ public record CloseEvent(@Nullable String continuationStreamId, @Nullable String
         return fromPayload(event.payload());
     }
 
+    /**
+     * Reads the close event of stream {@code streamId} as a store gave it back: a payload that is not a close
+     * event's (changed outside es) is a {@link CorruptDataException} naming the stream, not a bad request.
+     */
+    public static CloseEvent from(String streamId, StoredEvent event) {
+        if (!event.isCloseEvent()) {
+            throw new InvalidEventException("Event " + event.eventId() + " of type '" + event.type()
+                    + "' is not a close event");
+        }
+        return fromStored(streamId, "version " + event.version(), event.payload());
+    }
+
+    /**
+     * Reads a close payload that a store kept for stream {@code streamId} ({@code location} says where, for the
+     * error): unreadable, it is a {@link CorruptDataException} naming the stream.
+     */
+    public static CloseEvent fromStored(String streamId, String location, String payload) {
+        try {
+            return fromPayload(payload);
+        } catch (InvalidEventException garbled) {
+            Throwable why = garbled.getCause() == null ? garbled : garbled.getCause();
+            String reason = garbled.getCause() == null ? garbled.getMessage() : CorruptDataException.reasonOf(why);
+            throw new CorruptDataException("close event of stream '" + streamId + "'", location,
+                    "its payload is not a close event's (" + reason + ")", garbled);
+        }
+    }
+
     /** Reads the close payload from its JSON text. */
     public static CloseEvent fromPayload(String payload) {
         try {
             JsonNode n = Json.tree(payload);
+            if (!n.isObject()) {
+                throw new InvalidEventException("A close event's payload must be a JSON object");
+            }
+            for (String version : new String[] {"lastSourceVersion", "targetVersionAtClose"}) {
+                if (n.has(version) && !n.get(version).canConvertToExactIntegral()) {
+                    throw new InvalidEventException("A close event's " + version + " must be a whole number");
+                }
+            }
             return new CloseEvent(text(n, "continuationStreamId"), text(n, "continuationStore"), text(n, "reason"),
                     text(n, "migrationId"), n.path("lastSourceVersion").asLong(0),
                     n.path("targetVersionAtClose").asLong(0),
                     n.hasNonNull("closedAt") ? Instant.parse(n.get("closedAt").asString()) : null);
         } catch (JacksonException | java.time.format.DateTimeParseException e) {
-            throw new InvalidEventException("Close event payload cannot be read: " + EventData.abbreviate(payload), e);
+            throw new InvalidEventException("A close event's payload cannot be read: " + EventData.abbreviate(payload), e);
         }
     }
 

@@ -52,8 +52,9 @@ public record EventData(String eventId, String type, int schemaVersion, String p
                     + schemaVersion + ", it must be 1 or more");
         }
         if (!Json.isJson(payload)) {
-            throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' is not JSON: "
-                    + abbreviate(payload));
+            // never quoted: a payload may hold personal data, and this message is logged
+            throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' is not JSON ("
+                    + (payload == null ? "null" : payload.length() + " characters") + ")");
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         String recordedAtText = metadata.get(RECORDED_AT);

@@ -1,6 +1,7 @@
 package dev.es.engine.store;
 
 import dev.es.engine.Identifiers;
+import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.InvalidEventException;
 import dev.es.engine.event.StoredEvent;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -42,9 +44,31 @@ public final class Appends {
                 throw new InvalidEventException("Event id " + event.eventId() + " appears twice in one append to stream '"
                         + streamId + "'");
             }
-            if (event.isCloseEvent() && i != events.size() - 1) {
-                throw new InvalidEventException("A close event must be the last event of an append (stream '"
-                        + streamId + "')");
+            if (event.isCloseEvent()) {
+                if (i != events.size() - 1) {
+                    throw new InvalidEventException("A close event must be the last event of an append (stream '"
+                            + streamId + "')");
+                }
+                CloseEvent.fromPayload(event.payload()); // a close no reader could follow is refused, not stored
+            }
+        }
+    }
+
+    /**
+     * Refuses an event larger than {@code store}'s {@link EventStore#maxEventBytes() limit}, before anything is
+     * written; a store without a limit accepts any size.
+     *
+     * @throws EventTooLargeException naming the first event above the limit
+     */
+    public static void checkEventSizes(EventStore store, String streamId, List<EventData> events) {
+        OptionalLong limit = store.maxEventBytes();
+        if (limit.isEmpty()) {
+            return;
+        }
+        for (EventData event : events) {
+            long bytes = store.eventBytes(event);
+            if (bytes > limit.getAsLong()) {
+                throw new EventTooLargeException(streamId, event.eventId(), bytes, limit.getAsLong());
             }
         }
     }
@@ -72,7 +96,7 @@ public final class Appends {
     public static void validateRead(String streamId, long fromVersion, int maxCount) {
         Identifiers.requireStreamId(streamId);
         if (fromVersion < 1) {
-            throw new IllegalArgumentException("fromVersion is 1-based, was " + fromVersion);
+            throw new InvalidVersionException("fromVersion", fromVersion, "versions are 1-based");
         }
         if (maxCount < 1) {
             throw new IllegalArgumentException("maxCount must be 1 or more, was " + maxCount);

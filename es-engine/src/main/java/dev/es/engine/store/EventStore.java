@@ -113,9 +113,16 @@ public interface EventStore extends EventStoreAdmin {
     }
 
     /**
+     * The largest single event the memory and PostgreSQL stores accept: 8 MiB, as {@link #eventBytes} counts it
+     * (far below PostgreSQL's own {@code jsonb} limit of 255 MB, so a runaway payload is refused with
+     * {@link EventTooLargeException} before it reaches the database or fills the heap).
+     */
+    long DEFAULT_MAX_EVENT_BYTES = 8L * 1024 * 1024;
+
+    /**
      * The largest single event this store can append, as {@link #eventBytes} counts it; empty when the store sets no
-     * limit of its own (the memory and PostgreSQL stores: PostgreSQL's own limits, such as a {@code jsonb} value of at
-     * most 255 MB, are not checked here). The blob store's is {@link dev.es.engine.store.blob.BlobEventStore#MAX_APPEND_BYTES
+     * limit of its own. The memory and PostgreSQL stores' is {@link #DEFAULT_MAX_EVENT_BYTES} (refused with
+     * {@link EventTooLargeException}), the blob store's {@link dev.es.engine.store.blob.BlobEventStore#MAX_APPEND_BYTES
      * one append block}. A migration's dry run reports the events that exceed it on its target.
      */
     default OptionalLong maxEventBytes() {
@@ -171,7 +178,7 @@ public interface EventStore extends EventStoreAdmin {
     /** The stream's close event when it is closed, else {@code null}. */
     default @Nullable CloseEvent closeEvent(String streamId) {
         StoredEvent last = lastEvent(streamId);
-        return last != null && last.isCloseEvent() ? CloseEvent.from(last) : null;
+        return last != null && last.isCloseEvent() ? CloseEvent.from(streamId, last) : null;
     }
 
     /**

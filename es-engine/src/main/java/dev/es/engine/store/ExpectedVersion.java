@@ -131,7 +131,7 @@ public sealed interface ExpectedVersion {
 
         public Exactly {
             if (version < 0) {
-                throw new IllegalArgumentException("Expected version must not be negative, was " + version);
+                throw new InvalidVersionException("expected version", version, "it must not be negative");
             }
         }
 
@@ -175,8 +175,8 @@ public sealed interface ExpectedVersion {
 
         public RetryOfAny {
             if (originalVersion < 0) {
-                throw new IllegalArgumentException("The original version of a retry must not be negative, was "
-                        + originalVersion);
+                throw new InvalidVersionException("original version of a retry", originalVersion,
+                        "it must not be negative");
             }
         }
 

@@ -104,7 +104,7 @@ public final class EventStream {
                 advanceTo(pointer);
                 return new StreamVersion(pointer, last == null ? 0 : last.version());
             }
-            CloseEvent close = CloseEvent.from(last);
+            CloseEvent close = CloseEvent.from(pointer.streamId(), last);
             if (!close.hasContinuation()) {
                 advanceTo(pointer);
                 return new StreamVersion(pointer, close.lastSourceVersion());

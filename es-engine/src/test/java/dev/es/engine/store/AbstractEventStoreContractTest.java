@@ -524,7 +524,8 @@ public abstract class AbstractEventStoreContractTest {
                 .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("300");
         assertThatThrownBy(() -> store.append(newStreamId(), ExpectedVersion.any(), List.of()))
                 .isInstanceOf(InvalidEventException.class);
-        assertThatThrownBy(() -> store.read(newStreamId(), 0, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.read(newStreamId(), 0, 10)).isInstanceOf(InvalidVersionException.class)
+                .hasMessageContaining("fromVersion");
         assertThatThrownBy(() -> store.read(null, 1, 10)).isInstanceOf(InvalidIdentifierException.class);
     }
 

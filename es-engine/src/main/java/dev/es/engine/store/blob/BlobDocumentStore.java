@@ -11,6 +11,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import dev.es.engine.CorruptDataException;
 import dev.es.engine.Identifiers;
 import dev.es.engine.document.DocumentConcurrencyException;
 import dev.es.engine.document.DocumentStore;
@@ -54,7 +55,7 @@ public final class BlobDocumentStore implements DocumentStore {
         BlobClient blob = blob(objectName, objectId);
         try {
             var response = blob.downloadContentWithResponse(null, null, null, Context.NONE);
-            ObjectDocument document = MAPPER.readValue(response.getValue().toBytes(), ObjectDocument.class);
+            ObjectDocument document = decode(objectName, objectId, response.getValue().toBytes());
             return Optional.of(document.withEtag(response.getDeserializedHeaders().getETag()));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
@@ -62,6 +63,32 @@ public final class BlobDocumentStore implements DocumentStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * The document stored for {@code objectName}/{@code objectId}: bytes changed outside es, or a document of another
+     * object under this one's name, are a {@link CorruptDataException} naming the object.
+     */
+    private ObjectDocument decode(String objectName, String objectId, byte[] bytes) {
+        ObjectDocument document;
+        try {
+            document = MAPPER.readValue(bytes, ObjectDocument.class);
+        } catch (RuntimeException garbled) {
+            throw corrupt(objectName, objectId, CorruptDataException.reasonOf(garbled), garbled);
+        }
+        if (document == null || document.active() == null) {
+            throw corrupt(objectName, objectId, "it names no active stream", null);
+        }
+        if (!objectName.equals(document.objectName()) || !objectId.equals(document.objectId())) {
+            throw corrupt(objectName, objectId, "it is the document of " + document.objectName() + "/"
+                    + document.objectId(), null);
+        }
+        return document;
+    }
+
+    private CorruptDataException corrupt(String objectName, String objectId, String reason, Throwable cause) {
+        return new CorruptDataException("document " + objectName + "/" + objectId, "container "
+                + container.getBlobContainerName(), reason, cause);
     }
 
     @Override

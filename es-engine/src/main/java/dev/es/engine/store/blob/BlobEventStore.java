@@ -21,6 +21,7 @@ import com.azure.storage.blob.options.AppendBlobCreateOptions;
 import com.azure.storage.blob.specialized.AppendBlobClient;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
+import dev.es.engine.CorruptDataException;
 import dev.es.engine.Identifiers;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
@@ -829,7 +830,7 @@ public final class BlobEventStore implements EventStore {
             var response = container.getBlobClient(blobName).downloadStreamWithResponse(out, null, null, null, false,
                     null, Context.NONE);
             byte[] data = out.toByteArray();
-            List<StoredEvent> events = List.copyOf(BatchCodec.parse(data, 0, data.length));
+            List<StoredEvent> events = List.copyOf(parseChunk(streamId, data, 0, data.length));
             chunkCache.put(blobName + "@" + response.getDeserializedHeaders().getETag(), events);
             return events;
         } catch (BlobStorageException e) {
@@ -909,7 +910,7 @@ public final class BlobEventStore implements EventStore {
         if (bytes == null || bytes.length != BatchCodec.TRAILER_LENGTH) {
             throw new IllegalStateException("Chunk " + chunkName(streamId, index) + " changed while read");
         }
-        BatchCodec.Trailer trailer = BatchCodec.parseTrailer(bytes, 0);
+        BatchCodec.Trailer trailer = parseTrailer(streamId, bytes);
         return new Tail(index, length, first, capacity, blocks, trailer.lastVersion(), trailer.closes(),
                 trailer.recordBytes(), props.getETag(), fence, md, leased);
     }
@@ -931,12 +932,38 @@ public final class BlobEventStore implements EventStore {
     private List<StoredEvent> lastBatch(String streamId, Tail t) {
         byte[] bytes = download(chunkName(streamId, t.chunk()),
                 new BlobRange(t.length() - t.lastRecordBytes(), (long) t.lastRecordBytes()));
-        return bytes == null ? List.of() : BatchCodec.parse(bytes, 0, bytes.length);
+        return bytes == null ? List.of() : parseChunk(streamId, bytes, 0, bytes.length);
+    }
+
+    /**
+     * The events of a stretch of a chunk of {@code streamId}; bytes that are not es's chunk format (changed outside
+     * es) are a {@link CorruptDataException} naming the stream.
+     */
+    private List<StoredEvent> parseChunk(String streamId, byte[] data, int from, int to) {
+        try {
+            return BatchCodec.parse(data, from, to);
+        } catch (RuntimeException garbled) {
+            throw corrupt(streamId, garbled);
+        }
+    }
+
+    private BatchCodec.Trailer parseTrailer(String streamId, byte[] bytes) {
+        try {
+            return BatchCodec.parseTrailer(bytes, 0);
+        } catch (RuntimeException garbled) {
+            throw corrupt(streamId, garbled);
+        }
+    }
+
+    private CorruptDataException corrupt(String streamId, RuntimeException garbled) {
+        return new CorruptDataException("events of stream '" + streamId + "'", "container "
+                + container.getBlobContainerName() + " of event store '" + name + "'",
+                "a chunk is not in es's format (" + CorruptDataException.reasonOf(garbled) + ")", garbled);
     }
 
     private @Nullable CloseEvent closeEvent(String streamId, Tail t) {
         List<StoredEvent> batch = lastBatch(streamId, t);
-        return CloseEvent.from(batch.get(batch.size() - 1));
+        return CloseEvent.from(streamId, batch.get(batch.size() - 1));
     }
 
     /**
@@ -1013,7 +1040,7 @@ public final class BlobEventStore implements EventStore {
                 if (data == null) {
                     return false;
                 }
-                added.addAll(BatchCodec.parse(data, 0, data.length));
+                added.addAll(parseChunk(streamId, data, 0, data.length));
             } else {
                 if (window.chunk >= 0 && t.firstVersion() - 1 > window.last) {
                     // the rest of the chunk the window ended in, which is full now
@@ -1021,14 +1048,14 @@ public final class BlobEventStore implements EventStore {
                     if (rest == null) {
                         return false;
                     }
-                    added.addAll(BatchCodec.parse(rest, 0, rest.length));
+                    added.addAll(parseChunk(streamId, rest, 0, rest.length));
                 }
                 if (t.length() > 0) {
                     byte[] data = download(chunkName(streamId, t.chunk()), new BlobRange(0, t.length()));
                     if (data == null) {
                         return false;
                     }
-                    added.addAll(BatchCodec.parse(data, 0, (int) Math.min(data.length, t.length())));
+                    added.addAll(parseChunk(streamId, data, 0, (int) Math.min(data.length, t.length())));
                 }
             }
         } catch (RuntimeException e) {
@@ -1067,7 +1094,7 @@ public final class BlobEventStore implements EventStore {
                 break; // deleted meanwhile
             }
             int to = index == t.chunk() ? (int) Math.min(data.length, t.length()) : data.length;
-            List<StoredEvent> chunk = BatchCodec.parse(data, 0, to);
+            List<StoredEvent> chunk = parseChunk(streamId, data, 0, to);
             chunks.add(chunk);
             covered += chunk.size();
         }

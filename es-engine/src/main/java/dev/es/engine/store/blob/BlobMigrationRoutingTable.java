@@ -10,6 +10,7 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import dev.es.engine.CorruptDataException;
 import dev.es.engine.EsException;
 import dev.es.engine.Identifiers;
 import dev.es.engine.internal.Backoff;
@@ -78,8 +79,7 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
             BlobRequestConditions condition;
             try {
                 var stored = blob.downloadContentWithResponse(null, null, null, Context.NONE);
-                MigrationEntry current = BlobDocumentStore.MAPPER.readValue(stored.getValue().toBytes(),
-                        MigrationEntry.class);
+                MigrationEntry current = decode(blob.getBlobName(), stored.getValue().toBytes());
                 if (current.fencingToken() > entry.fencingToken()) {
                     return false;
                 }
@@ -127,9 +127,19 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     @Override
     public Optional<MigrationEntry> get(String migrationId) {
-        BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name(migrationId)));
-        return data == null ? Optional.empty()
-                : Optional.of(BlobDocumentStore.MAPPER.readValue(data.toBytes(), MigrationEntry.class));
+        String name = name(migrationId);
+        BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
+        return data == null ? Optional.empty() : Optional.of(decode(name, data.toBytes()));
+    }
+
+    /** The entry stored in blob {@code name}; bytes changed outside es are a {@link CorruptDataException}. */
+    private MigrationEntry decode(String name, byte[] bytes) {
+        try {
+            return BlobDocumentStore.MAPPER.readValue(bytes, MigrationEntry.class);
+        } catch (RuntimeException garbled) {
+            throw new CorruptDataException("routing entry " + name, "container " + container.getBlobContainerName(),
+                    CorruptDataException.reasonOf(garbled), garbled);
+        }
     }
 
     @Override
@@ -169,7 +179,7 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
             if (data == null) {
                 continue;
             }
-            MigrationEntry entry = BlobDocumentStore.MAPPER.readValue(data.toBytes(), MigrationEntry.class);
+            MigrationEntry entry = decode(name, data.toBytes());
             if (objectName == null || objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
                 entries.add(entry);
             }

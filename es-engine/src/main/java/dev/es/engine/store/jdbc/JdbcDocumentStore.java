@@ -1,5 +1,6 @@
 package dev.es.engine.store.jdbc;
 
+import dev.es.engine.CorruptDataException;
 import dev.es.engine.Identifiers;
 import dev.es.engine.document.DocumentConcurrencyException;
 import dev.es.engine.document.DocumentStore;
@@ -37,6 +38,7 @@ public final class JdbcDocumentStore implements DocumentStore {
     private final String listIdsPage;
     private final String listIdsPageAfter;
     private final String listNames;
+    private final String table;
 
     /** A store over {@code dataSource} with the default tables. */
     public JdbcDocumentStore(DataSource dataSource) {
@@ -45,7 +47,7 @@ public final class JdbcDocumentStore implements DocumentStore {
 
     public JdbcDocumentStore(JdbcConnections connections, JdbcTables tables) {
         this.connections = Objects.requireNonNull(connections, "connections");
-        String table = tables.documents();
+        this.table = tables.documents();
         String nextEtag = "nextval('" + tables.documentEtagSequence() + "')";
         this.select = "SELECT active_stream_id, active_store, terminated_streams::text AS terminated_streams,"
                 + " tags::text AS tags, row_version FROM " + table + " WHERE object_name = ? AND object_id = ?";
@@ -77,10 +79,15 @@ public final class JdbcDocumentStore implements DocumentStore {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new ObjectDocument(objectName, objectId,
-                            new StreamPointer(rs.getString("active_stream_id"), rs.getString("active_store")),
-                            terminatedFromJson(rs.getString("terminated_streams")), Sql.stringMap(rs.getString("tags")),
-                            String.valueOf(rs.getLong("row_version"))));
+                    try {
+                        return Optional.of(new ObjectDocument(objectName, objectId,
+                                new StreamPointer(rs.getString("active_stream_id"), rs.getString("active_store")),
+                                terminatedFromJson(rs.getString("terminated_streams")),
+                                Sql.stringMap(rs.getString("tags")), String.valueOf(rs.getLong("row_version"))));
+                    } catch (RuntimeException garbled) { // a row changed outside es: name it, not the parser
+                        throw new CorruptDataException("document " + objectName + "/" + objectId, "table " + table,
+                                CorruptDataException.reasonOf(garbled), garbled);
+                    }
                 }
             }
         }));
@@ -245,7 +252,14 @@ public final class JdbcDocumentStore implements DocumentStore {
 
     static List<TerminatedStream> terminatedFromJson(String json) {
         List<TerminatedStream> list = new ArrayList<>();
-        for (JsonNode n : Json.tree(json)) {
+        JsonNode array = Json.tree(json);
+        if (!array.isArray()) {
+            throw new IllegalArgumentException("terminated_streams is not a JSON array");
+        }
+        for (JsonNode n : array) {
+            if (!n.isObject()) {
+                throw new IllegalArgumentException("an element of terminated_streams is not a JSON object");
+            }
             list.add(TerminatedStreamJson.read(n));
         }
         return list;

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -181,7 +182,14 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
                                         long fencingToken) {
+        Appends.checkEventSizes(this, streamId, events);
         return appendChecked(streamId, expected, events, fencingToken);
+    }
+
+    /** {@link EventStore#DEFAULT_MAX_EVENT_BYTES}. */
+    @Override
+    public OptionalLong maxEventBytes() {
+        return OptionalLong.of(DEFAULT_MAX_EVENT_BYTES);
     }
 
     @Override
@@ -432,7 +440,8 @@ public final class JdbcEventStore implements EventStore {
             case STALE_FENCE:
                 throw new StaleFencingTokenException(streamId, fencingToken, outcome.fence());
             case CLOSED:
-                throw new EventStreamClosedException(streamId, CloseEvent.fromPayload(outcome.closePayload()));
+                throw new EventStreamClosedException(streamId,
+                        CloseEvent.fromStored(streamId, "event store '" + name + "'", outcome.closePayload()));
             case WRONG_VERSION:
                 throw new WrongExpectedVersionException(streamId, expected, outcome.version());
             default:

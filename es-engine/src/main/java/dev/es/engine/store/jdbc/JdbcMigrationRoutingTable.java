@@ -1,5 +1,6 @@
 package dev.es.engine.store.jdbc;
 
+import dev.es.engine.CorruptDataException;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.migration.MigrationAuditRecord;
 import dev.es.engine.migration.MigrationEntry;
@@ -40,6 +41,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     };
 
     private final JdbcConnections connections;
+    private final String table;
     private final String upsert;
     private final String selectOne;
     private final String selectAll;
@@ -54,7 +56,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
 
     public JdbcMigrationRoutingTable(JdbcConnections connections, JdbcTables tables) {
         this.connections = Objects.requireNonNull(connections, "connections");
-        String table = tables.migrations();
+        this.table = tables.migrations();
         this.upsert = "INSERT INTO " + table + " AS m (" + COLUMNS + ")"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id) DO UPDATE SET object_name = EXCLUDED.object_name,"
@@ -180,17 +182,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
                     List<MigrationEntry> entries = new ArrayList<>();
                     try (ResultSet rs = query.executeQuery()) {
                         while (rs.next()) {
-                            entries.add(new MigrationEntry(rs.getString("migration_id"), rs.getString("object_name"),
-                                    rs.getString("object_id"),
-                                    new StreamPointer(rs.getString("source_stream_id"), rs.getString("source_store")),
-                                    new StreamPointer(rs.getString("target_stream_id"), rs.getString("target_store")),
-                                    MigrationPhase.valueOf(rs.getString("phase")),
-                                    MigrationStatus.valueOf(rs.getString("status")), rs.getLong("events_copied"),
-                                    rs.getLong("events_behind"), rs.getLong("fencing_token"),
-                                    Sql.getInstant(rs, "started_at"), Sql.getInstant(rs, "updated_at"),
-                                    rs.getString("error"), rs.getString("backup_id"), audit(rs.getString("audit")),
-                                    rs.getString("rollback_migration_id"),
-                                    rollbackSupport(rs.getString("rollback_support"))));
+                            entries.add(entry(rs));
                         }
                     } finally {
                         if (array != null) {
@@ -202,6 +194,27 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
             });
         } catch (SQLException e) {
             throw new JdbcStoreException("Reading the migration routing table failed", e);
+        }
+    }
+
+    /** The entry of the current row; a row changed outside es is a {@link CorruptDataException} naming it. */
+    private MigrationEntry entry(ResultSet rs) throws SQLException {
+        String migrationId = rs.getString("migration_id");
+        try {
+            return new MigrationEntry(migrationId, rs.getString("object_name"),
+                    rs.getString("object_id"),
+                    new StreamPointer(rs.getString("source_stream_id"), rs.getString("source_store")),
+                    new StreamPointer(rs.getString("target_stream_id"), rs.getString("target_store")),
+                    MigrationPhase.valueOf(rs.getString("phase")),
+                    MigrationStatus.valueOf(rs.getString("status")), rs.getLong("events_copied"),
+                    rs.getLong("events_behind"), rs.getLong("fencing_token"),
+                    Sql.getInstant(rs, "started_at"), Sql.getInstant(rs, "updated_at"),
+                    rs.getString("error"), rs.getString("backup_id"), audit(rs.getString("audit")),
+                    rs.getString("rollback_migration_id"),
+                    rollbackSupport(rs.getString("rollback_support")));
+        } catch (RuntimeException garbled) {
+            throw new CorruptDataException("routing entry " + migrationId, "table " + table,
+                    CorruptDataException.reasonOf(garbled), garbled);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.es.engine.store.jdbc;
 
 import dev.es.engine.event.EventData;
 import dev.es.engine.store.AppendResult;
+import dev.es.engine.store.Appends;
 import dev.es.engine.store.CommitFailedException;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.WriterHold;
@@ -118,6 +119,7 @@ final class JdbcWriterHold implements WriterHold {
     @Override
     public synchronized AppendResult appendValidated(ExpectedVersion expected, List<EventData> events,
                                                      long fencingToken) {
+        Appends.checkEventSizes(store, streamId, events);
         if (closed) {
             throw new WriterHoldExpiredException(streamId, "the hold was closed");
         }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,12 @@ public final class InMemoryEventStore implements EventStore {
         return stream == null ? List.of() : stream.read(fromVersion, maxCount);
     }
 
+    /** {@link EventStore#DEFAULT_MAX_EVENT_BYTES}. */
+    @Override
+    public OptionalLong maxEventBytes() {
+        return OptionalLong.of(DEFAULT_MAX_EVENT_BYTES);
+    }
+
     @Override
     public long version(String streamId) {
         Identifiers.requireStreamId(streamId);
@@ -65,6 +72,12 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public AppendResult appendValidated(String streamId, ExpectedVersion expected, List<EventData> events,
                                         long fencingToken) {
+        Appends.checkEventSizes(this, streamId, events);
+        if (!expected.matches(0) && !streams.containsKey(streamId)) {
+            // an absent stream is at version 0, unfenced, open and holds no ids: refused without creating it, so a
+            // refused append leaves nothing behind
+            throw new WrongExpectedVersionException(streamId, expected, 0);
+        }
         return streams.computeIfAbsent(streamId, id -> new MemoryStream()).append(streamId, expected, events,
                 fencingToken, null);
     }
@@ -145,6 +158,7 @@ public final class InMemoryEventStore implements EventStore {
                 @Override
                 public AppendResult appendValidated(ExpectedVersion expected, List<EventData> events,
                                                     long fencingToken) {
+                    Appends.checkEventSizes(InMemoryEventStore.this, streamId, events);
                     return MemoryStream.this.append(streamId, expected, events, fencingToken, owner);
                 }
 
