@@ -56,6 +56,11 @@ public record EventData(String eventId, String type, int schemaVersion, String p
             throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' is not JSON ("
                     + (payload == null ? "null" : payload.length() + " characters") + ")");
         }
+        if (payload.indexOf("\\u0000") >= 0 && holdsNul(payload)) {
+            throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' holds the"
+                    + " character U+0000 (written \\u0000), which PostgreSQL's jsonb cannot store; every store"
+                    + " refuses it, so that a stream can move to any store");
+        }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         String recordedAtText = metadata.get(RECORDED_AT);
         if (recordedAt == null && recordedAtText != null) {
@@ -98,6 +103,19 @@ public record EventData(String eventId, String type, int schemaVersion, String p
     /** Whether this is the close event that ends a stream. */
     public boolean isCloseEvent() {
         return CloseEvent.TYPE.equals(type);
+    }
+
+    /** Whether JSON text {@code json} has the escape of U+0000 (not an escaped backslash followed by "u0000"). */
+    private static boolean holdsNul(String json) {
+        for (int i = 0; i < json.length() - 1; i++) {
+            if (json.charAt(i) == '\\') {
+                if (json.startsWith("u0000", i + 1)) {
+                    return true;
+                }
+                i++; // the escaped character, a backslash too
+            }
+        }
+        return false;
     }
 
     static String abbreviate(String text) {

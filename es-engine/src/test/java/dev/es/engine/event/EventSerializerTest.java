@@ -60,7 +60,7 @@ class EventSerializerTest {
     @Test
     void eventDataRefusesBadInput() {
         assertThatThrownBy(() -> EventData.of("T", "{oops")).isInstanceOf(InvalidEventException.class)
-                .hasMessageContaining("{oops");
+                .hasMessageContaining("not JSON (5 characters)").hasMessageNotContaining("{oops"); // never quoted
         assertThatThrownBy(() -> EventData.of(" ", "{}")).isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("no type");
         assertThatThrownBy(() -> new EventData(null, "T", 0, "{}", null)).isInstanceOf(InvalidEventException.class)

@@ -258,7 +258,7 @@ class EventStreamTest {
         assertThatThrownBy(() -> fx.streams.open("Order", null))
                 .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("null");
         assertThatThrownBy(() -> EventData.of("NoteAdded", "not json"))
-                .isInstanceOf(InvalidEventException.class).hasMessageContaining("not json");
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("is not JSON").hasMessageNotContaining("not json");
         EventStream stream = fx.streams.open("Order", "17");
         assertThatThrownBy(() -> stream.append(ExpectedVersion.any(), List.of()))
                 .isInstanceOf(InvalidEventException.class);
