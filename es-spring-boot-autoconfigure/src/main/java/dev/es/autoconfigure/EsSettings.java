@@ -1,6 +1,8 @@
 package dev.es.autoconfigure;
 
 import dev.es.autoconfigure.EsProperties.BackupProvider;
+import dev.es.engine.Identifiers;
+import dev.es.engine.InvalidIdentifierException;
 import dev.es.engine.backup.BackupRetention;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.migration.MigrationDefaults;
@@ -42,6 +44,10 @@ final class EsSettings {
      * {@link EsStoreResolver}, which reports it.
      */
     static ConfiguredStores stores(EsProperties properties) {
+        storeName("es.default-store", properties.getDefaultStore());
+        properties.getStores().keySet().forEach(name -> storeName("es.stores." + name, name));
+        storeName("es.documents.store", properties.getDocuments().getStore());
+        storeName("es.locks.store", properties.getLocks().getStore());
         Map<String, StoreSettings> stores = new LinkedHashMap<>();
         if (properties.getStores().isEmpty()) {
             stores.put(properties.getDefaultStore(), StoreSettings.of(properties.getDefaultStore(),
@@ -52,6 +58,22 @@ final class EsSettings {
         String documents = orElse(properties.getDocuments().getStore(), properties.getDefaultStore());
         String locks = orElse(properties.getLocks().getStore(), documents);
         return new ConfiguredStores(stores, properties.getDefaultStore(), documents, locks);
+    }
+
+    /**
+     * A store name reaches blob paths, SQL values and metric tags: one that is not an identifier (a path separator,
+     * a dot-only name, white space) fails start-up naming {@code property}. {@code null} (unset) passes.
+     */
+    private static void storeName(String property, @Nullable String name) {
+        if (name == null) {
+            return;
+        }
+        try {
+            Identifiers.requireStoreName(name);
+        } catch (InvalidIdentifierException e) {
+            throw invalid(property, name, e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
+                    + "; store names use letters, digits, '.', '_' and '-' only, like main or archive");
+        }
     }
 
     private static String orElse(@Nullable String configured, String fallback) {

@@ -1,0 +1,94 @@
+package dev.es.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * Bad input in configuration (issue 15), table-driven: each bad {@code es.*} value fails start-up, and the report
+ * Spring Boot prints names the property. Wrong-typed values (text where a number, duration, boolean or one of a set
+ * of values is wanted) are refused by Boot's binder; names that reach blob paths, SQL or map keys (store names, the
+ * default store, the documents store) by es. Table prefixes and container names, which reach SQL and blob paths, are
+ * refused the same way ({@code EsJdbcAutoConfigurationTests}, {@code EsBlobAutoConfigurationTest}).
+ */
+@Timeout(120)
+class EsBadConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EsStoresAutoConfiguration.class,
+                    EsStreamsAutoConfiguration.class, EsLocksAutoConfiguration.class,
+                    EsMigrationAutoConfiguration.class, EsBackupAutoConfiguration.class));
+
+    /** A bad value and the property the start-up failure must name. */
+    private record Case(String setting, String property) {
+    }
+
+    private static final List<Case> WRONG_TYPES = List.of(
+            new Case("es.streams.chunk-size=lots", "es.streams.chunk-size"),
+            new Case("es.streams.chunk-size=99999999999", "es.streams.chunk-size"),
+            new Case("es.streams.max-stream-continuation-retries=three", "es.streams.max-stream-continuation-retries"),
+            new Case("es.streams.auto-retry-on-stream-closure=perhaps", "es.streams.auto-retry-on-stream-closure"),
+            new Case("es.locks.lease-duration=forever", "es.locks.lease-duration"),
+            new Case("es.locks.heartbeat-interval=10 parsecs", "es.locks.heartbeat-interval"),
+            new Case("es.locks.provider=zookeeper", "es.locks.provider"),
+            new Case("es.migration.close-timeout=soon", "es.migration.close-timeout"),
+            new Case("es.migration.max-events-per-second=fast", "es.migration.max-events-per-second"),
+            new Case("es.migration.convergence-failure=panic", "es.migration.convergence-failure"),
+            new Case("es.migration.max-concurrent=1.5", "es.migration.max-concurrent"),
+            new Case("es.stores.main.type=nosql", "es.stores.main.type"),
+            new Case("es.stores.main.auto-provision=sometimes", "es.stores.main.auto-provision"),
+            new Case("es.backup.provider=tape", "es.backup.provider"),
+            new Case("es.backup.retention.max-count=all", "es.backup.retention.max-count"));
+
+    @TestFactory
+    Stream<DynamicTest> aWrongTypedValueFailsStartUpNamingTheProperty() {
+        return WRONG_TYPES.stream().map(c -> DynamicTest.dynamicTest(c.setting(), () ->
+                runner.withPropertyValues(c.setting()).run(context -> {
+                    assertThat(context).hasFailed();
+                    Throwable failure = context.getStartupFailure();
+                    BindException bind = cause(failure, BindException.class);
+                    assertThat(bind).as("a binding failure for %s: %s", c.setting(), failure).isNotNull();
+                    assertThat(bind.getProperty().getName().toString()).isEqualTo(c.property());
+                    FailureAnalysis analysis = FailureReports.analyze(failure);
+                    assertThat(analysis.getDescription()).contains(c.property());
+                })));
+    }
+
+    private static final List<Case> BAD_NAMES = List.of(
+            new Case("es.default-store=../main", "es.default-store"),
+            new Case("es.default-store=main store", "es.default-store"),
+            new Case("es.stores.[a/b].type=memory", "es.stores"),
+            new Case("es.stores.[..].type=memory", "es.stores"),
+            new Case("es.documents.store=../../etc", "es.documents.store"),
+            new Case("es.locks.store=x;drop", "es.locks.store"));
+
+    @TestFactory
+    Stream<DynamicTest> aNameThatWouldReachAPathOrSqlFailsStartUpNamingTheProperty() {
+        return BAD_NAMES.stream().map(c -> DynamicTest.dynamicTest(c.setting(), () ->
+                runner.withPropertyValues(c.setting()).run(context -> {
+                    assertThat(context).hasFailed();
+                    Throwable failure = context.getStartupFailure();
+                    assertThat(FailureReports.property(failure)).as("%s: %s", c.setting(), failure)
+                            .startsWith(c.property());
+                    FailureAnalysis analysis = FailureReports.analyze(failure);
+                    assertThat(analysis.getDescription()).contains(c.property());
+                })));
+    }
+
+    private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}
