@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * reads back as the model, event by event (ids, types, payloads equal as JSON values, versions 1..n).
  * <p>
  * Reproducible: the trials of a run use seeds {@code base, base + 1, ...}; a failure names its seed and the
- * command that runs that trial alone ({@code -Des.property.seed=<seed> -Des.property.trials=1}).
+ * command that runs that trial alone ({@code -Dpbt.seed=<seed> -Dpbt.trials=1}).
  */
 @Timeout(300)
 public abstract class AbstractStorePropertyTest {
@@ -53,8 +53,8 @@ public abstract class AbstractStorePropertyTest {
     @Test
     void appendsAndReadsKeepTheModelForRandomIdsPayloadsAndExpectedVersions() {
         EventStore store = createStore();
-        long base = Long.getLong("es.property.seed", new Random().nextLong());
-        int trials = Integer.getInteger("es.property.trials", trials());
+        long base = Long.getLong("pbt.seed", new Random().nextLong());
+        int trials = Integer.getInteger("pbt.trials", trials());
         LOG.debug("Property test on store {}: {} trials from seed {}", store.name(), trials, base);
         for (int i = 0; i < trials; i++) {
             long seed = base + i;
@@ -62,8 +62,8 @@ public abstract class AbstractStorePropertyTest {
                 trial(store, new Random(seed), seed);
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("Property failed on store '" + store.name() + "' for seed " + seed
-                        + " (trial " + (i + 1) + " of " + trials + "); run it alone with -Des.property.seed=" + seed
-                        + " -Des.property.trials=1: " + e.getMessage(), e);
+                        + " (trial " + (i + 1) + " of " + trials + "); run it alone with -Dpbt.seed=" + seed
+                        + " -Dpbt.trials=1: " + e.getMessage(), e);
             }
         }
     }
