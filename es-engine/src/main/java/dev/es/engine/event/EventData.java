@@ -62,6 +62,13 @@ public record EventData(String eventId, String type, int schemaVersion, String p
                     + " refuses it, so that a stream can move to any store");
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            if (entry.getKey().indexOf('\0') >= 0 || entry.getValue().indexOf('\0') >= 0) {
+                throw new InvalidEventException("Metadata '" + entry.getKey().replace('\0', '?') + "' of event "
+                        + eventId + " holds the character U+0000, which PostgreSQL's jsonb cannot store; every store"
+                        + " refuses it");
+            }
+        }
         String recordedAtText = metadata.get(RECORDED_AT);
         if (recordedAt == null && recordedAtText != null) {
             try {

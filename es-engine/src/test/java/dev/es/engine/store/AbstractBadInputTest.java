@@ -204,7 +204,9 @@ public abstract class AbstractBadInputTest {
                 Map.entry(() -> new EventData("e3", "T", 0, "{}", Map.of()), "schema version 0"),
                 Map.entry(() -> new EventData("e4", "T", -7, "{}", Map.of()), "schema version -7"),
                 Map.entry(() -> new EventData("e5", "T", 1, "{}", Map.of(EventData.RECORDED_AT, "yesterday")),
-                        EventData.RECORDED_AT));
+                        EventData.RECORDED_AT),
+                Map.entry(() -> new EventData("e6", "T", 1, "{\"a\":\"x\\u0000y\"}", Map.of()), "U+0000"),
+                Map.entry(() -> new EventData("e7", "T", 1, "{}", Map.of("note", "a\0b")), "U+0000"));
         for (var c : cases) {
             assertThatThrownBy(() -> events.append(seededStream(), ExpectedVersion.exactly(1),
                     List.of(c.getKey().get()))).isInstanceOf(InvalidEventException.class)

@@ -235,17 +235,31 @@ class JdbcWriterHoldTest {
     void aHeldAppendThatFailsInTheDatabaseLeavesNothingOfItsBatchAndTheAppendsBeforeIt() throws Exception {
         String id = newStreamId();
         store.append(id, ExpectedVersion.noStream(), events(0, 1));
+        explodeOnInsert();
         try (WriterHold hold = hold(id, LONG_HOLD)) {
             hold.append(ExpectedVersion.exactly(1), events(1, 1), 0);
-            // valid JSON that PostgreSQL's jsonb refuses (\u0000): the insert fails after the stream row was updated
+            // a trigger of this schema (made before the hold, which would block it) refuses the event type
+            // 'Explode': the insert fails in the database after the stream row was updated
             List<EventData> failing = List.of(events(2, 1).get(0),
-                    new EventData(null, "Thing", 1, "{\"text\":\"\\u0000\"}", Map.of()));
+                    new EventData(null, "Explode", 1, "{}", Map.of()));
             assertThatThrownBy(() -> hold.append(ExpectedVersion.exactly(2), failing, 0))
                     .isInstanceOf(JdbcStoreException.class);
             assertThat(hold.append(ExpectedVersion.exactly(2), events(3, 1), 0).newVersion()).isEqualTo(3);
         }
         assertThat(otherProcess.read(id, 1, 10)).extracting(e -> e.metadata().get("n"))
                 .containsExactly("0", "1", "3");
+    }
+
+    /** A trigger on the events table that fails the insert of an event of type {@code Explode}. */
+    private static void explodeOnInsert() throws SQLException {
+        try (Connection connection = POSTGRES.dataSource().getConnection();
+             var statement = connection.createStatement()) {
+            statement.execute("CREATE OR REPLACE FUNCTION explode() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " RAISE EXCEPTION 'refused by the test''s trigger'; END $$");
+            statement.execute("DROP TRIGGER IF EXISTS explode ON " + JdbcTables.defaults().events());
+            statement.execute("CREATE TRIGGER explode BEFORE INSERT ON " + JdbcTables.defaults().events()
+                    + " FOR EACH ROW WHEN (NEW.type = 'Explode') EXECUTE FUNCTION explode()");
+        }
     }
 
     @Test
