@@ -184,23 +184,26 @@ class TwoProcessKillTest {
                 c -> lines(acks) >= 100 || !c.process.isAlive());
         assertThat(writer.process.isAlive()).as("writer running; its output:%n%s", writer.tail()).isTrue();
 
-        // the first migrating process, killed while some objects are migrated and others are being migrated
+        // the first migrating process, killed while some objects are migrated and others are being copied
         String bulkRunId = "kill-" + UUID.randomUUID().toString().substring(0, 8);
-        Child first = start("migrator-1", "migrate", bulkRunId, "4");
-        waitFor("a third of the objects migrated with others running", first, 60,
-                c -> c.saw(l -> l.startsWith("PROGRESS ") && progress(l, 1) >= OBJECTS / 3 && progress(l, 4) > 0)
-                        || !c.process.isAlive());
-        assertThat(first.process.isAlive()).as("killed before it finished; its output:%n%s", first.tail())
-                .isTrue();
-        first.process.destroyForcibly(); // SIGKILL on Linux
-        assertThat(first.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(first.process.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
-        String lastProgress = first.markers.stream().filter(l -> l.startsWith("PROGRESS ")).reduce((a, b) -> b)
-                .orElseThrow();
-        log.info("Killed the migrating process at {}", lastProgress);
+        String lastProgress;
         try (TwoProcessNode look = TwoProcessNode.open(PostgresTestDatabase.url(), db.schema(),
                 AZURITE.connectionString(), container)) {
-            assertThat(look.routing().active()).as("migrations the kill left unfinished").isNotEmpty();
+            Child first = start("migrator-1", "migrate", bulkRunId, "4");
+            waitFor("a third of the objects migrated and another one copying", first, 60,
+                    c -> !c.process.isAlive() || c.saw(l -> l.startsWith("PROGRESS ") && progress(l, 1) >= OBJECTS / 3)
+                            && look.routing().active().stream().anyMatch(e -> e.phase() == MigrationPhase.CATCH_UP));
+            assertThat(first.process.isAlive()).as("killed before it finished; its output:%n%s", first.tail())
+                    .isTrue();
+            first.process.destroyForcibly(); // SIGKILL on Linux
+            assertThat(first.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.process.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+            lastProgress = first.markers.stream().filter(l -> l.startsWith("PROGRESS ")).reduce((a, b) -> b)
+                    .orElseThrow();
+            List<MigrationEntry> orphans = look.routing().active();
+            log.info("Killed the migrating process at {}, leaving {} unfinished migration(s)", lastProgress,
+                    orphans.size());
+            assertThat(orphans).as("migrations the kill left unfinished").isNotEmpty();
         }
 
         // the same run again, in a new process: it resumes what was left and completes
