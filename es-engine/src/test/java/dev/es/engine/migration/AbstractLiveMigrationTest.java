@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,10 +52,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a writer keeps adding notes), a stress chain of migrations under concurrent exact-version writers, and crashes at
  * every step finished by resume. Each store's test extends this class.
  */
-public abstract class AbstractLiveMigrationTest {
-
-    /** Fresh stores for one test; event stores must be named {@code main} and {@code other}. */
-    protected abstract MigrationTestStores createStores();
+public abstract class AbstractLiveMigrationTest extends LiveMigrationFixture {
 
     /** How many successive migrations the stress test chains. */
     protected int chainedMigrations() {
@@ -66,56 +64,8 @@ public abstract class AbstractLiveMigrationTest {
         return 0;
     }
 
-    /** Events per catch-up page. */
-    protected int chunkSize() {
-        return 50;
-    }
-
-    protected MigrationTestStores stores;
-    protected FaultInjectingEventStore main;
-    protected FaultInjectingEventStore other;
-    protected FaultInjectingDocumentStore documents;
-    protected EventStreams streams;
-    protected DefaultEventStreamMigrationService migrations;
-    protected final EventSerializer serializer = new EventSerializer()
-            .register(Order.OrderPlaced.class, "OrderPlaced")
-            .register(Order.NoteAdded.class, "NoteAdded");
-    protected AggregateRepository<Order> orders;
-
-    @BeforeEach
-    void setUpStores() {
-        stores = createStores();
-        main = new FaultInjectingEventStore(stores.main());
-        other = new FaultInjectingEventStore(stores.other());
-        documents = new FaultInjectingDocumentStore(stores.documents());
-        streams = new EventStreams(EventStoreRegistry.of(main, other), documents, stores.tags(),
-                EventStreamSettings.defaults().withChunkSize(chunkSize()), "main");
-        migrations = new DefaultEventStreamMigrationService(streams, stores.locks(), stores.routing(),
-                new MigrationDefaults(Duration.ofMinutes(2), Duration.ofMillis(5),
-                        ConvergenceFailureStrategy.KEEP_TRYING, Duration.ofSeconds(5), Duration.ZERO),
-                MigrationListener.NONE, Clock.systemUTC());
-        orders = new AggregateRepository<>("Order", Order::new, streams, serializer);
-    }
-
-    @AfterEach
-    void closeService() {
-        migrations.close();
-    }
-
-    protected static String newId() {
-        return "o" + UUID.randomUUID().toString().substring(0, 12);
-    }
-
-    protected static EventData note(String text) {
-        return new EventData(null, "NoteAdded", 1, "{\"text\":\"" + text + "\"}", null);
-    }
-
-    protected List<String> eventIds(String objectId) {
-        try (var all = streams.open("Order", objectId).readAll()) {
-            return all.map(StoredEvent::eventId).toList();
-        }
-    }
-
+    @Tag("design-5")
+    @Tag("design-9.1")
     @Test
     void seedScenarioAnOrderMigratesWhileNotesKeepComing() throws Exception {
         String id = newId();
@@ -217,6 +167,8 @@ public abstract class AbstractLiveMigrationTest {
     private record Ack(String eventId, StreamPointer stream, long version) {
     }
 
+    @Tag("design-4.3")
+    @Tag("design-5")
     @Test
     void aChainOfMigrationsUnderConcurrentExactVersionWritersLosesNothing() throws Exception {
         String id = newId();
@@ -314,6 +266,7 @@ public abstract class AbstractLiveMigrationTest {
         DOCUMENT_SAVE
     }
 
+    @Tag("design-5")
     @ParameterizedTest
     @EnumSource(Crash.class)
     void aMigrationKilledAtAnyStepIsFinishedByResume(Crash crash) {
@@ -361,6 +314,7 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(main.faults() + other.faults()).isLessThanOrEqualTo(1);
     }
 
+    @Tag("design-5")
     @Test
     void aPlainReRunOfTheSameMigrationResumesIt() {
         String id = newId();
@@ -378,6 +332,7 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(eventIds(id)).containsExactlyElementsOf(initial.stream().map(EventData::eventId).toList());
     }
 
+    @Tag("design-5.3")
     @Test
     void migratesAcrossStoresBothWays() {
         String id = newId();
@@ -415,6 +370,8 @@ public abstract class AbstractLiveMigrationTest {
     }
 
     /** Design section 4 point 3 and section 9 point 9: a version belongs to the stream it was read from. */
+    @Tag("design-4.3")
+    @Tag("design-9.9")
     @Test
     void aStaleExactVersionIsRefusedAfterAMigrationThatRenumberedTheEvents() {
         String id = newId();
@@ -448,6 +405,7 @@ public abstract class AbstractLiveMigrationTest {
     }
 
     /** A handle left on a closed stream answers the version a writer should expect: the continuation's. */
+    @Tag("design-4.3")
     @Test
     void versionOfAStaleHandleIsTheContinuationsNotTheClosedStreams() {
         String id = newId();
@@ -465,6 +423,8 @@ public abstract class AbstractLiveMigrationTest {
      * Several threads share one handle while the object is migrated again and again with a transformer that drops
      * events: every exact append that succeeds was decided on the latest state of the object.
      */
+    @Tag("design-4.3")
+    @Tag("design-9.9")
     @Test
     void threadsSharingOneHandleAcrossRenumberingMigrationsNeverLoseAnUpdate() throws Exception {
         String id = newId();
@@ -548,6 +508,8 @@ public abstract class AbstractLiveMigrationTest {
      * pause); instance B takes the lock, resumes the migration, is cancelled and discards the target; then A's close
      * reaches the store. It must be refused there, and A must not overwrite B's routing entry.
      */
+    @Tag("design-5.1")
+    @Tag("design-9.2")
     @Test
     void aLateCloseFromAHolderThatLostItsLockCannotCloseTowardADiscardedTarget() throws Exception {
         String id = newId();
@@ -608,6 +570,7 @@ public abstract class AbstractLiveMigrationTest {
      * {@code EventStreams}), finishes migrating with the default settings: the close that always wins holds the
      * writers through the store. No writer sees an error; every acknowledged event is there exactly once.
      */
+    @Tag("design-5.5")
     @Test
     void aHotObjectWrittenByTwoInstancesFinishesMigratingWithTheDefaults() throws Exception {
         String id = newId();
@@ -669,16 +632,5 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(distinct).as("no duplicates").hasSize(ids.size());
         assertThat(distinct.containsAll(acknowledged)).as("every acknowledged event is there").isTrue();
         assertThat(ids).hasSize(acknowledged.size() + 1);
-    }
-
-    static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("latch not reached in 60 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
