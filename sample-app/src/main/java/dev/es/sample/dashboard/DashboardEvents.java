@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -18,10 +19,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * The dashboard's Server-Sent Events hub: every open page holds one {@link SseEmitter}; the migrations the dashboard
  * starts publish their progress callbacks here, and as a {@link MigrationListener} bean (the starter hands every
- * such bean to the migration service) it also hears every migration of the application start and finish.
+ * such bean to the migration service) it also hears every migration of the application start and finish. When the
+ * application stops it ends every open stream first, before the web server's graceful shutdown, which would otherwise
+ * wait for these never-ending requests.
  */
 @Component
-public class DashboardEvents implements MigrationListener {
+public class DashboardEvents implements MigrationListener, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DashboardEvents.class);
 
@@ -30,6 +33,7 @@ public class DashboardEvents implements MigrationListener {
 
     private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
+    private volatile boolean running;
 
     /** A migration began (or resumed), as the engine's listener reports it. */
     public record Started(String migrationId, String objectName, String objectId, Instant at) {
@@ -80,6 +84,28 @@ public class DashboardEvents implements MigrationListener {
             emitters.remove(emitter);
             emitter.completeWithError(e);
         }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Ends every open stream (the pages reconnect to the next instance); runs before the graceful shutdown. */
+    @Override
+    public void stop() {
+        running = false;
+        for (SseEmitter emitter : emitters) {
+            emitters.remove(emitter);
+            synchronized (emitter) {
+                emitter.complete();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     @Override

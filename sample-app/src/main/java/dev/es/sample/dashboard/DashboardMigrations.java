@@ -154,12 +154,12 @@ public class DashboardMigrations {
     private void progress(Tracking tracking, MigrationProgress progress) {
         tracking.migrationId = progress.migrationId();
         tracking.catchUpIterations = progress.catchUpIterations();
-        publish(tracking, true);
+        publish(tracking);
     }
 
     private void catchUp(Tracking tracking, CatchUpProgress catchUp) {
         tracking.catchUpIterations = catchUp.iteration();
-        publish(tracking, true);
+        publish(tracking);
     }
 
     private void copied(Tracking tracking, StoredEvent event) {
@@ -171,22 +171,22 @@ public class DashboardMigrations {
         String orderId = entry.map(MigrationEntry::objectId).orElse(tracking.orderId == null ? "-" : tracking.orderId);
         events.publish("copied", new CopiedEvent(tracking.migrationId == null ? "-" : tracking.migrationId,
                 orderId, event.version(), event.type(), event.eventId(), targetStore, targetStream, Instant.now()));
-        publish(tracking, false);
+        publish(tracking);
     }
 
     private void completed(Tracking tracking, MigrationResult result) {
         tracking.migrationId = result.migrationId();
-        publish(tracking, true);
+        publish(tracking);
     }
 
-    /** Publishes the migration's view; a report that is not forced is skipped within 50 ms of the last one. */
-    private void publish(Tracking tracking, boolean force) {
-        long now = System.nanoTime();
-        if (!force && now - tracking.lastPublished < Duration.ofMillis(50).toNanos()) {
-            return;
+    /**
+     * Publishes the migration's view to the open pages (nothing when none listens). Every copied event is reported,
+     * so the versions and the lag move with the copy feed.
+     */
+    private void publish(Tracking tracking) {
+        if (events.subscribers() > 0) {
+            view(tracking).ifPresent(v -> events.publish("progress", v));
         }
-        tracking.lastPublished = now;
-        view(tracking).ifPresent(v -> events.publish("progress", v));
     }
 
     /** The migration's view now, once the engine reported its id. */
@@ -217,8 +217,19 @@ public class DashboardMigrations {
                 entry.error()));
     }
 
+    /** The migration's routing entry: read once for its streams while it runs, again once it has ended. */
     private Optional<MigrationEntry> entry(Tracking tracking) {
-        return tracking.migrationId == null ? Optional.empty() : migrations.get(tracking.migrationId);
+        String id = tracking.migrationId;
+        if (id == null) {
+            return Optional.empty();
+        }
+        MigrationEntry known = tracking.entry;
+        if (known != null && migrations.handle(id).isPresent()) {
+            return Optional.of(known);
+        }
+        Optional<MigrationEntry> read = migrations.get(id);
+        read.ifPresent(e -> tracking.entry = e);
+        return read;
     }
 
     private long version(StreamPointer stream) {
@@ -236,7 +247,7 @@ public class DashboardMigrations {
         dev.es.engine.migration.RollbackResult result = migrations.rollback(migrationId, EventTransformer.identity());
         Tracking tracking = new Tracking(null, null);
         tracking.migrationId = migrationId;
-        publish(tracking, true);
+        publish(tracking);
         return result;
     }
 
@@ -265,7 +276,8 @@ public class DashboardMigrations {
         volatile @Nullable String migrationId;
         volatile long lastCopiedSourceVersion;
         volatile int catchUpIterations;
-        volatile long lastPublished;
+        /** The routing entry as first read: its source and target do not change. */
+        volatile @Nullable MigrationEntry entry;
 
         Tracking(@Nullable String bulkRunId, @Nullable String orderId) {
             this.bulkRunId = bulkRunId;

@@ -3,8 +3,11 @@ package dev.es.sample.dashboard;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.HttpURLConnection;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -17,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A test's client of the dashboard's event stream: reads {@code text/event-stream} over real HTTP on its own thread
- * and queues each event (its name and JSON data). Every read is bounded: the connection times out after
- * {@link #READ_TIMEOUT} without a byte, and {@link #next(Duration)} waits at most what it is given.
+ * and queues each event (its name and JSON data). Every wait is bounded: the response headers must come within
+ * {@link #READ_TIMEOUT}, {@link #next(Duration)} waits at most what it is given, and {@link #close()} closes the
+ * connection.
  */
 final class SseReader implements AutoCloseable {
 
@@ -30,21 +34,20 @@ final class SseReader implements AutoCloseable {
     record Event(String name, JsonNode data) {
     }
 
-    private final HttpURLConnection connection;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final InputStream body;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread reader;
 
-    SseReader(String url) throws IOException {
-        connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        connection.setConnectTimeout(5_000);
-        connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
-        connection.setRequestProperty("Accept", "text/event-stream");
-        if (connection.getResponseCode() != 200) {
-            throw new IOException("GET " + url + " answered " + connection.getResponseCode());
-        }
-        String type = connection.getContentType();
-        if (type == null || !type.startsWith("text/event-stream")) {
-            throw new IOException("GET " + url + " answered " + type + ", not text/event-stream");
+    SseReader(String url) throws IOException, InterruptedException {
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(READ_TIMEOUT).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        body = response.body();
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (response.statusCode() != 200 || !type.startsWith("text/event-stream")) {
+            body.close();
+            throw new IOException("GET " + url + " answered " + response.statusCode() + " " + type);
         }
         reader = new Thread(this::read, "sse-reader");
         reader.setDaemon(true);
@@ -52,7 +55,7 @@ final class SseReader implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(body,
                 StandardCharsets.UTF_8))) {
             String name = "message";
             StringBuilder data = new StringBuilder();
@@ -81,8 +84,9 @@ final class SseReader implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        connection.disconnect();
+    public void close() throws IOException {
         reader.interrupt();
+        body.close();
+
     }
 }
