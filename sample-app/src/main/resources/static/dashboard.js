@@ -199,6 +199,14 @@ function connect() {
   source.addEventListener('progress', (e) => onProgress(JSON.parse(e.data)));
   source.addEventListener('copied', (e) => onCopied(JSON.parse(e.data)));
   source.addEventListener('bulk', (e) => onBulk(JSON.parse(e.data)));
+  source.addEventListener('continuation', (e) => {
+    const hop = JSON.parse(e.data);
+    const li = document.createElement('li');
+    li.className = 'hop';
+    li.textContent = new Date(hop.at).toLocaleTimeString() + '  a writer met closed ' + hop.fromStream
+      + ' and followed its continuation to ' + hop.toStream;
+    $('copy-feed').prepend(li);
+  });
   source.addEventListener('finished', (e) => {
     const finished = JSON.parse(e.data);
     if (state.current && finished.migrationId === state.current.id) {
@@ -246,9 +254,9 @@ $('add-live-event').addEventListener('click', async () => {
   state.liveEvents += 1;
   const text = 'live event ' + state.liveEvents;
   try {
-    const order = await call('POST', '/orders/' + encodeURIComponent(orderId) + '/notes', {text});
-    $('live-event-result').textContent = '"' + text + '" written at version ' + order.version + ' to '
-      + order.store + '/' + order.stream;
+    const written = await call('POST', api + '/orders/' + encodeURIComponent(orderId) + '/live-events', {text});
+    $('live-event-result').textContent = '"' + text + '" written at version ' + written.version + ' to '
+      + written.store + '/' + written.stream;
     await loadHistory(orderId);
   } catch (error) { $('live-event-result').textContent = String(error.message || error); }
 });

@@ -97,6 +97,14 @@ public class DashboardController {
                              String origin, String storedIn) {
     }
 
+    /** Body of {@code POST /dashboard/api/orders/{id}/live-events}: the note to add. */
+    public record LiveEvent(String text) {
+    }
+
+    /** Where a live event went: the order's version after it, and the stream and store it was written to. */
+    public record LiveEventWritten(String orderId, String text, long version, String store, String stream) {
+    }
+
     /** What a control answers. */
     public record ControlResult(String id, String action, boolean accepted, String status) {
     }
@@ -131,6 +139,22 @@ public class DashboardController {
             stream(id).tag(Identifiers.requireTag(request.tag()));
         }
         return ResponseEntity.status(HttpStatus.CREATED).body(row(stream(id).refresh()));
+    }
+
+    /**
+     * Adds a note to the order now, through its aggregate (during a migration it lands on the source, or after the
+     * close follows the continuation to the target), then reports the order's running migrations, whose source moved.
+     */
+    @PostMapping("/orders/{id}/live-events")
+    LiveEventWritten liveEvent(@PathVariable String id, @RequestBody LiveEvent request) {
+        Identifiers.requireObjectId(id);
+        Order order = orders.find(id).filter(Order::isPlaced)
+                .orElseThrow(() -> new AggregateNotFoundException(Order.OBJECT_NAME, id));
+        order.addNote(request.text());
+        orders.save(order);
+        dashboardMigrations.refresh(id);
+        StreamPointer active = stream(id).refresh().active();
+        return new LiveEventWritten(id, request.text(), order.version(), active.store(), active.streamId());
     }
 
     @GetMapping("/orders/{id}/history")

@@ -2,6 +2,7 @@ package dev.es.sample.dashboard;
 
 import dev.es.engine.migration.MigrationListener;
 import dev.es.engine.migration.MigrationResult;
+import dev.es.engine.stream.EventStreamListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,12 +20,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * The dashboard's Server-Sent Events hub: every open page holds one {@link SseEmitter}; the migrations the dashboard
  * starts publish their progress callbacks here, and as a {@link MigrationListener} bean (the starter hands every
- * such bean to the migration service) it also hears every migration of the application start and finish. When the
+ * such bean to the migration service) it also hears every migration of the application start and finish, and as an
+ * {@link EventStreamListener} bean every writer that met a closed stream and followed its continuation. When the
  * application stops it ends every open stream first, before the web server's graceful shutdown, which would otherwise
  * wait for these never-ending requests.
  */
 @Component
-public class DashboardEvents implements MigrationListener, SmartLifecycle {
+public class DashboardEvents implements MigrationListener, EventStreamListener, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DashboardEvents.class);
 
@@ -46,6 +48,10 @@ public class DashboardEvents implements MigrationListener, SmartLifecycle {
 
     /** The time from the close to the document pointing at the target, as the engine's listener reports it. */
     public record Cutover(String objectName, double millis, Instant at) {
+    }
+
+    /** A writer met a closed stream and was sent on to its continuation, as the streams' listener reports it. */
+    public record Continuation(String objectName, String fromStream, String toStream, Instant at) {
     }
 
     /** Opens a new event stream for one page. */
@@ -111,6 +117,11 @@ public class DashboardEvents implements MigrationListener, SmartLifecycle {
     @Override
     public void started(String migrationId, String objectName, String objectId) {
         publish("started", new Started(migrationId, objectName, objectId, Instant.now()));
+    }
+
+    @Override
+    public void retriedOnContinuation(String objectName, String fromStream, String toStream) {
+        publish("continuation", new Continuation(objectName, fromStream, toStream, Instant.now()));
     }
 
     @Override

@@ -22,7 +22,9 @@ import dev.es.sample.OrderUpcasting;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,6 +52,8 @@ public class DashboardMigrations {
     private final EventStreamMigrationService migrations;
     private final EventStreams streams;
     private final DashboardEvents events;
+    /** The migrations started here that have not ended, by id. */
+    private final Map<String, Tracking> running = new ConcurrentHashMap<>();
 
     DashboardMigrations(EventStreamMigrationService migrations, EventStreams streams, DashboardEvents events) {
         this.migrations = migrations;
@@ -152,7 +156,7 @@ public class DashboardMigrations {
     }
 
     private void progress(Tracking tracking, MigrationProgress progress) {
-        tracking.migrationId = progress.migrationId();
+        identify(tracking, progress.migrationId());
         tracking.catchUpIterations = progress.catchUpIterations();
         publish(tracking);
     }
@@ -175,8 +179,29 @@ public class DashboardMigrations {
     }
 
     private void completed(Tracking tracking, MigrationResult result) {
-        tracking.migrationId = result.migrationId();
+        identify(tracking, result.migrationId());
+        running.remove(result.migrationId());
         publish(tracking);
+    }
+
+    private void identify(Tracking tracking, String migrationId) {
+        if (tracking.migrationId == null) {
+            tracking.migrationId = migrationId;
+            running.put(migrationId, tracking);
+        }
+    }
+
+    /**
+     * Publishes the view of every running migration of order {@code orderId}: after a write to it (a live event),
+     * so that the page sees the source move before the copy's next page.
+     */
+    void refresh(String orderId) {
+        for (Tracking tracking : running.values()) {
+            MigrationEntry entry = tracking.entry;
+            if (entry != null && orderId.equals(entry.objectId())) {
+                publish(tracking);
+            }
+        }
     }
 
     /**
@@ -208,7 +233,8 @@ public class DashboardMigrations {
         } else {
             behind = live == null ? entry.eventsBehind() : live.eventsBehind();
         }
-        double seconds = Math.max(1e-3, (System.nanoTime() - tracking.startedNanos) / 1e9);
+        // over at least a second: the first page of a throttled copy is a second's worth at once
+        double seconds = Math.max(1, (System.nanoTime() - tracking.startedNanos) / 1e9);
         return Optional.of(new MigrationView(entry.migrationId(), tracking.bulkRunId,
                 entry.objectId() == null ? "-" : entry.objectId(), phase.name(), status, entry.source().store(),
                 entry.source().streamId(), sourceVersion, entry.target().store(), entry.target().streamId(),

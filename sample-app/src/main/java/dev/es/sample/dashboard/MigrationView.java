@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param eventsCopied    source events whose copy is on the target, counted by the engine's per-event callback
  * @param eventsBehind    source events not on the target yet: the source version less the last copied source event's
  *                        version while the copy runs, 0 once the source is closed
- * @param eventsPerSecond events copied per second since the migration started
+ * @param eventsPerSecond events copied per second since the migration started (over one second at least)
  * @param catchUpIterations catch-up iterations so far
  * @param cutoverReady    whether a manual cutover would be taken now
  * @param error           why it failed, or {@code null}

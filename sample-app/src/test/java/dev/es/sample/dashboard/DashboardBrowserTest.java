@@ -126,6 +126,10 @@ class DashboardBrowserTest {
         }
         assertThat(byId("phase").getAttribute("data-status")).as("the live events went in during the migration")
                 .isNotEqualTo("COMPLETED");
+        // the live view saw the source move (a report after each live event, before the copy's next page)
+        await(Duration.ofSeconds(20), "the source version with the live events",
+                () -> byId("source-version").getText().equals("v" + (1 + NOTES + LIVE_EVENTS)));
+        assertThat(byId("phase").getAttribute("data-phase")).isEqualTo("CATCH_UP");
         screenshot(1280, 800, "dashboard-migrating-1280x800.png");
 
         await(Duration.ofSeconds(60), "the phase showing the migration completed",

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The dashboard's API over real HTTP, with the migration controls off (the sample's default read-only access to the
  * {@code migrations} endpoint): the page and its assets served offline, the overview, the event stream of a migration
  * from the first progress report to the last (every copied event once, the phases in protocol order), an order's
- * history with each event's origin stream, a bulk run over a tag, the controls refused, and the 400 and 404 answers.
+ * history with each event's origin stream, a live event reported as soon as it is written, a bulk run over a tag, the controls refused, and the 400 and 404 answers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -118,6 +118,33 @@ class DashboardHttpTest {
     }
 
     @Test
+    void aLiveEventDuringAMigrationIsReportedAndCopied() throws Exception {
+        seed("live-1", 30, null);
+        try (SseReader stream = new SseReader(url("/dashboard/api/stream"))) {
+            assertThat(stream.next(Duration.ofSeconds(10))).isNotNull();
+            // 20 events a second: the first page at once, the rest a second later
+            String id = post("/dashboard/api/migrations", "{\"scope\":\"order\",\"orderId\":\"live-1\","
+                    + "\"targetStore\":\"archive\",\"maxEventsPerSecond\":20}", 202).get("id").asString();
+            until(stream, e -> e.name().equals("progress") && e.data().get("phase").asString().equals("CATCH_UP"), id);
+            JsonNode written = post("/dashboard/api/orders/live-1/live-events", "{\"text\":\"live during the copy\"}",
+                    200);
+            assertThat(written.get("version").asLong()).isEqualTo(32);
+            assertThat(written.get("store").asString()).isEqualTo("main");
+            List<SseReader.Event> rest = until(stream, e -> e.name().equals("progress")
+                    && e.data().get("sourceVersion").asLong() == 32, id);
+            assertThat(rest.get(rest.size() - 1).data().get("phase").asString()).isEqualTo("CATCH_UP");
+            List<SseReader.Event> end = until(stream, e -> e.name().equals("finished"), id);
+            assertThat(end.get(end.size() - 1).data().get("status").asString()).isEqualTo("COMPLETED");
+            assertThat(end.get(end.size() - 1).data().get("eventsCopied").asLong()).isEqualTo(32);
+        }
+        JsonNode history = JSON.readTree(get("/dashboard/api/orders/live-1/history").body());
+        assertThat(history.size()).isEqualTo(32);
+        assertThat(history.get(31).get("payload").asString()).isEqualTo("{\"text\":\"live during the copy\"}");
+        assertThat(history.get(31).get("origin").asString()).isEqualTo("main/order-live-1");
+        assertThat(history.get(31).get("storedIn").asString()).isEqualTo("archive/order-live-1-v2");
+    }
+
+    @Test
     void migratesTheOrdersOfATagInOneBulkRun() throws Exception {
         seed("tagged-1", 2, "blue");
         seed("tagged-2", 3, "blue");
@@ -155,6 +182,8 @@ class DashboardHttpTest {
                 "{\"scope\":\"order\",\"orderId\":\"bad-1\",\"maxEventsPerSecond\":-1}")).isEqualTo(400);
         assertThat(postStatus("/dashboard/api/orders", "{\"id\":\"bad-1\",\"customer\":\"ada\"}")).isEqualTo(409);
         assertThat(get("/dashboard/api/orders/missing/history").statusCode()).isEqualTo(404);
+        assertThat(postStatus("/dashboard/api/orders/missing/live-events", "{\"text\":\"x\"}")).isEqualTo(404);
+        assertThat(postStatus("/dashboard/api/orders/bad-1/live-events", "{\"text\":\" \"}")).isEqualTo(400);
         assertThat(order("bad-1").get("store").asString()).as("nothing migrated").isEqualTo("main");
     }
 
