@@ -2,17 +2,12 @@ package dev.es.sample.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,23 +25,28 @@ import tools.jackson.databind.json.JsonMapper;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DashboardHttpTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = DashboardHttp.JSON;
     private static final List<String> PROTOCOL = List.of("PENDING", "CATCH_UP", "CLOSING", "CUTOVER", "BOOK_CLOSED");
 
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private DashboardHttp api;
+
+    @BeforeEach
+    void connect() {
+        api = new DashboardHttp(port);
+    }
 
     @Test
     void servesThePageAndItsAssetsWithNothingFromElsewhere() throws Exception {
-        HttpResponse<String> page = get("/");
+        HttpResponse<String> page = api.get("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .startsWith("text/html"));
         assertThat(page.body()).contains("src=\"dashboard.js\"", "href=\"dashboard.css\"", "id=\"lag-chart\"");
         for (String path : List.of("/", "/dashboard.js", "/dashboard.css")) {
-            HttpResponse<String> asset = get(path);
+            HttpResponse<String> asset = api.get(path);
             assertThat(asset.statusCode()).as(path).isEqualTo(200);
             assertThat(asset.body()).as(path + " loads nothing from another host")
                     .doesNotContain("http://", "https://", "//cdn", "@import");
@@ -55,20 +55,20 @@ class DashboardHttpTest {
 
     @Test
     void streamsAMigrationFromItsFirstReportToItsEnd() throws Exception {
-        seed("http-1", 10, null);
-        assertThat(overview().get("writeOperations").asBoolean()).isFalse();
-        assertThat(overview().get("stores").toString()).isEqualTo("[\"archive\",\"main\"]");
-        assertThat(order("http-1").get("store").asString()).isEqualTo("main");
+        api.seed("http-1", 10, null);
+        assertThat(api.overview().get("writeOperations").asBoolean()).isFalse();
+        assertThat(api.overview().get("stores").toString()).isEqualTo("[\"archive\",\"main\"]");
+        assertThat(api.order("http-1").get("store").asString()).isEqualTo("main");
 
-        try (SseReader stream = new SseReader(url("/dashboard/api/stream"))) {
+        try (SseReader stream = api.stream()) {
             assertThat(stream.next(Duration.ofSeconds(10))).as("hello").isNotNull()
                     .extracting(SseReader.Event::name).isEqualTo("hello");
-            JsonNode started = post("/dashboard/api/migrations",
+            JsonNode started = api.post("/dashboard/api/migrations",
                     "{\"scope\":\"order\",\"orderId\":\"http-1\",\"targetStore\":\"archive\"}", 202);
             assertThat(started.get("kind").asString()).isEqualTo("order");
             String id = started.get("id").asString();
 
-            List<SseReader.Event> mine = until(stream, e -> e.name().equals("finished")
+            List<SseReader.Event> mine = DashboardHttp.until(stream, e -> e.name().equals("finished")
                     && e.data().get("migrationId").asString().equals(id), id);
             assertThat(mine).filteredOn(e -> e.name().equals("started")).hasSize(1);
             assertThat(mine.get(mine.size() - 1).data().get("status").asString()).isEqualTo("COMPLETED");
@@ -98,14 +98,14 @@ class DashboardHttpTest {
             assertThat(last.get("sourceVersion").asLong()).isEqualTo(12);
 
             // the controls are off: refused, whatever the migration
-            assertThat(postStatus("/dashboard/api/migrations/" + id + "/rollback")).isEqualTo(403);
-            assertThat(postStatus("/dashboard/api/migrations/" + id + "/pause")).isEqualTo(403);
-            assertThat(postStatus("/dashboard/api/bulk/" + id + "/cancel")).isEqualTo(403);
+            assertThat(api.postStatus("/dashboard/api/migrations/" + id + "/rollback")).isEqualTo(403);
+            assertThat(api.postStatus("/dashboard/api/migrations/" + id + "/pause")).isEqualTo(403);
+            assertThat(api.postStatus("/dashboard/api/bulk/" + id + "/cancel")).isEqualTo(403);
         }
 
         // a note after the cutover is written to the target: its origin is the target stream
-        post("/orders/http-1/notes", "{\"text\":\"after the cutover\"}", 200);
-        JsonNode history = JSON.readTree(get("/dashboard/api/orders/http-1/history").body());
+        api.post("/orders/http-1/notes", "{\"text\":\"after the cutover\"}", 200);
+        JsonNode history = JSON.readTree(api.get("/dashboard/api/orders/http-1/history").body());
         assertThat(history.size()).isEqualTo(12);
         for (int i = 0; i < 11; i++) {
             assertThat(history.get(i).get("version").asLong()).isEqualTo(i + 1);
@@ -114,30 +114,30 @@ class DashboardHttpTest {
         }
         assertThat(history.get(11).get("payload").asString()).isEqualTo("{\"text\":\"after the cutover\"}");
         assertThat(history.get(11).get("origin").asString()).isEqualTo("archive/order-http-1-v2");
-        assertThat(order("http-1").get("store").asString()).isEqualTo("archive");
+        assertThat(api.order("http-1").get("store").asString()).isEqualTo("archive");
     }
 
     @Test
     void aLiveEventDuringAMigrationIsReportedAndCopied() throws Exception {
-        seed("live-1", 30, null);
-        try (SseReader stream = new SseReader(url("/dashboard/api/stream"))) {
+        api.seed("live-1", 30, null);
+        try (SseReader stream = api.stream()) {
             assertThat(stream.next(Duration.ofSeconds(10))).isNotNull();
             // 20 events a second: the first page at once, the rest a second later
-            String id = post("/dashboard/api/migrations", "{\"scope\":\"order\",\"orderId\":\"live-1\","
+            String id = api.post("/dashboard/api/migrations", "{\"scope\":\"order\",\"orderId\":\"live-1\","
                     + "\"targetStore\":\"archive\",\"maxEventsPerSecond\":20}", 202).get("id").asString();
-            until(stream, e -> e.name().equals("progress") && e.data().get("phase").asString().equals("CATCH_UP"), id);
-            JsonNode written = post("/dashboard/api/orders/live-1/live-events", "{\"text\":\"live during the copy\"}",
+            DashboardHttp.until(stream, e -> e.name().equals("progress") && e.data().get("phase").asString().equals("CATCH_UP"), id);
+            JsonNode written = api.post("/dashboard/api/orders/live-1/live-events", "{\"text\":\"live during the copy\"}",
                     200);
             assertThat(written.get("version").asLong()).isEqualTo(32);
             assertThat(written.get("store").asString()).isEqualTo("main");
-            List<SseReader.Event> rest = until(stream, e -> e.name().equals("progress")
+            List<SseReader.Event> rest = DashboardHttp.until(stream, e -> e.name().equals("progress")
                     && e.data().get("sourceVersion").asLong() == 32, id);
             assertThat(rest.get(rest.size() - 1).data().get("phase").asString()).isEqualTo("CATCH_UP");
-            List<SseReader.Event> end = until(stream, e -> e.name().equals("finished"), id);
+            List<SseReader.Event> end = DashboardHttp.until(stream, e -> e.name().equals("finished"), id);
             assertThat(end.get(end.size() - 1).data().get("status").asString()).isEqualTo("COMPLETED");
             assertThat(end.get(end.size() - 1).data().get("eventsCopied").asLong()).isEqualTo(32);
         }
-        JsonNode history = JSON.readTree(get("/dashboard/api/orders/live-1/history").body());
+        JsonNode history = JSON.readTree(api.get("/dashboard/api/orders/live-1/history").body());
         assertThat(history.size()).isEqualTo(32);
         assertThat(history.get(31).get("payload").asString()).isEqualTo("{\"text\":\"live during the copy\"}");
         assertThat(history.get(31).get("origin").asString()).isEqualTo("main/order-live-1");
@@ -146,16 +146,16 @@ class DashboardHttpTest {
 
     @Test
     void migratesTheOrdersOfATagInOneBulkRun() throws Exception {
-        seed("tagged-1", 2, "blue");
-        seed("tagged-2", 3, "blue");
-        seed("untagged-1", 1, null);
-        try (SseReader stream = new SseReader(url("/dashboard/api/stream"))) {
+        api.seed("tagged-1", 2, "blue");
+        api.seed("tagged-2", 3, "blue");
+        api.seed("untagged-1", 1, null);
+        try (SseReader stream = api.stream()) {
             assertThat(stream.next(Duration.ofSeconds(10))).isNotNull();
-            JsonNode started = post("/dashboard/api/migrations",
+            JsonNode started = api.post("/dashboard/api/migrations",
                     "{\"scope\":\"tag\",\"tag\":\"blue\",\"targetStore\":\"archive\",\"transform\":true}", 202);
             assertThat(started.get("kind").asString()).isEqualTo("bulk");
             String run = started.get("id").asString();
-            List<SseReader.Event> events = until(stream, e -> e.name().equals("bulk")
+            List<SseReader.Event> events = DashboardHttp.until(stream, e -> e.name().equals("bulk")
                     && e.data().get("bulkRunId").asString().equals(run)
                     && e.data().get("migrated").asLong() + e.data().get("failed").asLong() == 2
                     && e.data().get("running").asInt() == 0, run);
@@ -164,98 +164,26 @@ class DashboardHttpTest {
             assertThat(end.get("failed").asLong()).isZero();
             assertThat(end.get("selection").asString()).isEqualTo("tag blue");
         }
-        assertThat(order("tagged-1").get("store").asString()).isEqualTo("archive");
-        assertThat(order("tagged-2").get("store").asString()).isEqualTo("archive");
-        assertThat(order("untagged-1").get("store").asString()).isEqualTo("main");
+        assertThat(api.order("tagged-1").get("store").asString()).isEqualTo("archive");
+        assertThat(api.order("tagged-2").get("store").asString()).isEqualTo("archive");
+        assertThat(api.order("untagged-1").get("store").asString()).isEqualTo("main");
     }
 
     @Test
     void refusesWhatItCannotDo() throws Exception {
-        seed("bad-1", 0, null);
-        assertThat(postStatus("/dashboard/api/migrations", "{\"scope\":\"nope\"}")).isEqualTo(400);
-        assertThat(postStatus("/dashboard/api/migrations", "{\"scope\":\"order\"}")).isEqualTo(400);
-        assertThat(postStatus("/dashboard/api/migrations", "{\"scope\":\"order\",\"orderId\":\"missing\"}"))
+        api.seed("bad-1", 0, null);
+        assertThat(api.postStatus("/dashboard/api/migrations", "{\"scope\":\"nope\"}")).isEqualTo(400);
+        assertThat(api.postStatus("/dashboard/api/migrations", "{\"scope\":\"order\"}")).isEqualTo(400);
+        assertThat(api.postStatus("/dashboard/api/migrations", "{\"scope\":\"order\",\"orderId\":\"missing\"}"))
                 .isEqualTo(404);
-        assertThat(postStatus("/dashboard/api/migrations",
+        assertThat(api.postStatus("/dashboard/api/migrations",
                 "{\"scope\":\"order\",\"orderId\":\"bad-1\",\"targetStore\":\"nowhere\"}")).isEqualTo(400);
-        assertThat(postStatus("/dashboard/api/migrations",
+        assertThat(api.postStatus("/dashboard/api/migrations",
                 "{\"scope\":\"order\",\"orderId\":\"bad-1\",\"maxEventsPerSecond\":-1}")).isEqualTo(400);
-        assertThat(postStatus("/dashboard/api/orders", "{\"id\":\"bad-1\",\"customer\":\"ada\"}")).isEqualTo(409);
-        assertThat(get("/dashboard/api/orders/missing/history").statusCode()).isEqualTo(404);
-        assertThat(postStatus("/dashboard/api/orders/missing/live-events", "{\"text\":\"x\"}")).isEqualTo(404);
-        assertThat(postStatus("/dashboard/api/orders/bad-1/live-events", "{\"text\":\" \"}")).isEqualTo(400);
-        assertThat(order("bad-1").get("store").asString()).as("nothing migrated").isEqualTo("main");
-    }
-
-    /** The events of {@code stream} about {@code id} (a migration or a bulk run) up to the one {@code last} matches. */
-    private static List<SseReader.Event> until(SseReader stream, Predicate<SseReader.Event> last, String id)
-            throws InterruptedException {
-        List<SseReader.Event> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            SseReader.Event event = stream.next(Duration.ofSeconds(1));
-            if (event == null) {
-                continue;
-            }
-            JsonNode data = event.data();
-            boolean about = id.equals(data.path("migrationId").asString(null))
-                    || id.equals(data.path("bulkRunId").asString(null));
-            if (about) {
-                seen.add(event);
-                if (last.test(event)) {
-                    return seen;
-                }
-            }
-        }
-        throw new AssertionError("the event stream did not end " + id + " within 60 s; seen " + seen);
-    }
-
-    private void seed(String id, int notes, String tag) throws Exception {
-        JsonNode row = post("/dashboard/api/orders", "{\"id\":\"" + id + "\",\"customer\":\"ada\",\"notes\":" + notes
-                + (tag == null ? "" : ",\"tag\":\"" + tag + "\"") + "}", 201);
-        assertThat(row.get("version").asLong()).isEqualTo(notes + 1);
-    }
-
-    private JsonNode overview() throws Exception {
-        return JSON.readTree(get("/dashboard/api/overview").body());
-    }
-
-    private JsonNode order(String id) throws Exception {
-        for (JsonNode row : overview().get("orders")) {
-            if (row.get("id").asString().equals(id)) {
-                return row;
-            }
-        }
-        throw new AssertionError("order " + id + " not in the overview");
-    }
-
-    private String url(String path) {
-        return "http://localhost:" + port + path;
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode post(String path, String body, int status) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(path, body);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return JSON.readTree(response.body());
-    }
-
-    private int postStatus(String path) throws IOException, InterruptedException {
-        return send(path, null).statusCode();
-    }
-
-    private int postStatus(String path, String body) throws IOException, InterruptedException {
-        return send(path, body).statusCode();
-    }
-
-    private HttpResponse<String> send(String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(api.postStatus("/dashboard/api/orders", "{\"id\":\"bad-1\",\"customer\":\"ada\"}")).isEqualTo(409);
+        assertThat(api.get("/dashboard/api/orders/missing/history").statusCode()).isEqualTo(404);
+        assertThat(api.postStatus("/dashboard/api/orders/missing/live-events", "{\"text\":\"x\"}")).isEqualTo(404);
+        assertThat(api.postStatus("/dashboard/api/orders/bad-1/live-events", "{\"text\":\" \"}")).isEqualTo(400);
+        assertThat(api.order("bad-1").get("store").asString()).as("nothing migrated").isEqualTo("main");
     }
 }
