@@ -99,6 +99,7 @@ function follow(current) {
     + ' · migration ' + current.id;
   $('bulk').hidden = current.kind !== 'bulk';
   $('add-live-event').disabled = !current.orderId;
+  $('cutover').disabled = true;
   showPhase('PENDING', 'PENDING');
   drawLag();
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * wait for these never-ending requests.
  */
 @Component
+// what the event stream writes as JSON, for a native image (controllers' return types are registered by Spring)
+@RegisterReflectionForBinding({MigrationView.class, CopiedEvent.class, DashboardMigrations.BulkView.class,
+        DashboardEvents.Started.class, DashboardEvents.Finished.class, DashboardEvents.Cutover.class,
+        DashboardEvents.Continuation.class})
 public class DashboardEvents implements MigrationListener, EventStreamListener, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DashboardEvents.class);
