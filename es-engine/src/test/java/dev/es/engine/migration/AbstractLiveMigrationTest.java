@@ -385,7 +385,8 @@ public abstract class AbstractLiveMigrationTest {
         writer.append(ExpectedVersion.noStream(), initial);
         java.util.function.Predicate<List<EventData>> close = b -> b.get(b.size() - 1).isCloseEvent();
         switch (fault) {
-            case TARGET_APPEND_NOT_WRITTEN -> other.failOn(2, close.negate(), FaultInjectingEventStore.When.BEFORE_WRITE);
+            case TARGET_APPEND_NOT_WRITTEN -> other.failOn(2, close.negate(),
+                    FaultInjectingEventStore.When.BEFORE_WRITE);
             case TARGET_APPEND_WRITTEN -> other.failOn(2, close.negate(), FaultInjectingEventStore.When.AFTER_WRITE);
             case CLOSE_NOT_WRITTEN -> main.failOn(1, close, FaultInjectingEventStore.When.BEFORE_WRITE);
             case CLOSE_WRITTEN -> main.failOn(1, close, FaultInjectingEventStore.When.AFTER_WRITE);
@@ -441,6 +442,49 @@ public abstract class AbstractLiveMigrationTest {
         List<String> expected = new ArrayList<>(initial.stream().map(EventData::eventId).toList());
         expected.add(meanwhile.eventId());
         assertThat(eventIds(id)).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Seed 200007 of the randomized run (docs/reliability.md): an {@code any()} append whose answer was lost after
+     * another writer's append landed first is retried with {@code retryCondition()} and found where it was written,
+     * on every store (the fault wrapper reports the version the batch was written after, as the stores do).
+     */
+    @Test
+    void seed200007AnUnknownAnyAppendOvertakenByAnotherWriterIsRetriedOnce() throws Exception {
+        String id = newId();
+        String source = "order-" + id;
+        EventStream writer = streams.open("Order", id);
+        writer.append(ExpectedVersion.noStream(), List.of(note("a"), note("b")));
+        List<EventData> mine = List.of(note("mine-1"), note("mine-2"));
+        java.util.function.Predicate<List<EventData>> isMine = b -> b.get(0).eventId().equals(mine.get(0).eventId());
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        main.stallOn(isMine, stalled, release).failOn(1, isMine, FaultInjectingEventStore.When.AFTER_WRITE);
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread slow = new Thread(() -> {
+            try {
+                writer.append(ExpectedVersion.any(), mine);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        slow.start();
+        await(stalled);
+        EventData overtaking = note("overtaking");
+        streams.open("Order", id).append(ExpectedVersion.any(), List.of(overtaking));
+        release.countDown();
+        slow.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(slow.isAlive()).isFalse();
+
+        assertThat(failure.get()).isInstanceOfSatisfying(dev.es.engine.store.CommitFailedException.class,
+                unknown -> {
+                    assertThat(unknown.originalVersion()).isEqualTo(3);
+                    AppendResult retried = writer.append(unknown.retryCondition(), mine);
+                    assertThat(retried.alreadyWritten()).isTrue();
+                });
+        assertThat(main.read(source, 1, 100)).extracting(StoredEvent::eventId).containsExactly(
+                main.read(source, 1, 1).get(0).eventId(), main.read(source, 2, 1).get(0).eventId(),
+                overtaking.eventId(), mine.get(0).eventId(), mine.get(1).eventId());
     }
 
     @Test

@@ -101,11 +101,13 @@ final class ChaosEventStore implements EventStore {
             return append.get();
         }
         injected.incrementAndGet();
-        long original = expected.value() >= 0 ? expected.value() : delegate.version(streamId);
+        // the version the attempt appended after, as the store knows it (for any(): -1 when nothing was written)
+        long original = expected.value() >= 0 ? expected.value() : -1;
         if (after) {
-            append.get();
+            original = append.get().previousVersion();
         }
-        throw new CommitFailedException(streamId, expected, original, original + events.size(), true,
+        throw new CommitFailedException(streamId, expected, original,
+                original < 0 ? -1 : original + events.size(), true,
                 new InjectedFault("chaos: unknown outcome " + (after ? "after" : "before") + " the write"));
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The long randomized run of the {@code reliability} profile ({@code mvn -B -pl es-engine -am verify -Preliability
  * -Dtest=ReliabilityTest -Dsurefire.failIfNoSpecifiedTests=false}): 10,000 seeds on the memory store, and a few
  * hundred on PostgreSQL and on Azure Blob (Azurite), each scenario checked by the history checker. The counts are
- * {@code es.reliability.memorySeeds}, {@code .jdbcSeeds} and {@code .blobSeeds}. Tagged {@code reliability}, which the
+ * {@code reliability.memorySeeds}, {@code .jdbcSeeds} and {@code .blobSeeds}. Tagged {@code reliability}, which the
  * normal build excludes.
  */
 @Tag("reliability")
@@ -43,13 +43,13 @@ class ReliabilityTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void memory() {
-        Seeds.run("memory", 1, Integer.getInteger("es.reliability.memorySeeds", 10_000), Seeds::memory);
+        Seeds.run("memory", 1, Integer.getInteger("reliability.memorySeeds", 10_000), Seeds::memory);
     }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void postgres() {
-        Seeds.run("postgres", 100_001, Integer.getInteger("es.reliability.jdbcSeeds", 300), seed ->
+        Seeds.run("postgres", 100_001, Integer.getInteger("reliability.jdbcSeeds", 500), seed ->
                 new ScenarioStores(new JdbcEventStore("main", POSTGRES.connections(), MAIN),
                         new JdbcEventStore("other", POSTGRES.connections(), OTHER),
                         new JdbcDocumentStore(POSTGRES.connections(), MAIN),
@@ -62,7 +62,7 @@ class ReliabilityTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void azureBlob() {
-        Seeds.run("blob", 200_001, Integer.getInteger("es.reliability.blobSeeds", 200), seed -> {
+        Seeds.run("blob", 200_001, Integer.getInteger("reliability.blobSeeds", 300), seed -> {
             var meta = AZURITE.newContainer();
             return new ScenarioStores(new BlobEventStore(AZURITE.newContainer(), "main", 10),
                     new BlobEventStore(AZURITE.newContainer(), "other", 10), new BlobDocumentStore(meta),

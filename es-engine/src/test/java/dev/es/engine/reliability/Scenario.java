@@ -98,7 +98,7 @@ final class Scenario {
         try {
             return scenario.run();
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed " + seed + " failed (run it again with -Des.reliability.seed=" + seed
+            throw new AssertionError("seed " + seed + " failed (run it again with -Dreliability.seed=" + seed
                     + "): " + e.getMessage(), e);
         } finally {
             scenario.close();

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs scenarios seed after seed and reports the figures: {@code -Des.reliability.seed=N} runs that one seed (to
- * reproduce a failure), {@code -Des.reliability.firstSeed} moves the range.
+ * Runs scenarios seed after seed and reports the figures: {@code -Dreliability.seed=N} runs that one seed (to
+ * reproduce a failure), {@code -Dreliability.firstSeed} moves the range.
  */
 final class Seeds {
 
@@ -34,13 +34,13 @@ final class Seeds {
     }
 
     /**
-     * Runs {@code count} seeds from {@code es.reliability.firstSeed} (default {@code firstSeed}), or only
-     * {@code es.reliability.seed} when set; stops at the first failure, which names its seed. Answers a line of
+     * Runs {@code count} seeds from {@code reliability.firstSeed} (default {@code firstSeed}), or only
+     * {@code reliability.seed} when set; stops at the first failure, which names its seed. Answers a line of
      * figures.
      */
     static String run(String label, long firstSeed, int count, LongFunction<ScenarioStores> stores) {
-        String only = System.getProperty("es.reliability.seed");
-        long from = only != null ? Long.parseLong(only) : Long.getLong("es.reliability.firstSeed", firstSeed);
+        String only = System.getProperty("reliability.seed");
+        long from = only != null ? Long.parseLong(only) : Long.getLong("reliability.firstSeed", firstSeed);
         int seeds = only != null ? 1 : count;
         long started = System.nanoTime();
         long appends = 0;

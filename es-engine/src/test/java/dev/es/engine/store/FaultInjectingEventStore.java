@@ -200,7 +200,7 @@ public final class FaultInjectingEventStore implements EventStore {
         faults.incrementAndGet();
         long original = originalVersion(streamId, expected);
         if (when == When.AFTER_WRITE) {
-            append.get();
+            original = append.get().previousVersion();
         }
         String what = when == When.BEFORE_WRITE ? "before appending to " + streamId
                 : "after appending to " + streamId + " (the append was written)";
@@ -210,14 +210,18 @@ public final class FaultInjectingEventStore implements EventStore {
         throw unknown(streamId, expected, events, original, "injected fault " + what);
     }
 
-    /** The version the attempt appends after, as a real store knows it: the expected one, else the stream's now. */
-    private long originalVersion(String streamId, ExpectedVersion expected) {
-        return expected.value() >= 0 ? expected.value() : delegate.version(streamId);
+    /**
+     * The version an attempt that wrote nothing appended after, as a real store knows it: the expected one, or for
+     * {@code any()} -1 (not known). An attempt that wrote says the version it wrote after.
+     */
+    private static long originalVersion(String streamId, ExpectedVersion expected) {
+        return expected.value() >= 0 ? expected.value() : -1;
     }
 
     private static CommitFailedException unknown(String streamId, ExpectedVersion expected, List<EventData> events,
                                                  long original, String message) {
-        return new CommitFailedException(streamId, expected, original, original + events.size(), true,
+        return new CommitFailedException(streamId, expected, original,
+                original < 0 ? -1 : original + events.size(), true,
                 new InjectedFault(message));
     }
 
