@@ -1,109 +1,78 @@
 package dev.es.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.es.engine.document.DocumentConcurrencyException;
+import dev.es.engine.event.CloseEvent;
+import dev.es.engine.event.InvalidEventException;
+import dev.es.engine.lock.LockAcquisitionTimeoutException;
+import dev.es.engine.lock.LockLostException;
+import dev.es.engine.migration.MigrationException;
+import dev.es.engine.migration.MigrationLockedException;
+import dev.es.engine.store.CommitFailedException;
+import dev.es.engine.store.DuplicateEventIdException;
+import dev.es.engine.store.EventStreamClosedException;
+import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.StaleFencingTokenException;
+import dev.es.engine.store.UnknownStoreException;
+import dev.es.engine.store.WriterHoldExpiredException;
+import dev.es.engine.store.WrongExpectedVersionException;
+import dev.es.engine.store.blob.AppendTooLargeException;
 import dev.es.engine.store.jdbc.JdbcStoreException;
-import dev.es.engine.store.jdbc.PostgresExtension;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/**
- * The one classification of store errors ({@link ErrorCategory#of}), on errors real components raise: PostgreSQL's
- * (a refused connection, a statement timeout, a unique violation, a syntax error, a missing privilege), a socket read
- * that times out and a refused connection. Azure Storage statuses are checked against Azurite in
- * {@code BlobTransientFaultsTest}.
- */
+/** Every exception the engine throws on purpose says which kind of failure it is. */
 class ErrorCategoryTest {
 
-    @RegisterExtension
-    static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    private static SQLException sqlError(String sql) throws SQLException {
-        try (Connection c = POSTGRES.dataSource().getConnection(); Statement s = c.createStatement()) {
-            try {
-                s.execute(sql);
-            } catch (SQLException e) {
-                s.execute("RESET ALL; RESET ROLE"); // the connection goes back to the pool as it came
-                return e;
-            }
-        }
-        throw new AssertionError("no error from " + sql);
+    @Test
+    void theStateMovingIsAConflict() {
+        CloseEvent close = new CloseEvent("s-v2", "main", "migration", "m1", 3, 3, Instant.now());
+        List<EsException> conflicts = List.of(
+                new WrongExpectedVersionException("s", ExpectedVersion.exactly(1), 2),
+                new EventStreamClosedException("s", close),
+                new DuplicateEventIdException("s", "e1", 4),
+                new StaleFencingTokenException("s", 1, 2),
+                new DocumentConcurrencyException("Order", "1", "etag-1"),
+                new LockLostException("migration/Order/1"),
+                new WriterHoldExpiredException("s", "ran out"));
+        assertThat(conflicts).allSatisfy(e -> assertThat(e.category()).as("%s", e).isEqualTo(ErrorCategory.CONFLICT));
     }
 
     @Test
-    void postgresErrorsByTheirSqlState() throws Exception {
-        SQLException timeout = sqlError("SET statement_timeout = 50; SELECT pg_sleep(5)");
-        assertThat(timeout.getSQLState()).isEqualTo("57014");
-        assertThat(ErrorCategory.of(timeout)).isEqualTo(ErrorCategory.TRANSIENT);
-
-        SQLException duplicate = sqlError("CREATE TEMP TABLE u (k int PRIMARY KEY); INSERT INTO u VALUES (1), (1)");
-        assertThat(ErrorCategory.of(duplicate)).isEqualTo(ErrorCategory.CONFLICT);
-
-        SQLException syntax = sqlError("SELEC 1");
-        assertThat(ErrorCategory.of(syntax)).isEqualTo(ErrorCategory.FAILURE);
-
-        SQLException privilege = sqlError("SET ROLE pg_read_all_data; CREATE TABLE es_forbidden (k int)");
-        assertThat(privilege.getSQLState()).isEqualTo("42501");
-        assertThat(ErrorCategory.of(privilege)).isEqualTo(ErrorCategory.FAILURE);
-
-        // a store's own exception says the same as its cause
-        assertThat(new JdbcStoreException("Reading failed", timeout).category()).isEqualTo(ErrorCategory.TRANSIENT);
-        assertThat(new JdbcStoreException("Reading failed", syntax).category()).isEqualTo(ErrorCategory.FAILURE);
+    void whatMayWorkWhenTriedAgainIsTransient() {
+        assertThat(new CommitFailedException("s", ExpectedVersion.any(), 1, 2, true, null).category())
+                .isEqualTo(ErrorCategory.TRANSIENT);
+        assertThat(new LockAcquisitionTimeoutException("k", Duration.ofSeconds(1)).category())
+                .isEqualTo(ErrorCategory.TRANSIENT);
+        assertThat(new MigrationLockedException("m", "k", null).category()).isEqualTo(ErrorCategory.TRANSIENT);
+        assertThat(new JdbcStoreException("read", new SQLException("gone", "08006")).category())
+                .isEqualTo(ErrorCategory.TRANSIENT);
+        assertThat(new JdbcStoreException("read", new SQLException("deadlock", "40P01")).category())
+                .isEqualTo(ErrorCategory.TRANSIENT);
+        assertThat(new JdbcStoreException("read", new SQLException("timeout", "57014")).category())
+                .isEqualTo(ErrorCategory.TRANSIENT);
     }
 
     @Test
-    void aRefusedDatabaseConnectionIsTransient() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + closedPort
-                + "/test?connectTimeout=2", "postgres", ""))
-                .isInstanceOfSatisfying(SQLException.class, e -> {
-                    assertThat(e.getSQLState()).startsWith("08");
-                    assertThat(ErrorCategory.of(e)).isEqualTo(ErrorCategory.TRANSIENT);
-                });
-    }
+    void aWrongRequestIsUsageAndTheRestAFailure() {
+        assertThat(new InvalidEventException("bad payload").category()).isEqualTo(ErrorCategory.USAGE);
+        assertThat(new InvalidIdentifierException("stream id", "a b", "has a space").category())
+                .isEqualTo(ErrorCategory.USAGE);
+        assertThat(new UnknownStoreException("nowhere", List.of("main")).category()).isEqualTo(ErrorCategory.USAGE);
+        assertThat(new AppendTooLargeException("s", 10, 5_000_000, 4_194_304).category())
+                .isEqualTo(ErrorCategory.USAGE);
+        assertThat(ErrorCategory.of(new IllegalArgumentException("x"))).isEqualTo(ErrorCategory.USAGE);
 
-    @Test
-    void socketTimeoutsAndRefusedConnectionsAreTransientAlsoWhenWrapped() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-             Socket client = new Socket()) {
-            client.connect(new InetSocketAddress(silent.getInetAddress(), silent.getLocalPort()), 2_000);
-            client.setSoTimeout(50);
-            InputStream in = client.getInputStream();
-            SocketTimeoutException timeout = null;
-            try {
-                in.read();
-            } catch (SocketTimeoutException e) {
-                timeout = e;
-            }
-            assertThat(timeout).isNotNull();
-            assertThat(ErrorCategory.of(timeout)).isEqualTo(ErrorCategory.TRANSIENT);
-            assertThat(ErrorCategory.of(new UncheckedIOException(timeout))).isEqualTo(ErrorCategory.TRANSIENT);
-            assertThat(ErrorCategory.of(new RuntimeException("reactor", new IllegalStateException(timeout))))
-                    .isEqualTo(ErrorCategory.TRANSIENT);
-        }
-    }
-
-    @Test
-    void argumentChecksAreUsageAndTheRestFailure() {
-        assertThat(ErrorCategory.of(new IllegalArgumentException("bad"))).isEqualTo(ErrorCategory.USAGE);
-        assertThat(ErrorCategory.of(new IllegalStateException("broken"))).isEqualTo(ErrorCategory.FAILURE);
-        assertThat(ErrorCategory.ofHttpStatus(429)).isEqualTo(ErrorCategory.TRANSIENT);
-        assertThat(ErrorCategory.ofHttpStatus(404)).isEqualTo(ErrorCategory.FAILURE);
-        assertThat(ErrorCategory.ofSqlState("40001")).isEqualTo(ErrorCategory.TRANSIENT);
-        assertThat(ErrorCategory.ofSqlState("53300")).isEqualTo(ErrorCategory.TRANSIENT);
+        assertThat(new JdbcStoreException("read", new SQLException("no table", "42P01")).category())
+                .isEqualTo(ErrorCategory.FAILURE);
+        assertThat(new MigrationException("m", "the transformer failed").category())
+                .isEqualTo(ErrorCategory.FAILURE);
+        assertThat(ErrorCategory.of(new IllegalStateException("x"))).isEqualTo(ErrorCategory.FAILURE);
+        assertThat(ErrorCategory.of(new WrongExpectedVersionException("s", ExpectedVersion.any(), 1)))
+                .isEqualTo(ErrorCategory.CONFLICT);
     }
 }
