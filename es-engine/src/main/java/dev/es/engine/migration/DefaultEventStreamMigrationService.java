@@ -389,6 +389,11 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         this.resilience = Objects.requireNonNull(storeResilience, "storeResilience");
     }
 
+    /** How migrations started from now on meet transient store errors. */
+    public StoreResilience resilience() {
+        return resilience;
+    }
+
     MigrationHandle launch(MigrationDefinition definition) {
         if (definition.backup() != null && backups == null) {
             throw new IllegalStateException("Migration of " + definition.objectName() + "/" + definition.objectId()
