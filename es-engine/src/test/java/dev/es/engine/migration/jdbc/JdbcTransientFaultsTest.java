@@ -14,6 +14,7 @@ import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.migration.MigrationStatus;
 import dev.es.engine.resilience.ResilienceSettings;
 import dev.es.engine.resilience.StoreResilience;
+import dev.es.engine.resilience.StoreUnavailableException;
 import dev.es.engine.store.EventStoreRegistry;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.jdbc.FlakyDataSource;
@@ -27,6 +28,7 @@ import dev.es.engine.store.jdbc.PostgresExtension;
 import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,6 +152,28 @@ class JdbcTransientFaultsTest {
         assertThat(history(id)).containsExactlyElementsOf(before);
         streams.open("Order", id).append(ExpectedVersion.any(), List.of(EventData.of("NoteAdded", "{}")));
         assertThat(history(id)).hasSize(before.size() + 1);
+    }
+
+    @Test
+    void aStoreThatKeepsFailingOpensItsBreakerAndTheNextMigrationFailsFast() {
+        StoreResilience resilience = StoreResilience.of(ResilienceSettings.defaults()
+                .withRetry(3, Duration.ofMillis(5), Duration.ofMillis(20))
+                .withCircuitBreaker(50, 3, 3, Duration.ofMinutes(5))); // opens on the 3 failed attempts
+        migrations.useResilience(resilience);
+        String first = orderWith(10);
+        String second = orderWith(10);
+        flaky.failConnections(1_000, "08001"); // the database stays down
+
+        MigrationResult failed = migrations.forDocument("Order", first).withTargetStore("other").execute();
+        assertThat(failed.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(resilience.circuitState("main")).isEqualTo(CircuitBreaker.State.OPEN);
+
+        int injected = flaky.injected();
+        MigrationResult fast = migrations.forDocument("Order", second).withTargetStore("other").execute();
+        assertThat(fast.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(causes(fast.error())).anySatisfy(c -> assertThat(c).isInstanceOf(StoreUnavailableException.class));
+        assertThat(flaky.injected()).as("refused without asking the database").isEqualTo(injected);
+        assertThat(streams.documents().get("Order", second).orElseThrow().active().store()).isEqualTo("main");
     }
 
     private static List<Throwable> causes(Throwable error) {
