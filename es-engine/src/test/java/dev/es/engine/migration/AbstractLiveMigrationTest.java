@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -132,11 +133,11 @@ public abstract class AbstractLiveMigrationTest extends LiveMigrationFixture {
         MigrationResult result = handle.await(Duration.ofMinutes(5));
         migrating.set(false);
         int after = acknowledged.size();
-        while (acknowledged.size() < after + 5 && writerErrors.isEmpty()) {
-            Thread.sleep(5);
-        }
+        Awaitility.await("the writer to go on after the migration").atMost(Duration.ofSeconds(60))
+                .until(() -> acknowledged.size() >= after + 5 || !writerErrors.isEmpty());
         stop.set(true);
         writer.join(60_000);
+        assertThat(writer.isAlive()).as("the writer stopped").isFalse();
 
         assertThat(writerErrors).isEmpty();
         assertThat(result.isSuccess()).as("result %s", result).isTrue();

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -122,11 +123,13 @@ public abstract class AbstractMigrationControlTest extends LiveMigrationFixture 
                         .maxSourcePause(Duration.ofSeconds(10))
                         .onBeforeAppend(e -> sleep(2)))
                 .execute();
-        sleep(50);
+        int after = written.get();
+        Awaitility.await("the writer to go on after the migration").atMost(Duration.ofSeconds(30))
+                .until(() -> written.get() >= after + 5 || !errors.isEmpty());
         stop.set(true);
         writer.join(60_000);
+        assertThat(writer.isAlive()).as("the writer stopped").isFalse();
 
-        assertThat(writer.isAlive()).isFalse();
         assertThat(result.isSuccess()).as("%s", result).isTrue();
         assertThat(errors).isEmpty();
         try (var all = streams.open("Order", id).readAll()) {

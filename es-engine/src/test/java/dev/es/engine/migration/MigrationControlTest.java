@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -152,7 +153,8 @@ class MigrationControlTest extends AbstractMigrationControlTest {
                 .execute();
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         stop.set(true);
-        writer.join();
+        writer.join(60_000);
+        assertThat(writer.isAlive()).as("the writer stopped").isFalse();
 
         assertThat(result.status()).isEqualTo(MigrationStatus.FAILED);
         assertThat(result.error()).hasMessageContaining("close timeout");
@@ -207,15 +209,12 @@ class MigrationControlTest extends AbstractMigrationControlTest {
         await(firstPage);
         handle.pause();
         paused.countDown();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (handle.progress().status() != MigrationStatus.PAUSED && System.currentTimeMillis() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(handle.progress().status()).isEqualTo(MigrationStatus.PAUSED);
+        Awaitility.await("paused").atMost(Duration.ofSeconds(10))
+                .until(() -> handle.progress().status() == MigrationStatus.PAUSED);
         assertThat(migrations.get(handle.migrationId()).orElseThrow().status()).isEqualTo(MigrationStatus.PAUSED);
         long copiedWhilePaused = handle.progress().eventsCopied();
-        Thread.sleep(200);
-        assertThat(handle.progress().eventsCopied()).isEqualTo(copiedWhilePaused);
+        Awaitility.await("nothing copied while paused").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                .until(() -> handle.progress().eventsCopied() == copiedWhilePaused);
         assertThat(handle.isDone()).isFalse();
 
         handle.resume();
