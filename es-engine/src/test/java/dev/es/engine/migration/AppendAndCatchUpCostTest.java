@@ -124,7 +124,7 @@ class AppendAndCatchUpCostTest {
         String source = "order-" + id;
         String target = source + "-v2";
         // the first run dies on its fourth page: the target holds three pages of copies
-        faultyOther.failOn(4, batch -> !batch.get(batch.size() - 1).isCloseEvent(),
+        faultyOther.crashOn(4, batch -> !batch.get(batch.size() - 1).isCloseEvent(),
                 FaultInjectingEventStore.When.BEFORE_WRITE);
         MigrationResult died = migrations.forDocument("Order", id).withTargetStore("other").execute();
         assertThat(died.status()).isEqualTo(MigrationStatus.FAILED);
