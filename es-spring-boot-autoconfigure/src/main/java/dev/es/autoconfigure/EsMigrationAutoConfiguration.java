@@ -5,6 +5,7 @@ import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.migration.DefaultEventStreamMigrationService;
 import dev.es.engine.migration.EventStreamMigrationService;
 import dev.es.engine.migration.MigrationDefaults;
+import dev.es.engine.resilience.StoreResilience;
 import dev.es.engine.migration.MigrationListener;
 import dev.es.engine.migration.MigrationRoutingTable;
 import dev.es.engine.stream.EventStreams;
@@ -48,6 +49,7 @@ public final class EsMigrationAutoConfiguration {
                 Clock.systemUTC(), given, maxConcurrent);
         // the service withBackup(...) uses: es's own or the application's
         backups.ifAvailable(service::useBackups);
+        service.useResilience(StoreResilience.of(EsSettings.resilience(properties)));
         return service;
     }
 

@@ -27,6 +27,7 @@ public class EsProperties {
     private final Streams streams = new Streams();
     private final Locks locks = new Locks();
     private final Migration migration = new Migration();
+    private final Resilience resilience = new Resilience();
     private final Jdbc jdbc = new Jdbc();
     private final Backup backup = new Backup();
 
@@ -72,6 +73,10 @@ public class EsProperties {
 
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    public Resilience getResilience() {
+        return resilience;
     }
 
     public Backup getBackup() {
@@ -415,6 +420,122 @@ public class EsProperties {
 
         public void setShutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = shutdownTimeout;
+        }
+    }
+
+    /**
+     * How migrations meet transient store errors (a lost connection, a timeout, throttling): retried with a jittered,
+     * growing backoff, and a circuit breaker per store that fails calls fast while the store keeps failing.
+     */
+    public static class Resilience {
+
+        /** Attempts of one store call in all, the first included (1: no retry). Appends are never retried here. */
+        private int maxAttempts = 5;
+
+        /** Pause before the second attempt; each further pause grows by the backoff multiplier. */
+        private Duration initialBackoff = Duration.ofMillis(100);
+
+        /** Longest pause between two attempts. */
+        private Duration maxBackoff = Duration.ofSeconds(5);
+
+        /** How much the pause grows after each failed attempt (1 or more). */
+        private double backoffMultiplier = 2.0;
+
+        private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getInitialBackoff() {
+            return initialBackoff;
+        }
+
+        public void setInitialBackoff(Duration initialBackoff) {
+            this.initialBackoff = initialBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getBackoffMultiplier() {
+            return backoffMultiplier;
+        }
+
+        public void setBackoffMultiplier(double backoffMultiplier) {
+            this.backoffMultiplier = backoffMultiplier;
+        }
+
+        public CircuitBreaker getCircuitBreaker() {
+            return circuitBreaker;
+        }
+
+        /** The circuit breaker of each store. */
+        public static class CircuitBreaker {
+
+            /** Whether a circuit breaker per store refuses calls at once while the store keeps failing. */
+            private boolean enabled = true;
+
+            /** Percentage of transient failures among the last calls that opens the breaker (1 to 100). */
+            private int failureRateThreshold = 50;
+
+            /** How many of the last calls the failure rate is taken over. */
+            private int slidingWindowSize = 20;
+
+            /** How many calls the window needs before the failure rate counts. */
+            private int minimumNumberOfCalls = 10;
+
+            /** How long an open breaker refuses calls before it lets a few through to test the store. */
+            private Duration waitInOpenState = Duration.ofSeconds(30);
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public int getFailureRateThreshold() {
+                return failureRateThreshold;
+            }
+
+            public void setFailureRateThreshold(int failureRateThreshold) {
+                this.failureRateThreshold = failureRateThreshold;
+            }
+
+            public int getSlidingWindowSize() {
+                return slidingWindowSize;
+            }
+
+            public void setSlidingWindowSize(int slidingWindowSize) {
+                this.slidingWindowSize = slidingWindowSize;
+            }
+
+            public int getMinimumNumberOfCalls() {
+                return minimumNumberOfCalls;
+            }
+
+            public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+                this.minimumNumberOfCalls = minimumNumberOfCalls;
+            }
+
+            public Duration getWaitInOpenState() {
+                return waitInOpenState;
+            }
+
+            public void setWaitInOpenState(Duration waitInOpenState) {
+                this.waitInOpenState = waitInOpenState;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.es.engine.InvalidIdentifierException;
 import dev.es.engine.backup.BackupRetention;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.migration.MigrationDefaults;
+import dev.es.engine.resilience.ResilienceSettings;
 import dev.es.engine.stream.EventStreamSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -98,6 +99,41 @@ final class EsSettings {
                     + " 500");
         }
         return value;
+    }
+
+    /** The resilience of store calls ({@code es.resilience.*}), each value checked on its own. */
+    static ResilienceSettings resilience(EsProperties properties) {
+        EsProperties.Resilience r = properties.getResilience();
+        EsProperties.Resilience.CircuitBreaker cb = r.getCircuitBreaker();
+        if (r.getMaxAttempts() < 1) {
+            throw invalid("es.resilience.max-attempts", r.getMaxAttempts(),
+                    "must be 1 or more (1: no retry); set how many attempts a store call gets (default 5)");
+        }
+        Duration initial = positive("es.resilience.initial-backoff", r.getInitialBackoff());
+        Duration max = positive("es.resilience.max-backoff", r.getMaxBackoff());
+        if (max.compareTo(initial) < 0) {
+            throw bad("es.resilience.max-backoff", "(" + max + ") must not be shorter than es.resilience.initial-backoff ("
+                    + initial + ")", "Set es.resilience.max-backoff to at least es.resilience.initial-backoff.");
+        }
+        if (!(r.getBackoffMultiplier() >= 1) || Double.isInfinite(r.getBackoffMultiplier())) {
+            throw invalid("es.resilience.backoff-multiplier", r.getBackoffMultiplier(),
+                    "must be 1 or more; set how much the pause grows after each attempt (default 2)");
+        }
+        if (cb.getFailureRateThreshold() < 1 || cb.getFailureRateThreshold() > 100) {
+            throw invalid("es.resilience.circuit-breaker.failure-rate-threshold", cb.getFailureRateThreshold(),
+                    "must be a percentage from 1 to 100 (default 50)");
+        }
+        if (cb.getSlidingWindowSize() < 1) {
+            throw invalid("es.resilience.circuit-breaker.sliding-window-size", cb.getSlidingWindowSize(),
+                    "must be 1 or more calls (default 20)");
+        }
+        if (cb.getMinimumNumberOfCalls() < 1) {
+            throw invalid("es.resilience.circuit-breaker.minimum-number-of-calls", cb.getMinimumNumberOfCalls(),
+                    "must be 1 or more calls (default 10)");
+        }
+        Duration openWait = positive("es.resilience.circuit-breaker.wait-in-open-state", cb.getWaitInOpenState());
+        return new ResilienceSettings(r.getMaxAttempts(), initial, max, r.getBackoffMultiplier(), cb.isEnabled(),
+                cb.getFailureRateThreshold(), cb.getSlidingWindowSize(), cb.getMinimumNumberOfCalls(), openWait);
     }
 
     static int maxConcurrentMigrations(EsProperties properties) {

@@ -2,6 +2,7 @@ package dev.es.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.es.engine.resilience.ResilienceSettings;
 import dev.es.engine.document.DocumentStore;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.EventSerializer;
@@ -228,6 +229,28 @@ class EsAutoConfigurationTest {
                 assertFailure(context, "es.migration.max-events-per-second", "NaN", "0 (no limit)"));
         runner.run(context -> assertThat(context.getBean(DefaultEventStreamMigrationService.class).defaults()
                 .maxEventsPerSecond()).as("no limit by default").isZero());
+    }
+
+    @Test
+    void storeResilienceIsConfiguredAndCheckedNamingTheProperty() {
+        runner.run(context -> assertThat(context.getBean(DefaultEventStreamMigrationService.class).resilience()
+                .settings()).isEqualTo(ResilienceSettings.defaults()));
+        runner.withPropertyValues("es.resilience.max-attempts=3", "es.resilience.initial-backoff=20ms",
+                        "es.resilience.max-backoff=1s", "es.resilience.backoff-multiplier=1.5",
+                        "es.resilience.circuit-breaker.enabled=false",
+                        "es.resilience.circuit-breaker.failure-rate-threshold=80",
+                        "es.resilience.circuit-breaker.sliding-window-size=50",
+                        "es.resilience.circuit-breaker.minimum-number-of-calls=25",
+                        "es.resilience.circuit-breaker.wait-in-open-state=1m")
+                .run(context -> assertThat(context.getBean(DefaultEventStreamMigrationService.class).resilience()
+                        .settings()).isEqualTo(new ResilienceSettings(3, Duration.ofMillis(20), Duration.ofSeconds(1),
+                        1.5, false, 80, 50, 25, Duration.ofMinutes(1))));
+        runner.withPropertyValues("es.resilience.max-attempts=0").run(context ->
+                assertFailure(context, "es.resilience.max-attempts", "0", "1 or more"));
+        runner.withPropertyValues("es.resilience.initial-backoff=2s", "es.resilience.max-backoff=1s").run(context ->
+                assertFailure(context, "es.resilience.max-backoff", "shorter", "at least"));
+        runner.withPropertyValues("es.resilience.circuit-breaker.failure-rate-threshold=150").run(context ->
+                assertFailure(context, "es.resilience.circuit-breaker.failure-rate-threshold", "150", "1 to 100"));
     }
 
     @Test

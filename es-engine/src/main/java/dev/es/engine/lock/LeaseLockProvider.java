@@ -169,6 +169,15 @@ public class LeaseLockProvider implements DistributedLockProvider, AutoCloseable
                 return;
             }
             Instant attempted = clock.instant();
+            if (!attempted.isBefore(validUntil)) {
+                // ran out before this renewal was asked for: a holder may already have seen it invalid and given
+                // up, and a storage may still renew an expired lease nobody took (blob leases do); it stays lost
+                lost = true;
+                log.warn("Lock '{}' (token {}) was lost: its lease ran out at {} before it could be renewed", key,
+                        token, validUntil);
+                heartbeat.cancel(false);
+                return;
+            }
             try {
                 if (storage.renewLease(key, owner, token, settings.leaseDuration())) {
                     validUntil = attempted.plus(settings.leaseDuration());

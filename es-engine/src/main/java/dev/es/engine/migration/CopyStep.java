@@ -39,7 +39,7 @@ final class CopyStep {
     /** Every how many pages a catch-up iteration checks whether writers outpace it. */
     private static final int GROUND_CHECK_PAGES = 16;
     /** How many target conflicts or unknown outcomes in a row a copy re-syncs from before it gives up. */
-    private static final int MAX_RESYNCS = 5;
+    static final int MAX_RESYNCS = 5;
 
     private final MigrationRun run;
     private final MigrationDefinition.Live live;

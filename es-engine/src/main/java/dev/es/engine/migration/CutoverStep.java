@@ -47,7 +47,9 @@ final class CutoverStep {
                     "migration " + run.migrationId, target.streamId(), target.store(), close.lastSourceVersion(),
                     close.closedAt());
             try {
-                run.streams.documents().update(document.cutOver(target, terminated));
+                // an update whose outcome was unknown and is tried again finds its own etag gone: re-read below
+                run.resilience.call(MigrationRun.DOCUMENTS,
+                        () -> run.streams.documents().update(document.cutOver(target, terminated)));
                 break;
             } catch (DocumentConcurrencyException changed) {
                 if (!retry.failed()) {

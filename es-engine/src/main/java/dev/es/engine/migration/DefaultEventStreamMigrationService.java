@@ -5,6 +5,7 @@ import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.resilience.StoreResilience;
 import dev.es.engine.stream.EventStreams;
 import dev.es.engine.transform.UpcasterChain;
 import dev.es.engine.transform.EventTransformer;
@@ -70,6 +71,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private final DryRun dryRun;
     private final MigrationRollback rollbacks;
     private volatile @Nullable BackupRestoreService backups;
+    private volatile StoreResilience resilience = StoreResilience.defaults();
 
     /**
      * A service that runs migrations on daemon threads of its own ({@code es-migration-N}), at most
@@ -378,6 +380,20 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         this.backups = Objects.requireNonNull(backupService, "backupService");
     }
 
+    /**
+     * How the migrations started from now on meet transient store errors (the starter calls it with
+     * {@code es.resilience.*}); by default {@link StoreResilience#defaults()}. One instance keeps one circuit breaker
+     * per store, shared by those migrations.
+     */
+    public void useResilience(StoreResilience storeResilience) {
+        this.resilience = Objects.requireNonNull(storeResilience, "storeResilience");
+    }
+
+    /** How migrations started from now on meet transient store errors. */
+    public StoreResilience resilience() {
+        return resilience;
+    }
+
     MigrationHandle launch(MigrationDefinition definition) {
         if (definition.backup() != null && backups == null) {
             throw new IllegalStateException("Migration of " + definition.objectName() + "/" + definition.objectId()
@@ -410,7 +426,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private LiveMigration launch(MigrationDefinition definition, StreamPointer source, StreamPointer target,
                                  String migrationId) {
         LiveMigration migration = new LiveMigration(migrationId, definition, source, target, streams, locks, routing,
-                listener, clock, backups);
+                listener, clock, backups, resilience);
         if (running.putIfAbsent(migrationId, migration) != null) {
             migration.refuse("is already running in this process");
             return migration;

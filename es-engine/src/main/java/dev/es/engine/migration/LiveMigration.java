@@ -6,6 +6,7 @@ import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.lock.DistributedLock;
 import dev.es.engine.lock.DistributedLockProvider;
+import dev.es.engine.resilience.StoreResilience;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.stream.EventStreams;
 import java.time.Clock;
@@ -51,9 +52,10 @@ final class LiveMigration implements MigrationHandle {
 
     LiveMigration(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
                   EventStreams streams, DistributedLockProvider locks, MigrationRoutingTable routing,
-                  MigrationListener listener, Clock clock, @Nullable BackupRestoreService backups) {
+                  MigrationListener listener, Clock clock, @Nullable BackupRestoreService backups,
+                  StoreResilience resilience) {
         this.run = new MigrationRun(migrationId, definition, source, target, streams, routing, listener, clock,
-                backups);
+                backups, resilience);
         this.locks = locks;
         this.copy = new CopyStep(run);
         this.close = new CloseStep(run, copy);

@@ -8,6 +8,7 @@ import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.lock.DistributedLock;
 import dev.es.engine.lock.LockLostException;
+import dev.es.engine.resilience.StoreResilience;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.stream.EventStreams;
 import java.time.Clock;
@@ -40,6 +41,10 @@ final class MigrationRun {
     final Clock clock;
     final MigrationControl control;
     final String lockKey;
+    /** Retries and breakers of the run's store calls (shared by the service's migrations). */
+    final StoreResilience resilience;
+    /** The breaker name of the documents and routing table calls. */
+    static final String DOCUMENTS = "documents";
     final List<SkippedEvent> skipped = new ArrayList<>();
 
     private volatile StreamPointer target;
@@ -62,8 +67,9 @@ final class MigrationRun {
 
     MigrationRun(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
                  EventStreams streams, MigrationRoutingTable routing, MigrationListener listener, Clock clock,
-                 @Nullable BackupRestoreService backups) {
+                 @Nullable BackupRestoreService backups, StoreResilience resilience) {
         this.backups = backups;
+        this.resilience = resilience;
         this.migrationId = migrationId;
         this.definition = definition;
         this.source = source;
@@ -100,8 +106,9 @@ final class MigrationRun {
 
     // ---------------------------------------------------------------- stores
 
+    /** The store {@code pointer} names, its calls retried on transient errors and guarded by its breaker. */
     EventStore store(StreamPointer pointer) {
-        return streams.stores().get(pointer.store());
+        return resilience.decorate(streams.stores().get(pointer.store()));
     }
 
     @Nullable CloseEvent closeOf(StreamPointer pointer) {
@@ -109,7 +116,8 @@ final class MigrationRun {
     }
 
     ObjectDocument document() {
-        return streams.documents().get(definition.objectName(), definition.objectId())
+        return resilience.call(DOCUMENTS, () -> streams.documents().get(definition.objectName(),
+                        definition.objectId()))
                 .orElseThrow(() -> new MigrationException(migrationId, "the document of " + object() + " is gone"));
     }
 
@@ -309,7 +317,8 @@ final class MigrationRun {
     /** Saves the entry; a refusal means a newer lock holder recorded it since: this run has lost its lock. */
     private void record() {
         lastRecorded = System.nanoTime();
-        if (!routing.save(entry)) {
+        MigrationEntry saved = entry;
+        if (!resilience.call(DOCUMENTS, () -> routing.save(saved))) {
             log.warn("Migration {}: the routing entry was recorded by a newer holder of lock '{}'; stopping",
                     migrationId, lockKey);
             throw new LockLostException(lockKey);

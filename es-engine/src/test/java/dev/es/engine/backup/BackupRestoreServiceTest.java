@@ -342,7 +342,7 @@ class BackupRestoreServiceTest {
     void aStoreFailureMidwayUndoesWhatTheRestoreWrote() {
         streams.open("Order", "14").append(ExpectedVersion.noStream(), events("a", 1200)); // three batches
         BackupDescriptor backup = service.backup("Order", "14");
-        other.failOn(2, batch -> true, FaultInjectingEventStore.When.BEFORE_WRITE);
+        other.crashOn(2, batch -> true, FaultInjectingEventStore.When.BEFORE_WRITE);
 
         assertThatThrownBy(() -> service.restore(backup.backupId(),
                 RestoreOptions.inPlace().toStore("other").toStream("order-14-r")))

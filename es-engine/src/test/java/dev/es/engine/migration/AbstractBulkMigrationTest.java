@@ -175,7 +175,8 @@ public abstract class AbstractBulkMigrationTest {
         } finally {
             stop.set(true);
             for (Thread t : writers) {
-                t.join();
+                t.join(60_000);
+                assertThat(t.isAlive()).as("writer %s stopped", t.getName()).isFalse();
             }
         }
         assertThat(writerErrors).isEmpty();

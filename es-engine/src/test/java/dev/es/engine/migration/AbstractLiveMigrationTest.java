@@ -40,8 +40,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,10 +53,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a writer keeps adding notes), a stress chain of migrations under concurrent exact-version writers, and crashes at
  * every step finished by resume. Each store's test extends this class.
  */
-public abstract class AbstractLiveMigrationTest {
-
-    /** Fresh stores for one test; event stores must be named {@code main} and {@code other}. */
-    protected abstract MigrationTestStores createStores();
+public abstract class AbstractLiveMigrationTest extends LiveMigrationFixture {
 
     /** How many successive migrations the stress test chains. */
     protected int chainedMigrations() {
@@ -66,56 +65,8 @@ public abstract class AbstractLiveMigrationTest {
         return 0;
     }
 
-    /** Events per catch-up page. */
-    protected int chunkSize() {
-        return 50;
-    }
-
-    protected MigrationTestStores stores;
-    protected FaultInjectingEventStore main;
-    protected FaultInjectingEventStore other;
-    protected FaultInjectingDocumentStore documents;
-    protected EventStreams streams;
-    protected DefaultEventStreamMigrationService migrations;
-    protected final EventSerializer serializer = new EventSerializer()
-            .register(Order.OrderPlaced.class, "OrderPlaced")
-            .register(Order.NoteAdded.class, "NoteAdded");
-    protected AggregateRepository<Order> orders;
-
-    @BeforeEach
-    void setUpStores() {
-        stores = createStores();
-        main = new FaultInjectingEventStore(stores.main());
-        other = new FaultInjectingEventStore(stores.other());
-        documents = new FaultInjectingDocumentStore(stores.documents());
-        streams = new EventStreams(EventStoreRegistry.of(main, other), documents, stores.tags(),
-                EventStreamSettings.defaults().withChunkSize(chunkSize()), "main");
-        migrations = new DefaultEventStreamMigrationService(streams, stores.locks(), stores.routing(),
-                new MigrationDefaults(Duration.ofMinutes(2), Duration.ofMillis(5),
-                        ConvergenceFailureStrategy.KEEP_TRYING, Duration.ofSeconds(5), Duration.ZERO),
-                MigrationListener.NONE, Clock.systemUTC());
-        orders = new AggregateRepository<>("Order", Order::new, streams, serializer);
-    }
-
-    @AfterEach
-    void closeService() {
-        migrations.close();
-    }
-
-    protected static String newId() {
-        return "o" + UUID.randomUUID().toString().substring(0, 12);
-    }
-
-    protected static EventData note(String text) {
-        return new EventData(null, "NoteAdded", 1, "{\"text\":\"" + text + "\"}", null);
-    }
-
-    protected List<String> eventIds(String objectId) {
-        try (var all = streams.open("Order", objectId).readAll()) {
-            return all.map(StoredEvent::eventId).toList();
-        }
-    }
-
+    @Tag("design-5")
+    @Tag("design-9.1")
     @Test
     void seedScenarioAnOrderMigratesWhileNotesKeepComing() throws Exception {
         String id = newId();
@@ -182,11 +133,11 @@ public abstract class AbstractLiveMigrationTest {
         MigrationResult result = handle.await(Duration.ofMinutes(5));
         migrating.set(false);
         int after = acknowledged.size();
-        while (acknowledged.size() < after + 5 && writerErrors.isEmpty()) {
-            Thread.sleep(5);
-        }
+        Awaitility.await("the writer to go on after the migration").atMost(Duration.ofSeconds(60))
+                .until(() -> acknowledged.size() >= after + 5 || !writerErrors.isEmpty());
         stop.set(true);
         writer.join(60_000);
+        assertThat(writer.isAlive()).as("the writer stopped").isFalse();
 
         assertThat(writerErrors).isEmpty();
         assertThat(result.isSuccess()).as("result %s", result).isTrue();
@@ -217,6 +168,8 @@ public abstract class AbstractLiveMigrationTest {
     private record Ack(String eventId, StreamPointer stream, long version) {
     }
 
+    @Tag("design-4.3")
+    @Tag("design-5")
     @Test
     void aChainOfMigrationsUnderConcurrentExactVersionWritersLosesNothing() throws Exception {
         String id = newId();
@@ -308,12 +261,13 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(documents.get("Order", id).orElseThrow().terminatedStreams()).hasSize(chainedMigrations());
     }
 
-    /** Where a crash is injected. */
+    /** Where a crash (the process dies mid-call) is injected. */
     public enum Crash {
         SECOND_TARGET_APPEND_NOT_WRITTEN, SECOND_TARGET_APPEND_WRITTEN, CLOSE_NOT_WRITTEN, CLOSE_WRITTEN,
         DOCUMENT_SAVE
     }
 
+    @Tag("design-5")
     @ParameterizedTest
     @EnumSource(Crash.class)
     void aMigrationKilledAtAnyStepIsFinishedByResume(Crash crash) {
@@ -324,13 +278,13 @@ public abstract class AbstractLiveMigrationTest {
         List<String> expected = new ArrayList<>(initial.stream().map(EventData::eventId).toList());
 
         switch (crash) {
-            case SECOND_TARGET_APPEND_NOT_WRITTEN -> other.failOn(2, b -> !b.get(b.size() - 1).isCloseEvent(),
+            case SECOND_TARGET_APPEND_NOT_WRITTEN -> other.crashOn(2, b -> !b.get(b.size() - 1).isCloseEvent(),
                     FaultInjectingEventStore.When.BEFORE_WRITE);
-            case SECOND_TARGET_APPEND_WRITTEN -> other.failOn(2, b -> !b.get(b.size() - 1).isCloseEvent(),
+            case SECOND_TARGET_APPEND_WRITTEN -> other.crashOn(2, b -> !b.get(b.size() - 1).isCloseEvent(),
                     FaultInjectingEventStore.When.AFTER_WRITE);
-            case CLOSE_NOT_WRITTEN -> main.failOn(1, b -> b.get(b.size() - 1).isCloseEvent(),
+            case CLOSE_NOT_WRITTEN -> main.crashOn(1, b -> b.get(b.size() - 1).isCloseEvent(),
                     FaultInjectingEventStore.When.BEFORE_WRITE);
-            case CLOSE_WRITTEN -> main.failOn(1, b -> b.get(b.size() - 1).isCloseEvent(),
+            case CLOSE_WRITTEN -> main.crashOn(1, b -> b.get(b.size() - 1).isCloseEvent(),
                     FaultInjectingEventStore.When.AFTER_WRITE);
             case DOCUMENT_SAVE -> documents.failUpdate(1);
         }
@@ -361,13 +315,140 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(main.faults() + other.faults()).isLessThanOrEqualTo(1);
     }
 
+    /** Where an unknown outcome ({@code CommitFailedException}) is injected into a migration's own appends. */
+    public enum Unknown {
+        TARGET_APPEND_NOT_WRITTEN, TARGET_APPEND_WRITTEN, CLOSE_NOT_WRITTEN, CLOSE_WRITTEN,
+        /** The close times out but lands later, before the next version read: the copy finds it as its own. */
+        CLOSE_LANDS_BEFORE_THE_COPY,
+        /** The close times out but lands later, just before the run appends it again: the re-append is a no-op. */
+        CLOSE_LANDS_BEFORE_THE_REAPPEND
+    }
+
+    /**
+     * Design section 4 point 4 and section 5: an append of the migration whose outcome is unknown is resolved by the
+     * same run from the stores: the target re-synced from its high-water mark, a close looked for in the source, a
+     * delayed close found by the copy, a close re-appended under its {@code close-<migrationId>} id written once.
+     */
+    @ParameterizedTest
+    @EnumSource(Unknown.class)
+    void anUnknownOutcomeOfTheMigrationsOwnAppendIsResolvedByTheSameRun(Unknown fault) {
+        String id = newId();
+        String source = "order-" + id;
+        EventStream writer = streams.open("Order", id);
+        List<EventData> initial = IntStream.range(0, 3 * chunkSize() - 10).mapToObj(i -> note("n" + i)).toList();
+        writer.append(ExpectedVersion.noStream(), initial);
+        java.util.function.Predicate<List<EventData>> close = b -> b.get(b.size() - 1).isCloseEvent();
+        switch (fault) {
+            case TARGET_APPEND_NOT_WRITTEN -> other.failOn(2, close.negate(),
+                    FaultInjectingEventStore.When.BEFORE_WRITE);
+            case TARGET_APPEND_WRITTEN -> other.failOn(2, close.negate(), FaultInjectingEventStore.When.AFTER_WRITE);
+            case CLOSE_NOT_WRITTEN -> main.failOn(1, close, FaultInjectingEventStore.When.BEFORE_WRITE);
+            case CLOSE_WRITTEN -> main.failOn(1, close, FaultInjectingEventStore.When.AFTER_WRITE);
+            case CLOSE_LANDS_BEFORE_THE_COPY -> main.delayOn(1, close,
+                    FaultInjectingEventStore.Landing.BEFORE_NEXT_VERSION_READ);
+            case CLOSE_LANDS_BEFORE_THE_REAPPEND -> main.delayOn(1, close,
+                    FaultInjectingEventStore.Landing.BEFORE_NEXT_APPEND);
+        }
+
+        MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other").execute();
+
+        assertThat(result.isSuccess()).as("%s: %s", fault, result.error()).isTrue();
+        assertThat(main.faults() + other.faults()).as("the fault struck").isEqualTo(1);
+        assertThat(main.delayedWritePending()).isFalse();
+        List<StoredEvent> sourceEvents = main.read(source, 1, 10_000);
+        assertThat(sourceEvents.stream().filter(StoredEvent::isCloseEvent).toList()).singleElement()
+                .satisfies(e -> assertThat(e.eventId()).isEqualTo("close-" + result.migrationId()));
+        assertThat(other.read(source + "-v2", 1, 10_000)).extracting(StoredEvent::eventId)
+                .containsExactlyElementsOf(initial.stream().map(EventData::eventId).toList());
+        EventData after = note("after");
+        assertThat(writer.append(ExpectedVersion.any(), List.of(after)).store()).isEqualTo("other");
+        List<String> expected = new ArrayList<>(initial.stream().map(EventData::eventId).toList());
+        expected.add(after.eventId());
+        assertThat(eventIds(id)).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Re-syncing the target after unknown outcomes is bounded: target appends that keep failing fail the migration
+     * before the close (source open and writable, nothing doubled), and a re-run finishes it once the store is well.
+     */
+    @Test
+    void targetAppendsWhoseOutcomeStaysUnknownFailTheMigrationBeforeTheClose() {
+        String id = newId();
+        EventStream writer = streams.open("Order", id);
+        List<EventData> initial = IntStream.range(0, chunkSize() + 5).mapToObj(i -> note("n" + i)).toList();
+        writer.append(ExpectedVersion.noStream(), initial);
+        other.failEvery(b -> true, FaultInjectingEventStore.When.BEFORE_WRITE);
+
+        MigrationResult failed = migrations.forDocument("Order", id).withTargetStore("other").execute();
+
+        assertThat(failed.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(failed.error()).hasMessageContaining("keep failing");
+        assertThat(other.faults()).isEqualTo(CopyStep.MAX_RESYNCS + 1);
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).as("the source stays open").isFalse();
+        assertThat(other.read("order-" + id + "-v2", 1, 10_000)).extracting(StoredEvent::eventId)
+                .doesNotHaveDuplicates();
+        EventData meanwhile = note("meanwhile");
+        assertThat(writer.append(ExpectedVersion.any(), List.of(meanwhile)).store()).isEqualTo("main");
+
+        other.heal();
+        MigrationResult again = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(again.isSuccess()).as("re-run: %s", again.error()).isTrue();
+        List<String> expected = new ArrayList<>(initial.stream().map(EventData::eventId).toList());
+        expected.add(meanwhile.eventId());
+        assertThat(eventIds(id)).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Seed 200007 of the randomized run (docs/reliability.md): an {@code any()} append whose answer was lost after
+     * another writer's append landed first is retried with {@code retryCondition()} and found where it was written,
+     * on every store (the fault wrapper reports the version the batch was written after, as the stores do).
+     */
+    @Test
+    void seed200007AnUnknownAnyAppendOvertakenByAnotherWriterIsRetriedOnce() throws Exception {
+        String id = newId();
+        String source = "order-" + id;
+        EventStream writer = streams.open("Order", id);
+        writer.append(ExpectedVersion.noStream(), List.of(note("a"), note("b")));
+        List<EventData> mine = List.of(note("mine-1"), note("mine-2"));
+        java.util.function.Predicate<List<EventData>> isMine = b -> b.get(0).eventId().equals(mine.get(0).eventId());
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        main.stallOn(isMine, stalled, release).failOn(1, isMine, FaultInjectingEventStore.When.AFTER_WRITE);
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread slow = new Thread(() -> {
+            try {
+                writer.append(ExpectedVersion.any(), mine);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        slow.start();
+        await(stalled);
+        EventData overtaking = note("overtaking");
+        streams.open("Order", id).append(ExpectedVersion.any(), List.of(overtaking));
+        release.countDown();
+        slow.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(slow.isAlive()).isFalse();
+
+        assertThat(failure.get()).isInstanceOfSatisfying(dev.es.engine.store.CommitFailedException.class,
+                unknown -> {
+                    assertThat(unknown.originalVersion()).isEqualTo(3);
+                    AppendResult retried = writer.append(unknown.retryCondition(), mine);
+                    assertThat(retried.alreadyWritten()).isTrue();
+                });
+        assertThat(main.read(source, 1, 100)).extracting(StoredEvent::eventId).containsExactly(
+                main.read(source, 1, 1).get(0).eventId(), main.read(source, 2, 1).get(0).eventId(),
+                overtaking.eventId(), mine.get(0).eventId(), mine.get(1).eventId());
+    }
+
+    @Tag("design-5")
     @Test
     void aPlainReRunOfTheSameMigrationResumesIt() {
         String id = newId();
         EventStream writer = streams.open("Order", id);
         List<EventData> initial = IntStream.range(0, 2 * chunkSize() + 5).mapToObj(i -> note("n" + i)).toList();
         writer.append(ExpectedVersion.noStream(), initial);
-        other.failOn(2, b -> true, FaultInjectingEventStore.When.AFTER_WRITE);
+        other.crashOn(2, b -> true, FaultInjectingEventStore.When.AFTER_WRITE);
         MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other").execute();
         assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);
 
@@ -378,6 +459,7 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(eventIds(id)).containsExactlyElementsOf(initial.stream().map(EventData::eventId).toList());
     }
 
+    @Tag("design-5.3")
     @Test
     void migratesAcrossStoresBothWays() {
         String id = newId();
@@ -415,6 +497,8 @@ public abstract class AbstractLiveMigrationTest {
     }
 
     /** Design section 4 point 3 and section 9 point 9: a version belongs to the stream it was read from. */
+    @Tag("design-4.3")
+    @Tag("design-9.9")
     @Test
     void aStaleExactVersionIsRefusedAfterAMigrationThatRenumberedTheEvents() {
         String id = newId();
@@ -448,6 +532,7 @@ public abstract class AbstractLiveMigrationTest {
     }
 
     /** A handle left on a closed stream answers the version a writer should expect: the continuation's. */
+    @Tag("design-4.3")
     @Test
     void versionOfAStaleHandleIsTheContinuationsNotTheClosedStreams() {
         String id = newId();
@@ -465,6 +550,8 @@ public abstract class AbstractLiveMigrationTest {
      * Several threads share one handle while the object is migrated again and again with a transformer that drops
      * events: every exact append that succeeds was decided on the latest state of the object.
      */
+    @Tag("design-4.3")
+    @Tag("design-9.9")
     @Test
     void threadsSharingOneHandleAcrossRenumberingMigrationsNeverLoseAnUpdate() throws Exception {
         String id = newId();
@@ -548,6 +635,8 @@ public abstract class AbstractLiveMigrationTest {
      * pause); instance B takes the lock, resumes the migration, is cancelled and discards the target; then A's close
      * reaches the store. It must be refused there, and A must not overwrite B's routing entry.
      */
+    @Tag("design-5.1")
+    @Tag("design-9.2")
     @Test
     void aLateCloseFromAHolderThatLostItsLockCannotCloseTowardADiscardedTarget() throws Exception {
         String id = newId();
@@ -608,6 +697,7 @@ public abstract class AbstractLiveMigrationTest {
      * {@code EventStreams}), finishes migrating with the default settings: the close that always wins holds the
      * writers through the store. No writer sees an error; every acknowledged event is there exactly once.
      */
+    @Tag("design-5.5")
     @Test
     void aHotObjectWrittenByTwoInstancesFinishesMigratingWithTheDefaults() throws Exception {
         String id = newId();
@@ -669,16 +759,5 @@ public abstract class AbstractLiveMigrationTest {
         assertThat(distinct).as("no duplicates").hasSize(ids.size());
         assertThat(distinct.containsAll(acknowledged)).as("every acknowledged event is there").isTrue();
         assertThat(ids).hasSize(acknowledged.size() + 1);
-    }
-
-    static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("latch not reached in 60 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -422,7 +422,7 @@ public abstract class AbstractMigrationVerificationTest {
     @Test
     void aResumedCopyIsVerifiedWhole() {
         String id = objectWithNotes(3 * chunkSize());
-        otherFaults.failOn(2, batch -> true, FaultInjectingEventStore.When.AFTER_WRITE);
+        otherFaults.crashOn(2, batch -> true, FaultInjectingEventStore.When.AFTER_WRITE);
         MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other")
                 .withVerification(v -> v.level(VerificationLevel.HASH)).execute();
         assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);

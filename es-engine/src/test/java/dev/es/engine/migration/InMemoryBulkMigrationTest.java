@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import dev.es.engine.lock.memory.InMemoryLockProvider;
 import dev.es.engine.store.memory.InMemoryDocumentStore;
@@ -150,10 +152,13 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
                 .eachObject(b -> b.withProgress(p -> p.onCompleted(r -> firstDone.countDown()))).start();
         assertThat(firstDone.await(10, TimeUnit.SECONDS)).isTrue();
         handle.pause();
-        Thread.sleep(200);
-        long atPause = handle.progress().migrated();
-        Thread.sleep(200);
-        assertThat(handle.progress().migrated()).isEqualTo(atPause);
+        // once what was under way settled, nothing more is taken while paused: the count holds still for 300 ms
+        AtomicLong seen = new AtomicLong(-1);
+        Awaitility.await("nothing taken while paused").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10))
+                .until(() -> {
+                    long now = handle.progress().migrated();
+                    return seen.getAndSet(now) == now;
+                });
         assertThat(handle.isDone()).isFalse();
         assertThat(migrations.runningBulkMigrations()).contains(handle);
         handle.resume();
@@ -169,11 +174,10 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
         try (var held = stores.locks().tryAcquire(MigrationDefinition.lockKey(name, ids.get(2)), Duration.ZERO)
                 .orElseThrow()) {
             BulkMigrationHandle handle = migrations.forObjectName(name).targetStore("other").start();
-            while (handle.progress().migrated() < 4) {
-                Thread.sleep(5);
-            }
-            Thread.sleep(100);
-            assertThat(handle.isDone()).isFalse();
+            Awaitility.await("the four free objects").atMost(Duration.ofSeconds(30))
+                    .until(() -> handle.progress().migrated() >= 4);
+            Awaitility.await("the locked object to wait").during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2))
+                    .until(() -> !handle.isDone());
         }
         BulkMigrationResult result = migrations.runningBulkMigrations().isEmpty() ? null
                 : migrations.runningBulkMigrations().get(0).await(Duration.ofSeconds(30));

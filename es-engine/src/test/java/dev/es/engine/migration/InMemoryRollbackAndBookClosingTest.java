@@ -122,7 +122,7 @@ class InMemoryRollbackAndBookClosingTest extends AbstractRollbackAndBookClosingT
     void rollbackOfAFailedMigrationDiscardsItsPartialTarget() {
         String id = newId();
         List<EventData> initial = seed(id, 2 * chunkSize() + 5);
-        other.failOn(2, b -> true, FaultInjectingEventStore.When.AFTER_WRITE);
+        other.crashOn(2, b -> true, FaultInjectingEventStore.When.AFTER_WRITE);
         MigrationResult failed = migrations.forDocument("Order", id).withTargetStore("other").execute();
         assertThat(failed.status()).isEqualTo(MigrationStatus.FAILED);
         assertThat(other.version("order-" + id + "-v2")).isPositive();
@@ -267,7 +267,7 @@ class InMemoryRollbackAndBookClosingTest extends AbstractRollbackAndBookClosingT
         assertThat(forward.isSuccess()).isTrue();
         String fresh = "order-" + id + "-rb1";
         // the reverse migration's second page to the fresh stream fails
-        main.failOn(2, b -> !b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.AFTER_WRITE);
+        main.crashOn(2, b -> !b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.AFTER_WRITE);
 
         RollbackResult failed = migrations.rollback(forward.migrationId());
 
@@ -402,7 +402,7 @@ class InMemoryRollbackAndBookClosingTest extends AbstractRollbackAndBookClosingT
     void aCrashInTheMiddleOfTheArchiveCopyIsFinishedByARerun() {
         String id = newId();
         List<EventData> initial = seed(id, 3 * chunkSize());
-        archive.failOn(2, b -> true, FaultInjectingEventStore.When.AFTER_WRITE);
+        archive.crashOn(2, b -> true, FaultInjectingEventStore.When.AFTER_WRITE);
         MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other")
                 .withBookClosing(b -> b.archiveTo("archive")).execute();
         assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);
@@ -424,7 +424,7 @@ class InMemoryRollbackAndBookClosingTest extends AbstractRollbackAndBookClosingT
         EventStream stale = streams.open("Order", id);
         long staleVersion = stale.version();
         // the first close on main is the migration's; the second is the one left after deleting the source
-        main.failOn(2, b -> b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.BEFORE_WRITE);
+        main.crashOn(2, b -> b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.BEFORE_WRITE);
         MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other")
                 .withBookClosing(b -> b.deleteSource(true)).execute();
         assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);
@@ -459,7 +459,7 @@ class InMemoryRollbackAndBookClosingTest extends AbstractRollbackAndBookClosingT
         List<EventData> initial = seed(id, 20);
         String source = "order-" + id;
         List<StoredEvent> original = main.read(source, 1, 100);
-        main.failOn(2, b -> b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.BEFORE_WRITE);
+        main.crashOn(2, b -> b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.BEFORE_WRITE);
         MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other")
                 .withBookClosing(b -> b.deleteSource(true)).execute();
         assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,12 +86,9 @@ class ManualCutoverTest {
         return new EventData(null, "NoteAdded", 1, "{\"text\":\"" + text + "\"}", null);
     }
 
-    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private static void waitFor(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                .until(condition::getAsBoolean);
     }
 
     private List<String> history(String id) {
@@ -138,8 +136,8 @@ class ManualCutoverTest {
 
             // it waits: the source stays open and active, the target follows the writers
             long targetBefore = other.version(target.streamId());
-            Thread.sleep(300);
-            assertThat(handle.isDone()).isFalse();
+            Awaitility.await("it keeps waiting").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> !handle.isDone());
             assertThat(main.closeEvent(source.streamId())).isNull();
             assertThat(streams.document("Order", id).active()).isEqualTo(source);
             waitFor("the target to follow the writers", () -> other.version(target.streamId()) > targetBefore);
@@ -292,8 +290,8 @@ class ManualCutoverTest {
                 .start();
         assertThat(again.migrationId()).isEqualTo(first.migrationId());
         waitFor("waiting again", again::isCutoverReady);
-        Thread.sleep(100);
-        assertThat(again.isDone()).isFalse();
+        Awaitility.await("it keeps waiting").during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2))
+                .until(() -> !again.isDone());
         assertThat(other.version("order-" + id + "-v2")).isEqualTo(41);
         assertThat(again.cutover()).isTrue();
         assertThat(again.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.COMPLETED);
@@ -327,8 +325,8 @@ class ManualCutoverTest {
                 .start();
         assertThat(rerun.migrationId()).isEqualTo(dead.migrationId());
         waitFor("waiting again", rerun::isCutoverReady);
-        Thread.sleep(100);
-        assertThat(rerun.isDone()).isFalse();
+        Awaitility.await("it keeps waiting").during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2))
+                .until(() -> !rerun.isDone());
         assertThat(other.version(target.streamId())).isEqualTo(30);
         assertThat(main.closeEvent(source.streamId())).isNull();
         MigrationEntry waiting = migrations.get(dead.migrationId()).orElseThrow();

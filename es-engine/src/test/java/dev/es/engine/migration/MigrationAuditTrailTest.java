@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,9 +180,12 @@ class MigrationAuditTrailTest {
         Thread stopper = new Thread(() -> migrations.suspendAll(Duration.ofSeconds(10),
                 MigrationAuditRecord.BY_SHUTDOWN));
         stopper.start();
-        Thread.sleep(50);
+        // the shutdown asked the migration to stop once it waits for it
+        Awaitility.await("the shutdown to wait").atMost(Duration.ofSeconds(10)).until(() ->
+                stopper.getState() == Thread.State.TIMED_WAITING || stopper.getState() == Thread.State.WAITING);
         release.countDown();
         stopper.join(10_000);
+        assertThat(stopper.isAlive()).isFalse();
         assertThat(handle.await(Duration.ofSeconds(10)).status()).isEqualTo(MigrationStatus.PAUSED);
         MigrationAuditRecord suspended = last(audit(handle.migrationId()));
         assertThat(suspended.status()).isEqualTo(MigrationStatus.PAUSED);

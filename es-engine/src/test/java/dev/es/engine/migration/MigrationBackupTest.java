@@ -97,7 +97,8 @@ class MigrationBackupTest {
         MigrationResult result = migrations.forDocument("Order", "1").withTargetStore("other")
                 .withBackup(b -> b.provider("file").includeObjectDocument().compressed()).execute();
         stop.set(true);
-        writer.join();
+        writer.join(60_000);
+        assertThat(writer.isAlive()).as("the writer stopped").isFalse();
 
         assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
         assertThat(result.backupId()).isNotNull();

@@ -2,6 +2,7 @@ package dev.es.engine.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -46,9 +48,10 @@ class MigrationExecutorTest {
                 done.countDown();
             }, why -> { });
         }
-        Thread.sleep(100);
-        assertThat(started).hasSize(2);
-        assertThat(executor.waiting()).isEqualTo(4);
+        Awaitility.await("two started, four waiting").atMost(Duration.ofSeconds(10))
+                .until(() -> started.size() == 2 && executor.waiting() == 4);
+        Awaitility.await("no third one starts").during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2))
+                .until(() -> started.size() == 2);
 
         release.countDown();
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,12 +74,9 @@ class MigrationThrottleTest {
         return id;
     }
 
-    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(deadline);
-            Thread.sleep(2);
-        }
+    private static void waitFor(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(2))
+                .until(condition::getAsBoolean);
     }
 
     @Test
@@ -131,8 +129,8 @@ class MigrationThrottleTest {
         waitFor("paused", () -> handle.progress().status() == MigrationStatus.PAUSED);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked)).as("the 2 s wait was cut short")
                 .isLessThan(1_500);
-        Thread.sleep(300);
-        assertThat(handle.progress().eventsCopied()).isEqualTo(1);
+        Awaitility.await("nothing copied while paused").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> handle.progress().eventsCopied() == 1);
         handle.resume();
         asked = System.nanoTime();
         assertThat(handle.cancel()).isTrue();

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -146,6 +147,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.read(id, 1, 1).get(0).recordedAt()).isEqualTo(original);
     }
 
+    @Tag("design-4.1")
     @Test
     void exactExpectedVersionMustMatch() {
         String id = newStreamId();
@@ -161,6 +163,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.version(id)).isEqualTo(5);
     }
 
+    @Tag("design-4.1")
     @Test
     void noStreamFailsOnAStreamWithEvents() {
         String id = newStreamId();
@@ -178,6 +181,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.version(id)).isEqualTo(4);
     }
 
+    @Tag("design-4.1")
     @Test
     void aFailedAppendWritesNothing() {
         String id = newStreamId();
@@ -187,6 +191,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.read(id, 1, 100)).hasSize(2);
     }
 
+    @Tag("design-4.1")
     @Test
     void concurrentAppendsOnOneVersionLetExactlyOneBatchIn() throws Exception {
         String id = newStreamId();
@@ -223,6 +228,7 @@ public abstract class AbstractEventStoreContractTest {
                 .containsExactly(winnerBase, winnerBase + 1, winnerBase + 2, winnerBase + 3, winnerBase + 4);
     }
 
+    @Tag("design-4.1")
     @Test
     void concurrentWritersWithExactVersionsLoseNothingAndDuplicateNothing() throws Exception {
         String id = newStreamId();
@@ -268,6 +274,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(ids).hasSize(total);
     }
 
+    @Tag("design-4.2")
     @Test
     void closedStreamRefusesAppendsAndNamesItsContinuation() {
         String id = newStreamId();
@@ -286,6 +293,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.lastEvent(id).isCloseEvent()).isTrue();
     }
 
+    @Tag("design-4.2")
     @Test
     void closeWithoutContinuationSaysSo() {
         String id = newStreamId();
@@ -314,6 +322,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.version(id)).isZero();
     }
 
+    @Tag("design-4.4")
     @Test
     void reAppendingTheSameEventsWritesNothing() {
         String id = newStreamId();
@@ -328,6 +337,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.version(id)).isEqualTo(4);
     }
 
+    @Tag("design-4.4")
     @Test
     void anAnyAppendWithAnUnknownOutcomeRetriedAfterMoreThanAChunkOfOtherEventsIsWrittenOnce() {
         String id = newStreamId();
@@ -386,6 +396,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.version(id)).isEqualTo(after);
     }
 
+    @Tag("design-4.4")
     @Test
     void anExactAppendWithAnUnknownOutcomeRetriedAfterMoreThanAChunkOfOtherEventsIsWrittenOnce() {
         String id = newStreamId();
@@ -487,6 +498,7 @@ public abstract class AbstractEventStoreContractTest {
         assertThat(store.version(b)).isEqualTo(1);
     }
 
+    @Tag("design-4.5")
     @Test
     void readsComeInPages() {
         String id = newStreamId();

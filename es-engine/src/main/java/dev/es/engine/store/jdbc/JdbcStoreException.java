@@ -9,21 +9,22 @@ import org.jspecify.annotations.Nullable;
 public class JdbcStoreException extends EsException {
 
     private final @Nullable String sqlState;
-    private final boolean transientFailure;
+    private final ErrorCategory category;
 
     public JdbcStoreException(String message, SQLException cause) {
         super(message + ": " + cause.getMessage() + " (SQLState " + cause.getSQLState() + ")", cause);
         this.sqlState = cause.getSQLState();
-        this.transientFailure = Sql.isTransient(cause) || Sql.isCancelled(cause) || Sql.isLockNotAvailable(cause);
+        this.category = ErrorCategory.ofSqlException(cause);
     }
 
     /**
-     * {@link ErrorCategory#TRANSIENT} for a lost connection, a serialization failure or deadlock, a server going
-     * down, a statement or lock timeout; else {@link ErrorCategory#FAILURE}.
+     * As {@link ErrorCategory#ofSqlException} classifies the cause: {@link ErrorCategory#TRANSIENT} for a lost
+     * connection, a serialization failure or deadlock, a server going down, a statement or lock timeout, too many
+     * connections; {@link ErrorCategory#CONFLICT} for a unique violation; else {@link ErrorCategory#FAILURE}.
      */
     @Override
     public ErrorCategory category() {
-        return transientFailure ? ErrorCategory.TRANSIENT : ErrorCategory.FAILURE;
+        return category;
     }
 
     /** The SQLState the driver reported, or {@code null}. */

@@ -87,6 +87,14 @@ public final class PostgresTestDatabase implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * A pool over {@code schema} of the database at {@code url}, for a process of its own (a child JVM of a test)
+     * that was given the schema of a {@link #create() created} database; closing it is up to that process.
+     */
+    public static PooledDataSource pool(String url, String schema) {
+        return new PooledDataSource(plain(url, schema));
+    }
+
     /** Creates the es tables with the given prefix in this schema. */
     public JdbcSchema initializeSchema(JdbcTables tables) {
         JdbcSchema schemaInitializer = new JdbcSchema(connections(), tables);
