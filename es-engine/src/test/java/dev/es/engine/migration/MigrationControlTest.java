@@ -13,6 +13,7 @@ import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.lock.LockLostException;
 import dev.es.engine.lock.memory.InMemoryLockProvider;
 import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.FaultInjectingEventStore;
 import dev.es.engine.store.memory.InMemoryDocumentStore;
 import dev.es.engine.store.memory.InMemoryEventStore;
 import dev.es.engine.store.memory.InMemoryTagStore;
@@ -379,5 +380,174 @@ class MigrationControlTest extends AbstractMigrationControlTest {
         assertThatThrownBy(() -> migrations.forDocument("Order", "missing").start())
                 .isInstanceOf(MigrationException.class).hasMessageContaining("no document");
         assertThat(MigrationEndpoints.nextStreamId("order-7-v9")).isEqualTo("order-7-v10");
+    }
+
+    // ---------------------------------------------------------------- the review fixes of b0162af, one test each
+    // (docs/testing.md, "The migration review fixes and their tests")
+
+    /**
+     * Review fix 1 (no discard without the lock): a cancel asked after the lock was lost must not delete the target:
+     * a newer holder may already have closed the source toward it. The run stops on the lost lock, target kept.
+     */
+    @Tag("design-5.1")
+    @Tag("design-6")
+    @Test
+    void reviewFix1_aCancelAfterTheLockWasLostDoesNotDiscardTheTarget() throws Exception {
+        String id = objectWith(2 * chunkSize() + 3);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger copied = new AtomicInteger();
+        MigrationHandle handle = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onEventCopied(e -> {
+                    if (copied.incrementAndGet() == chunkSize()) {
+                        holding.countDown();
+                        await(release); // the next thing the run does is its checkpoint before the next page
+                    }
+                }))
+                .start();
+        MigrationResult result;
+        try {
+            await(holding);
+            lockValid.set(false);
+            assertThat(handle.cancel()).isTrue();
+        } finally {
+            release.countDown();
+        }
+        result = handle.await(Duration.ofSeconds(30));
+
+        assertThat(result.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(result.error()).hasCauseInstanceOf(LockLostException.class);
+        assertThat(other.version("order-" + id + "-v2")).as("the target is kept").isEqualTo(chunkSize());
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).isFalse();
+    }
+
+    /**
+     * Review fix 1 (no discard after a possible close): once a close append's outcome was unknown (and it is not
+     * there yet: it may still land), the migration refuses a cancel, so its target is never discarded under a close
+     * that names it; it goes on and finishes.
+     */
+    @Tag("design-6")
+    @Tag("design-4.4")
+    @Test
+    void reviewFix1_noCancelOnceACloseMayHaveBeenWritten() throws Exception {
+        String id = objectWith(10);
+        main.failOn(1, b -> b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.BEFORE_WRITE);
+        MigrationHandle handle = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.catchUpDelay(Duration.ofSeconds(2)))
+                .start();
+        Awaitility.await("the close's outcome unknown, back in catch-up").atMost(Duration.ofSeconds(20))
+                .until(() -> main.faults() == 1 && handle.progress().phase() == MigrationPhase.CATCH_UP);
+
+        assertThat(handle.cancel()).as("cancel after an unknown close").isFalse();
+        MigrationResult result = handle.await(Duration.ofSeconds(30));
+
+        assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
+        assertThat(other.version("order-" + id + "-v2")).isEqualTo(10);
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id + "-v2", "other"));
+    }
+
+    /**
+     * Review fix 3 (PAUSE_SOURCE never past {@code maxSourcePause}): a burst of writes lands just as catch-up
+     * converges, more than the copy can do in one hold; each copy under the writers' hold stops at
+     * {@code maxSourcePause} (plus the page in flight), lifts the hold and tries again, instead of holding on until
+     * the whole backlog is copied.
+     */
+    @Tag("design-5.5")
+    @Test
+    void reviewFix3_theCopyUnderTheWriterHoldStopsAtMaxSourcePause() {
+        String id = objectWith(20);
+        String source = "order-" + id;
+        int burst = 1200;
+        AtomicBoolean burstPending = new AtomicBoolean(true);
+        AtomicInteger iteration = new AtomicInteger();
+        java.util.Map<Integer, long[]> appendSpans = new java.util.concurrent.ConcurrentHashMap<>();
+        MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.closeTimeout(Duration.ofMillis(1))
+                        .onConvergenceFailure(ConvergenceFailureStrategy.PAUSE_SOURCE)
+                        .maxSourcePause(Duration.ofMillis(300))
+                        .onEventCopied(e -> {
+                            if (e.version() == 20 && burstPending.getAndSet(false)) {
+                                main.append(source, ExpectedVersion.any(), IntStream.range(0, burst)
+                                        .mapToObj(i -> note("burst" + i)).toList());
+                            }
+                        })
+                        // past the first iteration catch-up is overdue and copies nothing: what is appended between
+                        // two iterations is the copy under one hold
+                        .onCatchUpProgress(p -> iteration.set(p.iteration()))
+                        .onBeforeAppend(e -> {
+                            long now = System.nanoTime();
+                            appendSpans.computeIfAbsent(iteration.get(), k -> new long[] {now, now})[1] = now;
+                            sleep(2);
+                        }))
+                .execute();
+
+        assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
+        assertThat(other.version(source + "-v2")).isEqualTo(20 + burst);
+        appendSpans.remove(0); // the first catch-up, before any hold
+        assertThat(appendSpans).as("copies under a hold").hasSizeGreaterThan(1);
+        appendSpans.forEach((it, span) -> assertThat((span[1] - span[0]) / 1_000_000)
+                .as("ms copying under the hold of iteration %d", it).isLessThan(1_000));
+    }
+
+    /**
+     * Review fix 5 (FAIL tries the close first): under {@code FAIL}, a catch-up that became overdue while copying
+     * but has caught up still tries its close, which wins when no writer interferes, instead of giving up.
+     */
+    @Tag("design-5.5")
+    @Test
+    void reviewFix5_failStrategyTriesTheCloseBeforeGivingUp() {
+        String id = objectWith(10);
+        AtomicInteger copied = new AtomicInteger();
+        MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.closeTimeout(Duration.ofMillis(20))
+                        .onConvergenceFailure(ConvergenceFailureStrategy.FAIL)
+                        .onEventCopied(e -> {
+                            if (copied.incrementAndGet() == 10) {
+                                sleep(200); // past the close timeout once caught up
+                            }
+                        }))
+                .execute();
+
+        assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).isTrue();
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id + "-v2", "other"));
+    }
+
+    /**
+     * Review fix 6 (no cancel on the cutover-only path): a re-run that finds its close already written only cuts over;
+     * a cancel asked meanwhile is refused (answering true would be a lie: the object is moving to the target).
+     */
+    @Tag("design-5")
+    @Tag("design-6")
+    @Test
+    void reviewFix6_aReRunThatOnlyCutsOverRefusesACancel() throws Exception {
+        String id = objectWith(10);
+        main.crashOn(1, b -> b.get(b.size() - 1).isCloseEvent(), FaultInjectingEventStore.When.AFTER_WRITE);
+        MigrationResult crashed = migrations.forDocument("Order", id).withTargetStore("other").execute();
+        assertThat(crashed.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(main.lastEvent("order-" + id).isCloseEvent()).as("the close was written").isTrue();
+
+        CountDownLatch atCutover = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        documents.beforeUpdate(d -> d.active().store().equals("other"), () -> {
+            atCutover.countDown();
+            await(release);
+        });
+        MigrationHandle reRun = migrations.forDocument("Order", id).withTargetStore("other").start();
+        try {
+            await(atCutover);
+            assertThat(reRun.cancel()).as("cancel during the cutover-only re-run").isFalse();
+        } finally {
+            release.countDown();
+        }
+        MigrationResult result = reRun.await(Duration.ofSeconds(30));
+
+        assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
+        assertThat(result.migrationId()).isEqualTo(crashed.migrationId());
+        assertThat(other.version("order-" + id + "-v2")).isEqualTo(10);
+        assertThat(documents.get("Order", id).orElseThrow().active())
+                .isEqualTo(new StreamPointer("order-" + id + "-v2", "other"));
     }
 }
