@@ -328,7 +328,10 @@ public abstract class AbstractLiveMigrationTest extends LiveMigrationFixture {
      * Design section 4 point 4 and section 5: an append of the migration whose outcome is unknown is resolved by the
      * same run from the stores: the target re-synced from its high-water mark, a close looked for in the source, a
      * delayed close found by the copy, a close re-appended under its {@code close-<migrationId>} id written once.
+     * {@code CLOSE_LANDS_BEFORE_THE_COPY} guards review fix 4 of b0162af (the copy recognises its own delayed close).
      */
+    @Tag("design-4.4")
+    @Tag("design-5")
     @ParameterizedTest
     @EnumSource(Unknown.class)
     void anUnknownOutcomeOfTheMigrationsOwnAppendIsResolvedByTheSameRun(Unknown fault) {

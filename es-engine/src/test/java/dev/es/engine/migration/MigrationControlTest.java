@@ -335,6 +335,10 @@ class MigrationControlTest extends AbstractMigrationControlTest {
         assertThat(stale.append(ExpectedVersion.exactly(6), List.of(note("x"))).newVersion()).isEqualTo(7);
     }
 
+    /**
+     * Review fix 2 of b0162af: a re-run after a cutover that died before book closing finishes that migration (same
+     * id), instead of migrating its target onwards.
+     */
     @Tag("design-5")
     @Tag("design-5.7")
     @Test
@@ -485,9 +489,63 @@ class MigrationControlTest extends AbstractMigrationControlTest {
         assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
         assertThat(other.version(source + "-v2")).isEqualTo(20 + burst);
         appendSpans.remove(0); // the first catch-up, before any hold
-        assertThat(appendSpans).as("copies under a hold").hasSizeGreaterThan(1);
         appendSpans.forEach((it, span) -> assertThat((span[1] - span[0]) / 1_000_000)
                 .as("ms copying under the hold of iteration %d", it).isLessThan(1_000));
+        assertThat(appendSpans).as("the backlog copied under several holds").hasSizeGreaterThan(1);
+    }
+
+    /**
+     * Review fix 3 (a pause waits until the writers' hold is lifted): a pause asked while the migration copies under
+     * the hold takes effect only once the hold is lifted, so a paused migration never keeps writers waiting.
+     */
+    @Tag("design-5.5")
+    @Tag("design-6")
+    @Test
+    void reviewFix3_aPauseAskedUnderTheWriterHoldNeverKeepsWritersWaiting() throws Exception {
+        String id = objectWith(20);
+        String source = "order-" + id;
+        AtomicBoolean burstPending = new AtomicBoolean(true);
+        AtomicInteger iteration = new AtomicInteger();
+        AtomicBoolean pauseAsked = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<MigrationHandle> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        MigrationHandle handle = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.closeTimeout(Duration.ofMillis(1))
+                        .onConvergenceFailure(ConvergenceFailureStrategy.PAUSE_SOURCE)
+                        .maxSourcePause(Duration.ofSeconds(6))
+                        .onEventCopied(e -> {
+                            if (e.version() == 20 && burstPending.getAndSet(false)) {
+                                main.append(source, ExpectedVersion.any(), IntStream.range(0, 100)
+                                        .mapToObj(i -> note("burst" + i)).toList());
+                            }
+                        })
+                        .onCatchUpProgress(p -> iteration.set(p.iteration()))
+                        .onBeforeAppend(e -> {
+                            await(started);
+                            if (iteration.get() >= 1 && pauseAsked.compareAndSet(false, true)) {
+                                self.get().pause(); // under the hold: the first iteration's catch-up is overdue
+                            }
+                            sleep(1);
+                        }))
+                .start();
+        self.set(handle);
+        started.countDown();
+        Awaitility.await("the pause to take effect, or the migration to end").atMost(Duration.ofSeconds(30))
+                .until(() -> pauseAsked.get()
+                        && (handle.isDone() || handle.progress().status() == MigrationStatus.PAUSED));
+
+        long before = System.nanoTime();
+        streams.open("Order", id).append(note("probe"));
+        long waitedMillis = (System.nanoTime() - before) / 1_000_000;
+        assertThat(waitedMillis).as("ms a writer waited while the migration is paused").isLessThan(2_000);
+
+        handle.resume();
+        MigrationResult result = handle.await(Duration.ofSeconds(30));
+        assertThat(result.isSuccess()).as("%s", result.error()).isTrue();
+        try (var all = streams.open("Order", id).readAll()) {
+            assertThat(all.count()).isEqualTo(20 + 100 + 1);
+        }
     }
 
     /**
