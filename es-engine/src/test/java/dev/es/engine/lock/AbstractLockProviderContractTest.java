@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,9 +143,15 @@ public abstract class AbstractLockProviderContractTest<P extends DistributedLock
         P b = second(a, LockSettings.defaults());
         String key = key();
         DistributedLock held = a.acquire(key, Duration.ZERO);
-        CompletableFuture<Optional<DistributedLock>> waiting =
-                CompletableFuture.supplyAsync(() -> b.tryAcquire(key, Duration.ofSeconds(20)));
-        Thread.sleep(300);
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        CompletableFuture<Optional<DistributedLock>> waiting = CompletableFuture.supplyAsync(() -> {
+            waiter.set(Thread.currentThread());
+            return b.tryAcquire(key, Duration.ofSeconds(20));
+        });
+        // released only once the acquirer was refused and backs off: it waits for the lock, it does not just get it
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(() -> backingOff(waiter.get()));
+        assertThat(waiting).isNotDone();
         held.close();
         Optional<DistributedLock> got = waiting.get(30, TimeUnit.SECONDS);
         assertThat(got).isPresent();
@@ -167,7 +175,7 @@ public abstract class AbstractLockProviderContractTest<P extends DistributedLock
         P b = second(a, settings);
         String key = key();
         try (DistributedLock held = a.acquire(key, Duration.ZERO)) {
-            Thread.sleep(shortLease().multipliedBy(2).toMillis());
+            Thread.sleep(shortLease().multipliedBy(2).toMillis()); // the time is the point: two leases pass
             assertThat(held.isValid()).isTrue();
             assertThat(b.tryAcquire(key, Duration.ZERO)).isEmpty();
         }
@@ -189,5 +197,23 @@ public abstract class AbstractLockProviderContractTest<P extends DistributedLock
         old.close(); // releasing a lost lock must not release the new holder's lease
         assertThat(b.isLocked(key)).isTrue();
         taker.close();
+    }
+
+    /** Whether {@code thread} sleeps in the back-off of {@link LeaseLockProvider#tryAcquire}, after a refusal. */
+    private static boolean backingOff(Thread thread) {
+        if (thread == null) {
+            return false;
+        }
+        StackTraceElement[] stack = thread.getStackTrace();
+        boolean sleeping = false;
+        for (StackTraceElement frame : stack) {
+            if (frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().startsWith("sleep")) {
+                sleeping = true;
+            } else if (sleeping && frame.getClassName().equals(LeaseLockProvider.class.getName())
+                    && frame.getMethodName().equals("tryAcquire")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

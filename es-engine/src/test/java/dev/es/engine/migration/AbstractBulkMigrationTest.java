@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -249,9 +250,8 @@ public abstract class AbstractBulkMigrationTest {
 
         BulkMigrationHandle first = migrations.forObjectName(name).bulkRunId(runId).targetStore("other")
                 .maxConcurrency(4).start();
-        while (first.progress().migrated() < n / 2 && !first.isDone()) {
-            Thread.sleep(2);
-        }
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(2))
+                .until(() -> first.progress().migrated() >= n / 2 || first.isDone());
         first.cancel();
         BulkMigrationResult cancelled = first.await();
         assertThat(cancelled.status()).isEqualTo(MigrationStatus.CANCELLED);

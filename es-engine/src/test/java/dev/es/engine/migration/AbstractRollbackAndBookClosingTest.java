@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,10 +170,8 @@ public abstract class AbstractRollbackAndBookClosingTest {
 
         /** Waits until {@code more} appends past the {@code from} acknowledged so far are acknowledged. */
         void awaitAcks(int from, int more) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (acks.size() < from + more && errors.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(2);
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+                    .until(() -> acks.size() >= from + more || !errors.isEmpty());
         }
 
         List<Ack> stopAndJoin() throws InterruptedException {

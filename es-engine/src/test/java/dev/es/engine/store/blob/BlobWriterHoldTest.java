@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class BlobWriterHoldTest {
 
     /** Proves {@code append} is still waiting after {@code millis}. */
     private static void assertWaiting(Future<?> append, long millis) throws InterruptedException {
-        Thread.sleep(millis);
+        Thread.sleep(millis); // the time is the point: nothing may finish the append while the hold lasts
         assertThat(append.isDone()).as("the append waits for the hold").isFalse();
     }
 
@@ -363,7 +364,9 @@ class BlobWriterHoldTest {
                 }
             }));
         }
-        Thread.sleep(500);
+        // the hold comes once the writers are writing (appends acknowledged), not after a guessed delay
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> acknowledged.size() >= 8);
         try (WriterHold hold = holder.holdWriters(id, Duration.ofSeconds(30)).orElseThrow()) {
             long v = holder.version(id);
             hold.append(ExpectedVersion.exactly(v), events(1, 2), 0);
