@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -149,8 +148,12 @@ public abstract class AbstractLockProviderContractTest<P extends DistributedLock
             return b.tryAcquire(key, Duration.ofSeconds(20));
         });
         // released only once the acquirer was refused and backs off: it waits for the lock, it does not just get it
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-                .until(() -> backingOff(waiter.get()));
+        // (a bounded poll by hand, not Awaitility: es-test ships this class and does not depend on Awaitility)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!backingOff(waiter.get())) {
+            assertThat(System.nanoTime()).as("the acquirer backs off within 10 s").isLessThan(deadline);
+            Thread.sleep(1); // the poll interval
+        }
         assertThat(waiting).isNotDone();
         held.close();
         Optional<DistributedLock> got = waiting.get(30, TimeUnit.SECONDS);
