@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -125,9 +126,8 @@ class EsBlobSpringBootTest {
                 .start();
         MigrationResult result = handle.await(Duration.ofMinutes(2));
         int afterMigration = acknowledged.size();
-        while (acknowledged.size() < afterMigration + 5 && writerErrors.isEmpty() && writer.isAlive()) {
-            Thread.sleep(5);
-        }
+        Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(5))
+                .until(() -> acknowledged.size() >= afterMigration + 5 || !writerErrors.isEmpty() || !writer.isAlive());
         stop.set(true);
         writer.join(60_000);
 

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -85,10 +86,8 @@ class GracefulShutdownTest {
                     .withLiveMigration(o -> o.onBeforeAppend(e -> sleep(5)))
                     .start();
             firstRun.set(handle);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (handle.progress().eventsCopied() < 30 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> handle.progress().eventsCopied() >= 30);
             assertThat(handle.progress().phase()).isEqualTo(MigrationPhase.CATCH_UP);
             assertThat(leases.isLocked(LOCK_KEY)).isTrue();
         });

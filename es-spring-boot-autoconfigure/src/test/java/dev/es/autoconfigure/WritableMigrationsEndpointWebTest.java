@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -127,13 +129,9 @@ class WritableMigrationsEndpointWebTest {
             release.countDown();
         }
         String path = "/actuator/migrations/" + handle.migrationId();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!"PAUSED".equals(ActuatorHttp.json(http.get(path)).path("status").asString())
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ActuatorHttp.json(http.get(path)).path("status").asString()).isEqualTo("PAUSED");
-        Thread.sleep(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(ActuatorHttp.json(http.get(path)).path("status").asString()).isEqualTo("PAUSED"));
+        Thread.sleep(200); // the time is the point: a paused migration stays paused
         assertThat(handle.isDone()).isFalse();
 
         assertThat(http.post(path + "/resume").statusCode()).isEqualTo(200);
@@ -162,11 +160,8 @@ class WritableMigrationsEndpointWebTest {
 
         // writers go on while it waits; the target follows
         stream.append(EventData.of("NoteAdded", "{\"note\":5}"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (stores.get("archive").version("order-cutover-1-v2") < 5 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(stores.get("archive").version("order-cutover-1-v2")).isEqualTo(5);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThat(stores.get("archive").version("order-cutover-1-v2")).isEqualTo(5));
         assertThat(handle.isDone()).isFalse();
 
         HttpResponse<String> cutover = http.post(path + "/cutover");
@@ -232,14 +227,12 @@ class WritableMigrationsEndpointWebTest {
     }
 
     private JsonNode waitForStatus(String path, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode shown = ActuatorHttp.json(http.get(path));
-        while (!status.equals(shown.path("status").asString()) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            shown = ActuatorHttp.json(http.get(path));
-        }
-        assertThat(shown.path("status").asString()).as(shown.toString()).isEqualTo(status);
-        return shown;
+        AtomicReference<JsonNode> shown = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            shown.set(ActuatorHttp.json(http.get(path)));
+            assertThat(shown.get().path("status").asString()).as(shown.get().toString()).isEqualTo(status);
+        });
+        return shown.get();
     }
 
     @Test
