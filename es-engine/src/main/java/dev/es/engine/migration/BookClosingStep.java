@@ -77,11 +77,6 @@ final class BookClosingStep {
         }
     }
 
-    /** Whether the document already points at the target: only book closing is left. */
-    boolean cutOverAlready() {
-        return run.document().active().equals(run.target());
-    }
-
     void closeBooks() {
         BookClosingOptions.Settings options = run.definition.bookClosing();
         if (options != null) {

@@ -88,10 +88,13 @@ final class CloseStep {
                 : " without a continuation") + "; nothing was changed");
     }
 
-    /** Catch-up iterations until a close is appended; answers that close. */
-    CloseEvent catchUpAndClose() {
+    /**
+     * Catch-up iterations until a close is appended; answers that close.
+     *
+     * @param document the object's document as the protocol just read it
+     */
+    CloseEvent catchUpAndClose(ObjectDocument document) {
         StreamPointer source = run.source;
-        ObjectDocument document = run.document();
         if (!document.active().equals(source)) {
             throw new MigrationException(run.migrationId, "source " + source + " is not the active stream of "
                     + run.object() + " (active: " + document.active() + "); nothing was changed");

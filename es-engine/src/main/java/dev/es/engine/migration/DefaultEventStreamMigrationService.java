@@ -403,14 +403,16 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         // the object's entries, read once, as they stand once its orphans are settled
         List<MigrationEntry> entries = orphans.settle(routing.forObject(definition.objectName(),
                 definition.objectId()));
-        Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(definition, entries);
+        // and its document, read once for both questions below
+        Optional<ObjectDocument> document = streams.documents().get(definition.objectName(), definition.objectId());
+        Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(definition, entries, document);
         if (unfinishedCutover.isPresent()) {
             // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"
             // again finishes that one, instead of migrating its target onwards
             MigrationEntry e = unfinishedCutover.get();
             return launch(definition, e.source(), e.target(), e.migrationId());
         }
-        StreamPointer source = endpoints.source(definition);
+        StreamPointer source = endpoints.source(definition, document);
         StreamPointer target = endpoints.target(definition, source);
         String migrationId = resumableEntry(entries, source, target).map(MigrationEntry::migrationId)
                 .orElseGet(() -> UUID.randomUUID().toString());
@@ -450,12 +452,10 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         return dryRun.plan(definition);
     }
 
-    private Optional<MigrationEntry> unfinishedCutover(MigrationDefinition definition, List<MigrationEntry> entries) {
-        if (definition.sourceStreamId() != null) {
-            return Optional.empty();
-        }
-        Optional<ObjectDocument> document = streams.documents().get(definition.objectName(), definition.objectId());
-        if (document.isEmpty()) {
+    private static Optional<MigrationEntry> unfinishedCutover(MigrationDefinition definition,
+                                                             List<MigrationEntry> entries,
+                                                             Optional<ObjectDocument> document) {
+        if (definition.sourceStreamId() != null || document.isEmpty()) {
             return Optional.empty();
         }
         StreamPointer active = document.get().active();

@@ -76,6 +76,10 @@ final class ExpectedCopies {
 
     /** {@code metadata} plus where a copy came from: the source stream and the event's version there. */
     static Map<String, String> provenance(Map<String, String> metadata, String sourceName, long sourceVersion) {
+        if (metadata.isEmpty()) {
+            // the usual case, built once: an immutable map is what EventData keeps without copying it
+            return Map.of(CopyStep.MIGRATED_FROM, sourceName, CopyStep.SOURCE_VERSION, Long.toString(sourceVersion));
+        }
         Map<String, String> withProvenance = new HashMap<>(metadata.size() + 3);
         withProvenance.putAll(metadata);
         withProvenance.remove(EventData.RECORDED_AT); // the copy's time travels as recordedAt

@@ -180,14 +180,17 @@ final class LiveMigration implements MigrationHandle {
             // from here a close may be found written: a cancel can no longer take effect until we know it is not
             run.control.enterClose();
             CloseEvent closed = close.existingClose();
-            if (closed == null && bookClosing.cutOverAlready()) {
-                // book closing deleted the source and died before writing its close again: only that is left
-                bookClosing.closeBooks();
-                return MigrationStatus.COMPLETED;
-            }
             if (closed == null) {
+                // with no close written, the document says whether only book closing is left; else catch-up starts
+                // from that same read
+                ObjectDocument document = run.document();
+                if (document.active().equals(run.target())) {
+                    // book closing deleted the source and died before writing its close again: only that is left
+                    bookClosing.closeBooks();
+                    return MigrationStatus.COMPLETED;
+                }
                 run.control.leaveClose();
-                closed = close.catchUpAndClose();
+                closed = close.catchUpAndClose(document);
             }
             cutover.cutOver(closed);
             bookClosing.closeBooks();

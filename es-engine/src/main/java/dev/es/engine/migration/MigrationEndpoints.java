@@ -3,6 +3,7 @@ package dev.es.engine.migration;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.stream.EventStreams;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,9 +23,13 @@ final class MigrationEndpoints {
 
     /** The stream the migration moves: the document's active stream unless the definition names another. */
     StreamPointer source(MigrationDefinition definition) {
-        ObjectDocument document = streams.documents().get(definition.objectName(), definition.objectId())
-                .orElseThrow(() -> new MigrationException("-", "no document for " + definition.objectName() + "/"
-                        + definition.objectId()));
+        return source(definition, streams.documents().get(definition.objectName(), definition.objectId()));
+    }
+
+    /** {@link #source(MigrationDefinition)} from the object's document as it was just read. */
+    StreamPointer source(MigrationDefinition definition, Optional<ObjectDocument> read) {
+        ObjectDocument document = read.orElseThrow(() -> new MigrationException("-", "no document for "
+                + definition.objectName() + "/" + definition.objectId()));
         StreamPointer active = document.active();
         if (definition.sourceStreamId() == null) {
             return active;

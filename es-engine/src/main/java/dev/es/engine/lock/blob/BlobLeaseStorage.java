@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,16 +80,27 @@ public final class BlobLeaseStorage implements LeaseStorage {
     @Override
     public OptionalLong tryLease(String key, String owner, Duration lease, long tokenFloor) {
         BlobClient blob = blob(key);
-        if (!acquire(blob, owner, lease)) {
+        Acquired acquired = acquire(blob, owner, lease);
+        if (acquired == null) {
             return OptionalLong.empty();
         }
         try {
+            if (acquired.createdEtag() != null) {
+                // this call created the blob with token 0: unless another lease holder changed it in between (its
+                // ETag then differs), the next token follows without reading it back
+                long token = Math.max(1, tokenFloor);
+                if (writeToken(blob, owner, Map.of(TOKEN, String.valueOf(token)), acquired.createdEtag())) {
+                    return OptionalLong.of(token);
+                }
+            }
             BlobProperties props = blob.getProperties();
             Map<String, String> metadata = new HashMap<>(props.getMetadata());
             long token = Math.max(Long.parseLong(metadata.getOrDefault(TOKEN, "0")) + 1, tokenFloor);
             metadata.put(TOKEN, String.valueOf(token));
-            blob.setMetadataWithResponse(metadata,
-                    new BlobRequestConditions().setLeaseId(owner).setIfMatch(props.getETag()), null, Context.NONE);
+            if (!writeToken(blob, owner, metadata, props.getETag())) {
+                throw new IllegalStateException("Lock blob " + blob.getBlobName() + " changed, or its lease was"
+                        + " lost, while its fencing token was written");
+            }
             return OptionalLong.of(token);
         } catch (RuntimeException e) {
             release(blob, owner);
@@ -96,35 +108,56 @@ public final class BlobLeaseStorage implements LeaseStorage {
         }
     }
 
-    private boolean acquire(BlobClient blob, String owner, Duration lease) {
+    /** Writes the lock blob's metadata under the lease if it still has {@code etag}; false when it has another. */
+    private static boolean writeToken(BlobClient blob, String owner, Map<String, String> metadata, String etag) {
+        try {
+            blob.setMetadataWithResponse(metadata, new BlobRequestConditions().setLeaseId(owner).setIfMatch(etag),
+                    null, Context.NONE);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 412) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** A lease taken; {@code createdEtag} is the blob's ETag when this acquisition created the blob, else null. */
+    private record Acquired(@Nullable String createdEtag) {
+    }
+
+    private @Nullable Acquired acquire(BlobClient blob, String owner, Duration lease) {
+        String created = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 leaseClient(blob, owner).acquireLease((int) lease.toSeconds());
-                return true;
+                return new Acquired(created);
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() == 409) {
-                    return false; // leased by someone else
+                    return null; // leased by someone else
                 }
                 if (e.getStatusCode() != 404) {
                     throw e;
                 }
             }
-            createLockBlob(blob);
+            created = createLockBlob(blob);
         }
-        return false;
+        return null;
     }
 
-    private void createLockBlob(BlobClient blob) {
+    /** Creates the lock blob with token 0 unless it exists; its ETag when this call created it, else null. */
+    private static @Nullable String createLockBlob(BlobClient blob) {
         try {
-            blob.getBlockBlobClient().uploadWithResponse(
+            return blob.getBlockBlobClient().uploadWithResponse(
                     new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(new byte[0]))
                             .setMetadata(Map.of(TOKEN, "0"))
                             .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
-                    null, Context.NONE);
+                    null, Context.NONE).getValue().getETag();
         } catch (BlobStorageException e) {
             if (e.getStatusCode() != 409 && e.getStatusCode() != 412) {
                 throw e;
             }
+            return null;
         }
     }
 

@@ -73,6 +73,11 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
             if (etag != null) {
                 return true;
             }
+        } else if (last == null
+                && upload(blob, json, entry, new BlobRequestConditions().setIfNoneMatch("*")) != null) {
+            // one request for a new entry (a migration's first save): written only where there was none; when one
+            // is there already, read it as below
+            return true;
         }
         Backoff.Retry retry = CONCURRENT_SAVES.start();
         while (true) {

@@ -1,0 +1,100 @@
+package dev.es.engine.store.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import dev.es.engine.event.EventData;
+import dev.es.engine.lock.blob.BlobLeaseLockProvider;
+import dev.es.engine.migration.DefaultEventStreamMigrationService;
+import dev.es.engine.migration.MigrationResult;
+import dev.es.engine.migration.MigrationStatus;
+import dev.es.engine.store.EventStoreRegistry;
+import dev.es.engine.store.memory.InMemoryEventStore;
+import dev.es.engine.stream.EventStreamSettings;
+import dev.es.engine.stream.EventStreams;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
+
+/**
+ * What a migration costs besides its copy, in requests to Azure Blob Storage (issue 10: on blob metadata that fixed
+ * cost is most of a small migration's time). A migration of a one-event object from the memory store to a blob
+ * store, with its document, lock and routing entry in the same container, counted at the HTTP pipeline: the
+ * document is read once at the launch, once when the protocol starts and once for the cutover; the lock blob a
+ * first lock creates is not read back; a new routing entry is written without reading it first.
+ */
+@Tag("design-5")
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class BlobMigrationRequestsTest {
+
+    @RegisterExtension
+    static final AzuriteExtension AZURITE = new AzuriteExtension();
+
+    /** Every request as "METHOD path?query", path decoded, while counting is on. */
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile boolean counting;
+
+    @Test
+    void aOneEventMigrationOnBlobMetadataMakesTwentyRequests() {
+        HttpPipelinePolicy recorder = new HttpPipelinePolicy() {
+            @Override
+            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+                if (counting) {
+                    var url = context.getHttpRequest().getUrl();
+                    requests.add(context.getHttpRequest().getHttpMethod() + " "
+                            + URLDecoder.decode(url.getPath(), StandardCharsets.UTF_8) + "?" + url.getQuery());
+                }
+                return next.process();
+            }
+
+            @Override
+            public HttpPipelinePosition getPipelinePosition() {
+                return HttpPipelinePosition.PER_CALL;
+            }
+        };
+        String name = AzuriteExtension.newContainerName();
+        AZURITE.client().createBlobContainer(name);
+        BlobContainerClient container = new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
+                .addPolicy(recorder).buildClient().getBlobContainerClient(name);
+        InMemoryEventStore main = new InMemoryEventStore("main");
+        EventStreams streams = new EventStreams(EventStoreRegistry.of(main, new BlobEventStore(container, "other")),
+                new BlobDocumentStore(container), new BlobTagStore(container), EventStreamSettings.defaults(), "main");
+        try (DefaultEventStreamMigrationService migrations = new DefaultEventStreamMigrationService(streams,
+                new BlobLeaseLockProvider(container), new BlobMigrationRoutingTable(container))) {
+            streams.open("Order", "42").append(EventData.of("OrderPlaced", "{\"total\":42}"));
+
+            counting = true;
+            MigrationResult result = migrations.forDocument("Order", "42").withTargetStore("other").execute();
+            counting = false;
+
+            assertThat(result.status()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(count(r -> r.startsWith("GET ") && r.contains("/documents/Order/42.json")))
+                    .as("document reads: launch, protocol, cutover; in %s", requests).isEqualTo(3);
+            assertThat(count(r -> r.contains("/locks/")))
+                    .as("a first lock: lease (404), create, lease, token, release; in %s", requests).isEqualTo(5);
+            assertThat(count(r -> r.startsWith("HEAD ") && r.contains("/locks/")))
+                    .as("the lock blob just created is not read back; in %s", requests).isZero();
+            assertThat(count(r -> r.startsWith("GET ") && r.contains("/migrations/" + result.migrationId())))
+                    .as("the routing entry is read once, when the run starts; in %s", requests).isEqualTo(1);
+            assertThat(requests).as("all requests of the migration").hasSizeLessThanOrEqualTo(20);
+        }
+    }
+
+    private long count(Predicate<String> which) {
+        return requests.stream().filter(which).count();
+    }
+}
