@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +36,6 @@ import reactor.core.publisher.Mono;
  * document is read once at the launch, once when the protocol starts and once for the cutover; the lock blob a
  * first lock creates is not read back; a new routing entry is written without reading it first.
  */
-@Tag("design-5")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class BlobMigrationRequestsTest {
 
