@@ -17,22 +17,31 @@ import dev.es.engine.internal.Backoff;
 import dev.es.engine.migration.MigrationEntry;
 import dev.es.engine.migration.MigrationRoutingTable;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The migration routing table as one JSON blob per entry, {@code <prefix>/<migrationId>.json}. A save is fenced: it
  * reads the stored entry with its ETag, gives up when that entry has a higher fencing token, and otherwise uploads on
  * {@code If-Match: <etag>} ({@code If-None-Match: *} when there is none), trying again, a bounded number of times with
  * a short jittered backoff, when another save came in between. A save of an entry this table saved last goes straight
- * to the upload, on the ETag that save left (one request; the read follows only when the entry changed since). {@link #all()} lists the prefix and reads every entry;
- * {@link #forObject} reads only the entries of one object, which each blob names in its metadata.
+ * to the upload, on the ETag that save left (one request; the read follows only when the entry changed since).
+ * {@link #all()} lists the prefix and reads every entry. {@link #forObject} lists only the object's own index,
+ * {@code <prefix>-index/<sha-256 of the object>/<migrationId>} (an empty blob each entry's first save by a process
+ * writes before the entry), and reads those entries: a launch costs the same whether the table holds ten entries or a
+ * million. A table written before the index existed is indexed once, by the first {@code forObject} that finds no
+ * {@code <prefix>-index/complete} marker.
  */
 public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
@@ -45,10 +54,21 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
     private static final Backoff CONCURRENT_SAVES = new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), 10);
     private static final int CACHED_SAVES = 1024;
 
+    /** After the table's prefix: where the index of entries by object lives. */
+    private static final String INDEX = "-index/";
+    /** In the index: the marker saying that every entry is indexed. */
+    private static final String INDEX_COMPLETE = "complete";
+    /** An index name: the object's hash (64 hex digits), a slash, the migration id. */
+    private static final int INDEX_NAME_LENGTH = INDEX.length() + 64 + 1 + MAX_ID_LENGTH;
+
+    private static final Logger log = LoggerFactory.getLogger(BlobMigrationRoutingTable.class);
+
     private final BlobContainerClient container;
     private final String prefix;
     /** The last save of the entries this table saved most recently. */
     private final Map<String, Saved> lastSaved = Blobs.leastRecentlyUsed(CACHED_SAVES);
+    /** Whether the index was seen complete (it stays so: every save writes its entry's index blob first). */
+    private volatile boolean indexed;
 
     /** A table under {@code migrations/}. */
     public BlobMigrationRoutingTable(BlobContainerClient container) {
@@ -57,7 +77,7 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     public BlobMigrationRoutingTable(BlobContainerClient container, String prefix) {
         this.container = Objects.requireNonNull(container, "container");
-        this.prefix = Blobs.requirePrefix(prefix, 1 + MAX_ID_LENGTH + SUFFIX.length());
+        this.prefix = Blobs.requirePrefix(prefix, Math.max(1 + MAX_ID_LENGTH + SUFFIX.length(), INDEX_NAME_LENGTH));
     }
 
     @Override
@@ -66,6 +86,11 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
         BlobClient blob = container.getBlobClient(name(entry.migrationId()));
         BinaryData json = BinaryData.fromBytes(BlobDocumentStore.MAPPER.writeValueAsBytes(entry));
         Saved last = lastSaved.get(entry.migrationId());
+        if (last == null) {
+            // first save by this table: index the entry before it can exist (an index blob without its entry is
+            // skipped; an entry without one could not be found by its object)
+            index(entry);
+        }
         if (last != null && last.fencingToken() <= entry.fencingToken()) {
             // one request: the stored entry is still the one this table last wrote (If-Match), whose token is no
             // higher than this one's; when it changed since, read it as below
@@ -149,48 +174,135 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     @Override
     public List<MigrationEntry> all() {
-        return entries(null, null);
+        return entries();
     }
 
-    /**
-     * One listing of the table with the entries' metadata, then a read of only the entries of that object (and of
-     * entries saved before their object was kept in their metadata).
-     */
+    /** One listing of the object's index, then a read of each of its entries. */
     @Override
     public List<MigrationEntry> forObject(String objectName, String objectId) {
         Objects.requireNonNull(objectName, "objectName");
         Objects.requireNonNull(objectId, "objectId");
-        return entries(objectName, objectId);
+        if (!indexed) {
+            completeIndex();
+        }
+        String dir = prefix + INDEX + objectHash(objectName, objectId) + "/";
+        List<MigrationEntry> entries = new ArrayList<>();
+        for (String indexName : Blobs.names(container, dir)) {
+            String migrationId = indexName.substring(dir.length());
+            String name = name(migrationId);
+            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
+            if (data == null) {
+                continue; // indexed, but not saved (yet, or any more)
+            }
+            MigrationEntry entry = decode(name, data.toBytes());
+            if (objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
+                entries.add(entry);
+            }
+        }
+        return sorted(entries);
     }
 
-    /** Every entry, or with {@code objectName} those of that object, oldest first. */
-    private List<MigrationEntry> entries(String objectName, String objectId) {
+    /** Every entry, oldest first. */
+    private List<MigrationEntry> entries() {
         List<MigrationEntry> entries = new ArrayList<>();
         String dir = prefix + "/";
+        for (String name : Blobs.names(container, dir)) {
+            if (!name.endsWith(SUFFIX) || name.indexOf('/', dir.length()) >= 0) {
+                continue;
+            }
+            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
+            if (data != null) {
+                entries.add(decode(name, data.toBytes()));
+            }
+        }
+        return sorted(entries);
+    }
+
+    private static List<MigrationEntry> sorted(List<MigrationEntry> entries) {
+        entries.sort(Comparator.comparing(MigrationEntry::startedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return entries;
+    }
+
+    /**
+     * Makes sure every entry is in the index: at once when the complete marker is there; otherwise (a table written
+     * before the index existed, or a new one) every entry is indexed, from its blob's metadata or, for an entry
+     * saved before that was kept, from the entry itself, and the marker is written. Indexing twice does no harm.
+     */
+    private void completeIndex() {
+        BlobClient marker = container.getBlobClient(prefix + INDEX + INDEX_COMPLETE);
+        if (marker.exists()) {
+            indexed = true;
+            return;
+        }
+        String dir = prefix + "/";
         ListBlobsOptions listing = new ListBlobsOptions().setPrefix(dir)
-                .setDetails(new BlobListDetails().setRetrieveMetadata(objectName != null));
+                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+        int count = 0;
         for (BlobItem item : container.listBlobs(listing, null)) {
             String name = item.getName();
             if (!name.endsWith(SUFFIX) || name.indexOf('/', dir.length()) >= 0) {
                 continue;
             }
+            String migrationId = name.substring(dir.length(), name.length() - SUFFIX.length());
             Map<String, String> metadata = item.getMetadata();
-            if (objectName != null && metadata != null && metadata.containsKey(OBJECT_NAME)
-                    && !(encode(objectName).equals(metadata.get(OBJECT_NAME))
-                    && encode(objectId).equals(metadata.get(OBJECT_ID)))) {
-                continue;
+            String objectName;
+            String objectId;
+            if (metadata != null && metadata.containsKey(OBJECT_NAME) && metadata.containsKey(OBJECT_ID)) {
+                objectName = decodeName(metadata.get(OBJECT_NAME));
+                objectId = decodeName(metadata.get(OBJECT_ID));
+            } else {
+                BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
+                if (data == null) {
+                    continue;
+                }
+                MigrationEntry entry = decode(name, data.toBytes());
+                objectName = entry.objectName();
+                objectId = entry.objectId();
             }
-            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
-            if (data == null) {
-                continue;
-            }
-            MigrationEntry entry = decode(name, data.toBytes());
-            if (objectName == null || objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
-                entries.add(entry);
+            if (objectName != null && objectId != null) {
+                writeIndex(objectName, objectId, migrationId);
+                count++;
             }
         }
-        entries.sort(Comparator.comparing(MigrationEntry::startedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
-        return entries;
+        marker.upload(BinaryData.fromBytes(new byte[0]), true);
+        indexed = true;
+        if (count > 0) {
+            log.info("Indexed {} migration routing entries of container {} by object (once)", count,
+                    container.getBlobContainerName());
+        }
+    }
+
+    /** Writes the index blob of {@code entry}, when it names an object. */
+    private void index(MigrationEntry entry) {
+        if (entry.objectName() != null && entry.objectId() != null) {
+            writeIndex(entry.objectName(), entry.objectId(), entry.migrationId());
+        }
+    }
+
+    private void writeIndex(String objectName, String objectId, String migrationId) {
+        container.getBlobClient(indexName(objectName, objectId, migrationId))
+                .upload(BinaryData.fromBytes(new byte[0]), true);
+    }
+
+    private String indexName(String objectName, String objectId, String migrationId) {
+        return prefix + INDEX + objectHash(objectName, objectId) + "/" + migrationId;
+    }
+
+    /** The object's name and id as 64 hex digits: one fixed-length folder of the index whatever they hold. */
+    private static String objectHash(String objectName, String objectId) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(objectName.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(objectId.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static String decodeName(String encoded) {
+        return new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
 
     /** The entry's object in its blob's metadata (which holds ASCII only: the names are base64url-encoded). */
@@ -207,8 +319,17 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
     @Override
     public void delete(String migrationId) {
-        container.getBlobClient(name(migrationId)).deleteIfExists();
+        BlobClient blob = container.getBlobClient(name(migrationId));
+        BinaryData data = Blobs.downloadOrNull(blob);
+        blob.deleteIfExists();
         lastSaved.remove(migrationId);
+        if (data != null) {
+            MigrationEntry entry = decode(blob.getBlobName(), data.toBytes());
+            if (entry.objectName() != null && entry.objectId() != null) {
+                container.getBlobClient(indexName(entry.objectName(), entry.objectId(), migrationId))
+                        .deleteIfExists();
+            }
+        }
     }
 
     @Override

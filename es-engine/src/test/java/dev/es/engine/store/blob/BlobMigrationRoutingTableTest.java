@@ -42,4 +42,59 @@ class BlobMigrationRoutingTableTest extends AbstractMigrationRoutingTableContrac
         assertThat(routing.forObject("Order", "o-1")).containsExactly(old);
         assertThat(routing.forObject("Order", "o-2")).extracting(MigrationEntry::migrationId).containsExactly("new-1");
     }
+
+    @Test
+    void aTableWrittenBeforeTheIndexIsIndexedOnceByItsFirstLookUpByObject() {
+        BlobContainerClient container = AZURITE.newContainer();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        MigrationEntry first = new MigrationEntry("m-1", "Order", "o-1", new StreamPointer("order-o-1", "main"),
+                new StreamPointer("order-o-1-v2", "other"), MigrationPhase.CATCH_UP, MigrationStatus.PAUSED, 3, 1, 4,
+                now, now, null);
+        MigrationEntry second = new MigrationEntry("m-2", "Order", "o-2", new StreamPointer("order-o-2", "main"),
+                new StreamPointer("order-o-2-v2", "other"), MigrationPhase.BOOK_CLOSED, MigrationStatus.COMPLETED, 3,
+                0, 5, now, now, null);
+        // as the version before the index wrote them: the JSON with the object in metadata, and no index
+        for (MigrationEntry e : java.util.List.of(first, second)) {
+            container.getBlobClient("migrations/" + e.migrationId() + ".json").uploadWithResponse(
+                    new com.azure.storage.blob.options.BlobParallelUploadOptions(
+                            BinaryData.fromBytes(BlobDocumentStore.MAPPER.writeValueAsBytes(e)))
+                            .setMetadata(java.util.Map.of("objectname", encode("Order"), "objectid",
+                                    encode(e.objectId()))), null, null);
+        }
+
+        BlobMigrationRoutingTable routing = new BlobMigrationRoutingTable(container);
+        assertThat(routing.forObject("Order", "o-2")).containsExactly(second);
+        assertThat(names(container, "migrations-index/")).hasSize(3).contains("migrations-index/complete");
+        // another process finds the index complete and reads only the object's part of it
+        BlobMigrationRoutingTable other = new BlobMigrationRoutingTable(container);
+        assertThat(other.forObject("Order", "o-1")).containsExactly(first);
+        assertThat(other.forObject("Order", "o-3")).isEmpty();
+    }
+
+    @Test
+    void aDeletedEntryLeavesTheIndexOfItsObject() {
+        BlobContainerClient container = AZURITE.newContainer();
+        BlobMigrationRoutingTable routing = new BlobMigrationRoutingTable(container);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        MigrationEntry entry = new MigrationEntry("m-1", "Order", "o-1", new StreamPointer("order-o-1", "main"),
+                new StreamPointer("order-o-1-v2", "other"), MigrationPhase.BOOK_CLOSED, MigrationStatus.COMPLETED, 3,
+                0, 4, now, now, null);
+        routing.save(entry);
+        assertThat(routing.forObject("Order", "o-1")).containsExactly(entry);
+
+        routing.delete("m-1");
+
+        assertThat(routing.forObject("Order", "o-1")).isEmpty();
+        assertThat(names(container, "migrations-index/")).containsExactly("migrations-index/complete");
+    }
+
+    private static java.util.List<String> names(BlobContainerClient container, String prefix) {
+        return container.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)
+                .stream().map(com.azure.storage.blob.models.BlobItem::getName).toList();
+    }
+
+    private static String encode(String text) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
