@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@link #all()} lists the prefix and reads every entry. {@link #forObject} lists only the object's own index,
  * {@code <prefix>-index/<sha-256 of the object>/<migrationId>} (an empty blob each entry's first save by a process
  * writes before the entry), and reads those entries: a launch costs the same whether the table holds ten entries or a
- * million. A table written before the index existed is indexed once, by the first {@code forObject} that finds no
- * {@code <prefix>-index/complete} marker.
+ * million. A table written before the index existed is indexed once, by the first save that finds no
+ * {@code <prefix>-index/complete} marker; until then {@code forObject} lists the table as before.
  */
 public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
 
@@ -89,6 +89,9 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
         if (last == null) {
             // first save by this table: index the entry before it can exist (an index blob without its entry is
             // skipped; an entry without one could not be found by its object)
+            if (!indexed) {
+                completeIndex();
+            }
             index(entry);
         }
         if (last != null && last.fencingToken() <= entry.fencingToken()) {
@@ -182,8 +185,9 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
     public List<MigrationEntry> forObject(String objectName, String objectId) {
         Objects.requireNonNull(objectName, "objectName");
         Objects.requireNonNull(objectId, "objectId");
-        if (!indexed) {
-            completeIndex();
+        if (!indexed && !indexMarked()) {
+            // a table no save of this version has written to yet: as before the index, read without writing
+            return unindexed(objectName, objectId);
         }
         String dir = prefix + INDEX + objectHash(objectName, objectId) + "/";
         List<MigrationEntry> entries = new ArrayList<>();
@@ -218,22 +222,62 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
         return sorted(entries);
     }
 
+    /**
+     * The object's entries without the index: one listing of the table with the entries' metadata, then a read of
+     * only the entries of that object (and of entries saved before their object was kept in their metadata).
+     */
+    private List<MigrationEntry> unindexed(String objectName, String objectId) {
+        List<MigrationEntry> entries = new ArrayList<>();
+        String dir = prefix + "/";
+        ListBlobsOptions listing = new ListBlobsOptions().setPrefix(dir)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+        for (BlobItem item : container.listBlobs(listing, null)) {
+            String name = item.getName();
+            if (!name.endsWith(SUFFIX) || name.indexOf('/', dir.length()) >= 0) {
+                continue;
+            }
+            Map<String, String> metadata = item.getMetadata();
+            if (metadata != null && metadata.containsKey(OBJECT_NAME)
+                    && !(encode(objectName).equals(metadata.get(OBJECT_NAME))
+                    && encode(objectId).equals(metadata.get(OBJECT_ID)))) {
+                continue;
+            }
+            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
+            if (data == null) {
+                continue;
+            }
+            MigrationEntry entry = decode(name, data.toBytes());
+            if (objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
+                entries.add(entry);
+            }
+        }
+        return sorted(entries);
+    }
+
     private static List<MigrationEntry> sorted(List<MigrationEntry> entries) {
         entries.sort(Comparator.comparing(MigrationEntry::startedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
         return entries;
     }
 
+    /** Whether the index is marked complete (then remembered). */
+    private boolean indexMarked() {
+        if (container.getBlobClient(prefix + INDEX + INDEX_COMPLETE).exists()) {
+            indexed = true;
+        }
+        return indexed;
+    }
+
     /**
-     * Makes sure every entry is in the index: at once when the complete marker is there; otherwise (a table written
-     * before the index existed, or a new one) every entry is indexed, from its blob's metadata or, for an entry
-     * saved before that was kept, from the entry itself, and the marker is written. Indexing twice does no harm.
+     * Makes sure every entry is in the index before this table's first save: at once when the complete marker is
+     * there; otherwise (a table written before the index existed, or a new one) every entry is indexed, from its
+     * blob's metadata or, for an entry saved before that was kept, from the entry itself, and the marker is written.
+     * Indexing twice does no harm. Only a save does it, so that reads (a dry run) write nothing.
      */
     private void completeIndex() {
-        BlobClient marker = container.getBlobClient(prefix + INDEX + INDEX_COMPLETE);
-        if (marker.exists()) {
-            indexed = true;
+        if (indexMarked()) {
             return;
         }
+        BlobClient marker = container.getBlobClient(prefix + INDEX + INDEX_COMPLETE);
         String dir = prefix + "/";
         ListBlobsOptions listing = new ListBlobsOptions().setPrefix(dir)
                 .setDetails(new BlobListDetails().setRetrieveMetadata(true));

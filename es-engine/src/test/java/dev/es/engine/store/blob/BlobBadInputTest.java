@@ -98,7 +98,7 @@ class BlobBadInputTest extends AbstractBadInputTest {
                             new StreamPointer(seededStream() + "-v2", "main"), MigrationPhase.CATCH_UP,
                             MigrationStatus.IN_PROGRESS, 0, 0, 1, now, now, null));
                     String name = metaContainer.listBlobs().stream().map(BlobItem::getName)
-                            .filter(n -> n.contains(id)).findFirst().orElseThrow();
+                            .filter(n -> n.endsWith(id + ".json")).findFirst().orElseThrow();
                     upload(metaContainer, name, "{\"migrationId\":");
                     return Garbled.corrupt(() -> routing.get(id), id);
                 }),

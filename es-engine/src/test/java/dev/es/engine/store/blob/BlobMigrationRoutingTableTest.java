@@ -44,7 +44,7 @@ class BlobMigrationRoutingTableTest extends AbstractMigrationRoutingTableContrac
     }
 
     @Test
-    void aTableWrittenBeforeTheIndexIsIndexedOnceByItsFirstLookUpByObject() {
+    void aTableWrittenBeforeTheIndexIsReadAsBeforeUntilItsFirstSaveIndexesIt() {
         BlobContainerClient container = AZURITE.newContainer();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         MigrationEntry first = new MigrationEntry("m-1", "Order", "o-1", new StreamPointer("order-o-1", "main"),
@@ -64,10 +64,15 @@ class BlobMigrationRoutingTableTest extends AbstractMigrationRoutingTableContrac
 
         BlobMigrationRoutingTable routing = new BlobMigrationRoutingTable(container);
         assertThat(routing.forObject("Order", "o-2")).containsExactly(second);
-        assertThat(names(container, "migrations-index/")).hasSize(3).contains("migrations-index/complete");
+        assertThat(names(container, "migrations-index/")).as("a read writes nothing").isEmpty();
+
+        MigrationEntry third = new MigrationEntry("m-3", "Order", "o-1", first.source(), first.target(),
+                MigrationPhase.CATCH_UP, MigrationStatus.IN_PROGRESS, 0, 0, 6, now.plusSeconds(1), now, null);
+        routing.save(third);
+        assertThat(names(container, "migrations-index/")).hasSize(4).contains("migrations-index/complete");
         // another process finds the index complete and reads only the object's part of it
         BlobMigrationRoutingTable other = new BlobMigrationRoutingTable(container);
-        assertThat(other.forObject("Order", "o-1")).containsExactly(first);
+        assertThat(other.forObject("Order", "o-1")).containsExactly(first, third);
         assertThat(other.forObject("Order", "o-3")).isEmpty();
     }
 
