@@ -233,6 +233,7 @@ final class BulkMigration implements BulkMigrationHandle {
             settings.eachObject().accept(builder);
             builder.bulkRunId = settings.bulkRunId();
             builder.expectedActive = document.active();
+            builder.prefetched = new DefaultEventStreamMigrationService.Prefetched(current, entries);
             MigrationHandle handle = builder.start();
             running.add(handle);
             MigrationResult outcome;

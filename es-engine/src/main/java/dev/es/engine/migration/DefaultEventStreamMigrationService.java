@@ -394,17 +394,27 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         return resilience;
     }
 
+    /** An object's document and routing entries as a caller (a bulk run) read them just before the launch. */
+    record Prefetched(Optional<ObjectDocument> document, List<MigrationEntry> entries) {
+    }
+
     MigrationHandle launch(MigrationDefinition definition) {
+        return launch(definition, null);
+    }
+
+    /** Launches {@code definition}; with {@code prefetched}, on those reads instead of reading again. */
+    MigrationHandle launch(MigrationDefinition definition, @Nullable Prefetched prefetched) {
         if (definition.backup() != null && backups == null) {
             throw new IllegalStateException("Migration of " + definition.objectName() + "/" + definition.objectId()
                     + " asks for a backup (withBackup) but the migration service has no BackupRestoreService;"
                     + " give it one with useBackups(...) (the Spring Boot starter does)");
         }
         // the object's entries, read once, as they stand once its orphans are settled
-        List<MigrationEntry> entries = orphans.settle(routing.forObject(definition.objectName(),
-                definition.objectId()));
+        List<MigrationEntry> entries = orphans.settle(prefetched != null ? prefetched.entries()
+                : routing.forObject(definition.objectName(), definition.objectId()));
         // and its document, read once for both questions below
-        Optional<ObjectDocument> document = streams.documents().get(definition.objectName(), definition.objectId());
+        Optional<ObjectDocument> document = prefetched != null ? prefetched.document()
+                : streams.documents().get(definition.objectName(), definition.objectId());
         Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(definition, entries, document);
         if (unfinishedCutover.isPresent()) {
             // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"

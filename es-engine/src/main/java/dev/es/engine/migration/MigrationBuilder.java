@@ -36,6 +36,8 @@ public final class MigrationBuilder {
     /** Set by a bulk run: its id, and the active stream the object must still have under the lock. */
     @Nullable String bulkRunId;
     @Nullable StreamPointer expectedActive;
+    /** Set by a bulk run: the object's document and routing entries it has just read, so the launch reads neither. */
+    DefaultEventStreamMigrationService.@Nullable Prefetched prefetched;
 
     MigrationBuilder(DefaultEventStreamMigrationService service, String objectName, String objectId,
                      MigrationDefaults defaults) {
@@ -202,7 +204,7 @@ public final class MigrationBuilder {
 
     /** Starts the migration in the background; changing this builder afterwards does not change it. */
     public MigrationHandle start() {
-        return service.launch(definition());
+        return service.launch(definition(), prefetched);
     }
 
     /**

@@ -49,26 +49,7 @@ class BlobMigrationRequestsTest {
 
     @Test
     void aOneEventMigrationOnBlobMetadataMakesTwentyOneRequests() {
-        HttpPipelinePolicy recorder = new HttpPipelinePolicy() {
-            @Override
-            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-                if (counting) {
-                    var url = context.getHttpRequest().getUrl();
-                    requests.add(context.getHttpRequest().getHttpMethod() + " "
-                            + URLDecoder.decode(url.getPath(), StandardCharsets.UTF_8) + "?" + url.getQuery());
-                }
-                return next.process();
-            }
-
-            @Override
-            public HttpPipelinePosition getPipelinePosition() {
-                return HttpPipelinePosition.PER_CALL;
-            }
-        };
-        String name = AzuriteExtension.newContainerName();
-        AZURITE.client().createBlobContainer(name);
-        BlobContainerClient container = new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
-                .addPolicy(recorder).buildClient().getBlobContainerClient(name);
+        BlobContainerClient container = recordedContainer();
         InMemoryEventStore main = new InMemoryEventStore("main");
         EventStreams streams = new EventStreams(EventStoreRegistry.of(main, new BlobEventStore(container, "other")),
                 new BlobDocumentStore(container), new BlobTagStore(container), EventStreamSettings.defaults(), "main");
@@ -101,6 +82,57 @@ class BlobMigrationRequestsTest {
                     .as("the new entry is indexed once; in %s", requests).isEqualTo(1);
             assertThat(requests).as("all requests of the migration").hasSizeLessThanOrEqualTo(21);
         }
+    }
+
+    @Test
+    void aBulkRunLaunchesOnTheDocumentAndEntriesItHasJustRead() {
+        BlobContainerClient container = recordedContainer();
+        InMemoryEventStore main = new InMemoryEventStore("main");
+        EventStreams streams = new EventStreams(EventStoreRegistry.of(main, new BlobEventStore(container, "other")),
+                new BlobDocumentStore(container), new BlobTagStore(container), EventStreamSettings.defaults(), "main");
+        try (DefaultEventStreamMigrationService migrations = new DefaultEventStreamMigrationService(streams,
+                new BlobLeaseLockProvider(container), new BlobMigrationRoutingTable(container))) {
+            streams.open("Order", "41").append(EventData.of("OrderPlaced", "{\"total\":41}"));
+            assertThat(migrations.forDocument("Order", "41").withTargetStore("other").execute().status())
+                    .isEqualTo(MigrationStatus.COMPLETED);
+            streams.open("Invoice", "7").append(EventData.of("InvoiceSent", "{\"total\":7}"));
+
+            counting = true;
+            var result = migrations.forObjectName("Invoice").targetStore("other").execute();
+            counting = false;
+
+            assertThat(result.migrated()).isEqualTo(1);
+            assertThat(count(r -> r.startsWith("GET ") && r.contains("/documents/Invoice/7.json")))
+                    .as("document reads: the walk, the bulk run's look before the launch, under the lock, protocol,"
+                            + " cutover; in %s", requests)
+                    .isEqualTo(5);
+            assertThat(count(r -> r.contains("comp=list&prefix=migrations-index/")))
+                    .as("the object's index is listed once, by the bulk run; in %s", requests).isEqualTo(1);
+        }
+    }
+
+    /** A new container whose client records every request while {@link #counting}. */
+    private BlobContainerClient recordedContainer() {
+        HttpPipelinePolicy recorder = new HttpPipelinePolicy() {
+            @Override
+            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+                if (counting) {
+                    var url = context.getHttpRequest().getUrl();
+                    requests.add(context.getHttpRequest().getHttpMethod() + " "
+                            + URLDecoder.decode(url.getPath(), StandardCharsets.UTF_8) + "?" + url.getQuery());
+                }
+                return next.process();
+            }
+
+            @Override
+            public HttpPipelinePosition getPipelinePosition() {
+                return HttpPipelinePosition.PER_CALL;
+            }
+        };
+        String name = AzuriteExtension.newContainerName();
+        AZURITE.client().createBlobContainer(name);
+        return new BlobServiceClientBuilder().connectionString(AZURITE.connectionString()).addPolicy(recorder)
+                .buildClient().getBlobContainerClient(name);
     }
 
     private long count(Predicate<String> which) {
