@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,14 +210,10 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
     /** Every entry, oldest first. */
     private List<MigrationEntry> entries() {
         List<MigrationEntry> entries = new ArrayList<>();
-        String dir = prefix + "/";
-        for (String name : Blobs.names(container, dir)) {
-            if (!name.endsWith(SUFFIX) || name.indexOf('/', dir.length()) >= 0) {
-                continue;
-            }
-            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
+        for (BlobItem item : entryBlobs(false)) {
+            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(item.getName()));
             if (data != null) {
-                entries.add(decode(name, data.toBytes()));
+                entries.add(decode(item.getName(), data.toBytes()));
             }
         }
         return sorted(entries);
@@ -228,30 +225,38 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
      */
     private List<MigrationEntry> unindexed(String objectName, String objectId) {
         List<MigrationEntry> entries = new ArrayList<>();
-        String dir = prefix + "/";
-        ListBlobsOptions listing = new ListBlobsOptions().setPrefix(dir)
-                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-        for (BlobItem item : container.listBlobs(listing, null)) {
-            String name = item.getName();
-            if (!name.endsWith(SUFFIX) || name.indexOf('/', dir.length()) >= 0) {
-                continue;
-            }
+        for (BlobItem item : entryBlobs(true)) {
             Map<String, String> metadata = item.getMetadata();
             if (metadata != null && metadata.containsKey(OBJECT_NAME)
                     && !(encode(objectName).equals(metadata.get(OBJECT_NAME))
                     && encode(objectId).equals(metadata.get(OBJECT_ID)))) {
                 continue;
             }
-            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
+            BinaryData data = Blobs.downloadOrNull(container.getBlobClient(item.getName()));
             if (data == null) {
                 continue;
             }
-            MigrationEntry entry = decode(name, data.toBytes());
+            MigrationEntry entry = decode(item.getName(), data.toBytes());
             if (objectName.equals(entry.objectName()) && objectId.equals(entry.objectId())) {
                 entries.add(entry);
             }
         }
         return sorted(entries);
+    }
+
+    /** The entry blobs of the table (not its index), listed with their metadata when asked. */
+    private List<BlobItem> entryBlobs(boolean withMetadata) {
+        String dir = prefix + "/";
+        ListBlobsOptions listing = new ListBlobsOptions().setPrefix(dir)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(withMetadata));
+        List<BlobItem> items = new ArrayList<>();
+        for (BlobItem item : container.listBlobs(listing, null)) {
+            String name = item.getName();
+            if (name.endsWith(SUFFIX) && name.indexOf('/', dir.length()) < 0) {
+                items.add(item);
+            }
+        }
+        return items;
     }
 
     private static List<MigrationEntry> sorted(List<MigrationEntry> entries) {
@@ -278,28 +283,28 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
             return;
         }
         BlobClient marker = container.getBlobClient(prefix + INDEX + INDEX_COMPLETE);
-        String dir = prefix + "/";
-        ListBlobsOptions listing = new ListBlobsOptions().setPrefix(dir)
-                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
         int count = 0;
-        for (BlobItem item : container.listBlobs(listing, null)) {
+        for (BlobItem item : entryBlobs(true)) {
             String name = item.getName();
-            if (!name.endsWith(SUFFIX) || name.indexOf('/', dir.length()) >= 0) {
-                continue;
-            }
-            String migrationId = name.substring(dir.length(), name.length() - SUFFIX.length());
+            String migrationId = name.substring(prefix.length() + 1, name.length() - SUFFIX.length());
             Map<String, String> metadata = item.getMetadata();
-            String objectName;
-            String objectId;
-            if (metadata != null && metadata.containsKey(OBJECT_NAME) && metadata.containsKey(OBJECT_ID)) {
-                objectName = decodeName(metadata.get(OBJECT_NAME));
-                objectId = decodeName(metadata.get(OBJECT_ID));
-            } else {
+            String objectName = metadata == null ? null : decodeName(metadata.get(OBJECT_NAME));
+            String objectId = metadata == null ? null : decodeName(metadata.get(OBJECT_ID));
+            if (objectName == null || objectId == null) {
+                // an entry saved before its object was kept in metadata (or with metadata changed outside es)
                 BinaryData data = Blobs.downloadOrNull(container.getBlobClient(name));
                 if (data == null) {
                     continue;
                 }
-                MigrationEntry entry = decode(name, data.toBytes());
+                MigrationEntry entry;
+                try {
+                    entry = decode(name, data.toBytes());
+                } catch (CorruptDataException garbled) {
+                    // unreadable by any look-up: indexing the rest must not stop on it
+                    log.warn("Routing entry {} of container {} is not readable; left out of the index", name,
+                            container.getBlobContainerName(), garbled);
+                    continue;
+                }
                 objectName = entry.objectName();
                 objectId = entry.objectId();
             }
@@ -345,8 +350,16 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
         }
     }
 
-    private static String decodeName(String encoded) {
-        return new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
+    /** A name from an entry blob's metadata; null when absent or not base64url. */
+    private static @Nullable String decodeName(@Nullable String encoded) {
+        if (encoded == null) {
+            return null;
+        }
+        try {
+            return new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     /** The entry's object in its blob's metadata (which holds ASCII only: the names are base64url-encoded). */
@@ -368,7 +381,12 @@ public final class BlobMigrationRoutingTable implements MigrationRoutingTable {
         blob.deleteIfExists();
         lastSaved.remove(migrationId);
         if (data != null) {
-            MigrationEntry entry = decode(blob.getBlobName(), data.toBytes());
+            MigrationEntry entry;
+            try {
+                entry = decode(blob.getBlobName(), data.toBytes());
+            } catch (CorruptDataException garbled) {
+                return; // its index blob, if any, stays: a look-up skips an index blob without its entry
+            }
             if (entry.objectName() != null && entry.objectId() != null) {
                 container.getBlobClient(indexName(entry.objectName(), entry.objectId(), migrationId))
                         .deleteIfExists();
