@@ -3,7 +3,10 @@ package dev.es.engine.event;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -18,6 +21,8 @@ public final class EventSerializer {
 
     private record Registration(String type, int schemaVersion) {
     }
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,63}");
 
     private final JsonMapper mapper;
     private final Map<Class<?>, Registration> byClass = new ConcurrentHashMap<>();
@@ -82,7 +87,7 @@ public final class EventSerializer {
             payload = mapper.writeValueAsString(event);
         } catch (JacksonException e) {
             throw new InvalidEventException("Event of type '" + registration.type() + "' cannot be written as JSON: "
-                    + e.getOriginalMessage(), e);
+                    + described(e), withoutValues(e));
         }
         return new EventData(null, registration.type(), registration.schemaVersion(), payload, metadata);
     }
@@ -99,8 +104,48 @@ public final class EventSerializer {
             return mapper.readValue(event.payload(), target);
         } catch (JacksonException e) {
             throw new InvalidEventException("Payload of event " + event.eventId() + " ('" + event.type() + "' v"
-                    + event.schemaVersion() + ") does not fit " + target.getName() + ": " + e.getOriginalMessage(), e);
+                    + event.schemaVersion() + ") does not fit " + target.getName() + ": " + described(e),
+                    withoutValues(e));
         }
+    }
+
+    /**
+     * What Jackson found wrong, without quoting any value of the payload (Jackson's own message may, and this one is
+     * logged): the kind of error, where in the JSON (property names that are plain identifiers, array indexes; any
+     * other name, a map key perhaps, as {@code ?}), the type expected there and the line and column.
+     */
+    static String described(JacksonException e) {
+        StringBuilder b = new StringBuilder(e.getClass().getSimpleName());
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            } else {
+                String name = ref.getPropertyName();
+                path.append(path.length() == 0 ? "" : ".")
+                        .append(name != null && IDENTIFIER.matcher(name).matches() ? name : "?");
+            }
+        }
+        if (path.length() > 0) {
+            b.append(" at ").append(path);
+        }
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            b.append(", expected ").append(mismatch.getTargetType().getSimpleName());
+        }
+        TokenStreamLocation location = e.getLocation();
+        if (location != null && location.getLineNr() > 0) {
+            b.append(" (line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr())
+                    .append(')');
+        }
+        return b.toString();
+    }
+
+    /** A stand-in for Jackson's exception as a cause: its description and stack, not its message. */
+    private static RuntimeException withoutValues(JacksonException e) {
+        RuntimeException cause = new RuntimeException(described(e) + " (Jackson's message is left out: it may quote"
+                + " the payload)");
+        cause.setStackTrace(e.getStackTrace());
+        return cause;
     }
 
     private Registration registration(Class<?> eventClass) {

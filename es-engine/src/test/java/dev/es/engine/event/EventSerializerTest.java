@@ -58,6 +58,25 @@ class EventSerializerTest {
     }
 
     @Test
+    void aPayloadThatDoesNotFitIsDescribedWithoutQuotingItsValues() {
+        // Jackson's own messages quote the value ("Cannot deserialize value of type `int` from String "...")
+        EventData data = new EventData(null, "OrderPlaced", 1,
+                "{\"customer\":\"ada\",\"lines\":\"secret-4711\"}", null);
+        assertThatThrownBy(() -> serializer.deserialize(stored(data)))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> {
+                    assertThat(e.getMessage()).contains("OrderPlaced", "at lines", "expected int")
+                            .doesNotContain("secret-4711", "ada");
+                    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                        assertThat(String.valueOf(cause.getMessage())).doesNotContain("secret-4711");
+                    }
+                });
+        EventData keyed = new EventData(null, "OrderPlaced", 1, "{\"alice@example.com\":1,\"lines\":[true]}",
+                null);
+        assertThatThrownBy(() -> serializer.deserialize(stored(keyed))).isInstanceOf(InvalidEventException.class)
+                .hasMessageNotContaining("alice@example.com");
+    }
+
+    @Test
     void eventDataRefusesBadInput() {
         assertThatThrownBy(() -> EventData.of("T", "{oops")).isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("not JSON (5 characters)").hasMessageNotContaining("{oops"); // never quoted
