@@ -51,10 +51,17 @@ public record EventData(String eventId, String type, int schemaVersion, String p
             throw new InvalidEventException("Event " + eventId + " of type '" + type + "' has schema version "
                     + schemaVersion + ", it must be 1 or more");
         }
-        if (!Json.isJson(payload)) {
+        Json.Check check = Json.check(payload);
+        if (check == Json.Check.NOT_JSON) {
             // never quoted: a payload may hold personal data, and this message is logged
             throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' is not JSON ("
                     + (payload == null ? "null" : payload.length() + " characters") + ")");
+        }
+        if (check == Json.Check.LONE_SURROGATE) {
+            throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' holds a UTF-16"
+                    + " surrogate without its pair (a character or an escape in U+D800-U+DFFF), which UTF-8 cannot"
+                    + " carry: PostgreSQL's jsonb refuses the escape, and the character would be stored as '?'; every"
+                    + " store refuses it, so that a stream can move to any store");
         }
         if (payload.indexOf("\\u0000") >= 0 && holdsNul(payload)) {
             throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' holds the"

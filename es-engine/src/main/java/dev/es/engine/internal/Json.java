@@ -27,6 +27,24 @@ public final class Json {
         return text != null && !text.isBlank() && JsonCheck.isJson(text);
     }
 
+    /** What {@link #check(String)} found. */
+    public enum Check {
+        /** One complete JSON value. */
+        JSON,
+        /** Not JSON. */
+        NOT_JSON,
+        /**
+         * JSON whose strings hold a UTF-16 surrogate without its pair, which UTF-8, and so PostgreSQL's jsonb and a
+         * blob's bytes, cannot carry.
+         */
+        LONE_SURROGATE
+    }
+
+    /** {@link #isJson(String)}, telling apart JSON whose strings hold a surrogate without its pair. */
+    public static Check check(String text) {
+        return text == null || text.isBlank() ? Check.NOT_JSON : JsonCheck.check(text);
+    }
+
     /** Parses {@code text}; used by tests and stores that compare payloads semantically. */
     public static JsonNode tree(String text) {
         return MAPPER.readTree(text);

@@ -14,22 +14,32 @@ final class JsonCheck {
 
     private final String text;
     private int at;
+    /** Whether a string held a UTF-16 surrogate without its pair, as a character or as a {@code \\u} escape. */
+    private boolean loneSurrogate;
 
     private JsonCheck(String text) {
         this.text = text;
     }
 
     static boolean isJson(String text) {
+        return check(text) != Json.Check.NOT_JSON;
+    }
+
+    /** Whether {@code text} is JSON, and whether its strings hold a surrogate without its pair (Jackson reads one). */
+    static Json.Check check(String text) {
         if (text == null) {
-            return false;
+            return Json.Check.NOT_JSON;
         }
         JsonCheck check = new JsonCheck(text);
         check.skipSpace();
         if (!check.value(0)) {
-            return false;
+            return Json.Check.NOT_JSON;
         }
         check.skipSpace();
-        return check.at == text.length();
+        if (check.at != text.length()) {
+            return Json.Check.NOT_JSON;
+        }
+        return check.loneSurrogate ? Json.Check.LONE_SURROGATE : Json.Check.JSON;
     }
 
     private boolean value(int depth) {
@@ -112,6 +122,22 @@ final class JsonCheck {
         }
     }
 
+    /** The four hex digits at {@code from} as a number, or -1 when there are not four. */
+    private int hex4(int from) {
+        if (from + 4 > text.length()) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < from + 4; i++) {
+            int digit = Character.digit(text.charAt(i), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * 16 + digit;
+        }
+        return value;
+    }
+
     private boolean string() {
         at++; // opening quote
         int length = text.length();
@@ -123,18 +149,32 @@ final class JsonCheck {
             if (c < 0x20) {
                 return false;
             }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && at < length && Character.isLowSurrogate(text.charAt(at))) {
+                    at++; // a pair: one code point
+                } else {
+                    loneSurrogate = true;
+                }
+            }
             if (c == '\\') {
                 if (at >= length) {
                     return false;
                 }
                 char e = text.charAt(at++);
                 if (e == 'u') {
-                    if (at + 4 > length) {
+                    int unit = hex4(at);
+                    if (unit < 0) {
                         return false;
                     }
-                    for (int i = 0; i < 4; i++) {
-                        if (Character.digit(text.charAt(at++), 16) < 0) {
-                            return false;
+                    at += 4;
+                    if (Character.isSurrogate((char) unit)) {
+                        int next = at + 6 <= length && text.charAt(at) == '\\' && text.charAt(at + 1) == 'u'
+                                ? hex4(at + 2) : -1;
+                        if (Character.isHighSurrogate((char) unit) && next >= 0
+                                && Character.isLowSurrogate((char) next)) {
+                            at += 6; // an escaped pair
+                        } else {
+                            loneSurrogate = true;
                         }
                     }
                 } else if ("\"\\/bfnrt".indexOf(e) < 0) {

@@ -32,6 +32,19 @@ class JsonCheckTest {
     }
 
     @Test
+    void surrogatesWithoutTheirPairAreToldApart() {
+        for (String paired : List.of("\"\\ud83d\\ude00\"", "\"\ud83d\ude00\"", "[\"a\\uD83D\\uDE00b\"]", "\"\\u00e9\"")) {
+            assertThat(JsonCheck.check(paired)).as("paired: %s", paired).isEqualTo(Json.Check.JSON);
+        }
+        for (String lone : List.of("\"\\ud800\"", "\"\\udc00\\ud800\"", "\"\\ud83d x\"", "\"\\ud83d\\u0041\"",
+                "{\"a\":\"x\ud800\"}", "\"\ude00\ud83d\"", "[\"\ud83d\"]")) {
+            assertThat(JsonCheck.check(lone)).as("lone: %s", lone).isEqualTo(Json.Check.LONE_SURROGATE);
+            assertThat(jackson(lone)).as("Jackson reads it: %s", lone).isTrue();
+        }
+        assertThat(JsonCheck.check("\"\\ud83d\\uZZZZ\"")).isEqualTo(Json.Check.NOT_JSON);
+    }
+
+    @Test
     void randomDamageToPayloadsIsJudgedAsJacksonJudgesIt() {
         Random random = new Random(20261124);
         String alphabet = "{}[]\":,.-+eE0123456789 \\truefalsnlx\u0001\u00e9";

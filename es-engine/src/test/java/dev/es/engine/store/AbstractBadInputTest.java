@@ -11,6 +11,7 @@ import dev.es.engine.document.DocumentStore;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.EventSerializer;
+import dev.es.engine.internal.Json;
 import dev.es.engine.event.InvalidEventException;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.event.UnknownEventTypeException;
@@ -196,6 +197,16 @@ public abstract class AbstractBadInputTest {
     }
 
     @Test
+    void surrogatePairsAreKeptAsCharactersAndAsEscapes() {
+        String payload = "{\"raw\":\"\ud83d\ude00\",\"escaped\":\"\\ud83d\\ude00\"}";
+        events.append(seededStream(), ExpectedVersion.exactly(1), List.of(new EventData("pair", "T", 1, payload,
+                Map.of())));
+        StoredEvent read = events.read(seededStream(), 2, 1).get(0);
+        assertThat(Json.tree(read.payload())).isEqualTo(Json.tree(payload));
+        assertThat(Json.tree(read.payload()).get("raw").asString()).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
     void malformedEventsAreRefusedNamingWhatIsWrong() {
         List<Map.Entry<Supplier<EventData>, String>> cases = List.of(
                 Map.entry(() -> new EventData("e1", "", 1, "{}", Map.of()), "no type"),
@@ -206,7 +217,10 @@ public abstract class AbstractBadInputTest {
                 Map.entry(() -> new EventData("e5", "T", 1, "{}", Map.of(EventData.RECORDED_AT, "yesterday")),
                         EventData.RECORDED_AT),
                 Map.entry(() -> new EventData("e6", "T", 1, "{\"a\":\"x\\u0000y\"}", Map.of()), "U+0000"),
-                Map.entry(() -> new EventData("e7", "T", 1, "{}", Map.of("note", "a\0b")), "U+0000"));
+                Map.entry(() -> new EventData("e7", "T", 1, "{}", Map.of("note", "a\0b")), "U+0000"),
+                Map.entry(() -> new EventData("e8", "T", 1, "{\"a\":\"x\\ud800y\"}", Map.of()), "surrogate"),
+                Map.entry(() -> new EventData("e9", "T", 1, "{\"a\":\"\\udc00\\ud800\"}", Map.of()), "surrogate"),
+                Map.entry(() -> new EventData("e10", "T", 1, "{\"a\":\"x\ud800\"}", Map.of()), "surrogate"));
         for (var c : cases) {
             assertThatThrownBy(() -> events.append(seededStream(), ExpectedVersion.exactly(1),
                     List.of(c.getKey().get()))).isInstanceOf(InvalidEventException.class)
