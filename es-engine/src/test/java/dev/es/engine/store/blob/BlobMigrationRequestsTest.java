@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,68 +49,72 @@ class BlobMigrationRequestsTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean counting;
 
+    private EventStreams streams;
+    private DefaultEventStreamMigrationService migrations;
+
+    /**
+     * Stores, documents, lock and routing table in one new container; then a migration of another object, so that
+     * what a new table instance does once (checking its index) is behind.
+     */
+    @BeforeEach
+    void migratedOneObjectAlready() {
+        BlobContainerClient container = recordedContainer();
+        streams = new EventStreams(EventStoreRegistry.of(new InMemoryEventStore("main"),
+                new BlobEventStore(container, "other")), new BlobDocumentStore(container), new BlobTagStore(container),
+                EventStreamSettings.defaults(), "main");
+        migrations = new DefaultEventStreamMigrationService(streams, new BlobLeaseLockProvider(container),
+                new BlobMigrationRoutingTable(container));
+        streams.open("Order", "41").append(EventData.of("OrderPlaced", "{\"total\":41}"));
+        assertThat(migrations.forDocument("Order", "41").withTargetStore("other").execute().status())
+                .isEqualTo(MigrationStatus.COMPLETED);
+    }
+
+    @AfterEach
+    void close() {
+        migrations.close();
+    }
+
     @Test
     void aOneEventMigrationOnBlobMetadataMakesTwentyOneRequests() {
-        BlobContainerClient container = recordedContainer();
-        InMemoryEventStore main = new InMemoryEventStore("main");
-        EventStreams streams = new EventStreams(EventStoreRegistry.of(main, new BlobEventStore(container, "other")),
-                new BlobDocumentStore(container), new BlobTagStore(container), EventStreamSettings.defaults(), "main");
-        try (DefaultEventStreamMigrationService migrations = new DefaultEventStreamMigrationService(streams,
-                new BlobLeaseLockProvider(container), new BlobMigrationRoutingTable(container))) {
-            // the first look-up of a new table instance checks its index once; then a migration of another object
-            streams.open("Order", "41").append(EventData.of("OrderPlaced", "{\"total\":41}"));
-            assertThat(migrations.forDocument("Order", "41").withTargetStore("other").execute().status())
-                    .isEqualTo(MigrationStatus.COMPLETED);
-            streams.open("Order", "42").append(EventData.of("OrderPlaced", "{\"total\":42}"));
+        streams.open("Order", "42").append(EventData.of("OrderPlaced", "{\"total\":42}"));
 
-            counting = true;
-            MigrationResult result = migrations.forDocument("Order", "42").withTargetStore("other").execute();
-            counting = false;
+        counting = true;
+        MigrationResult result = migrations.forDocument("Order", "42").withTargetStore("other").execute();
+        counting = false;
 
-            assertThat(result.status()).isEqualTo(MigrationStatus.COMPLETED);
-            assertThat(count(r -> r.startsWith("GET ") && r.contains("/documents/Order/42.json")))
-                    .as("document reads: launch, protocol, cutover; in %s", requests).isEqualTo(3);
-            assertThat(count(r -> r.contains("/locks/")))
-                    .as("a first lock: lease (404), create, lease, token, release; in %s", requests).isEqualTo(5);
-            assertThat(count(r -> r.startsWith("HEAD ") && r.contains("/locks/")))
-                    .as("the lock blob just created is not read back; in %s", requests).isZero();
-            assertThat(count(r -> r.startsWith("GET ") && r.contains("/migrations/" + result.migrationId())))
-                    .as("the routing entry is read once, when the run starts; in %s", requests).isEqualTo(1);
-            assertThat(count(r -> r.contains("comp=list&prefix=migrations/")))
-                    .as("the table is not listed; in %s", requests).isZero();
-            assertThat(count(r -> r.contains("comp=list&prefix=migrations-index/")))
-                    .as("the object's index is listed once; in %s", requests).isEqualTo(1);
-            assertThat(count(r -> r.startsWith("PUT ") && r.contains("/migrations-index/")))
-                    .as("the new entry is indexed once; in %s", requests).isEqualTo(1);
-            assertThat(requests).as("all requests of the migration").hasSizeLessThanOrEqualTo(21);
-        }
+        assertThat(result.status()).isEqualTo(MigrationStatus.COMPLETED);
+        assertThat(count(r -> r.startsWith("GET ") && r.contains("/documents/Order/42.json")))
+                .as("document reads: launch, protocol, cutover; in %s", requests).isEqualTo(3);
+        assertThat(count(r -> r.contains("/locks/")))
+                .as("a first lock: lease (404), create, lease, token, release; in %s", requests).isEqualTo(5);
+        assertThat(count(r -> r.startsWith("HEAD ") && r.contains("/locks/")))
+                .as("the lock blob just created is not read back; in %s", requests).isZero();
+        assertThat(count(r -> r.startsWith("GET ") && r.contains("/migrations/" + result.migrationId())))
+                .as("the routing entry is read once, when the run starts; in %s", requests).isEqualTo(1);
+        assertThat(count(r -> r.contains("comp=list&prefix=migrations/")))
+                .as("the table is not listed; in %s", requests).isZero();
+        assertThat(count(r -> r.contains("comp=list&prefix=migrations-index/")))
+                .as("the object's index is listed once; in %s", requests).isEqualTo(1);
+        assertThat(count(r -> r.startsWith("PUT ") && r.contains("/migrations-index/")))
+                .as("the new entry is indexed once; in %s", requests).isEqualTo(1);
+        assertThat(requests).as("all requests of the migration").hasSizeLessThanOrEqualTo(21);
     }
 
     @Test
     void aBulkRunLaunchesOnTheDocumentAndEntriesItHasJustRead() {
-        BlobContainerClient container = recordedContainer();
-        InMemoryEventStore main = new InMemoryEventStore("main");
-        EventStreams streams = new EventStreams(EventStoreRegistry.of(main, new BlobEventStore(container, "other")),
-                new BlobDocumentStore(container), new BlobTagStore(container), EventStreamSettings.defaults(), "main");
-        try (DefaultEventStreamMigrationService migrations = new DefaultEventStreamMigrationService(streams,
-                new BlobLeaseLockProvider(container), new BlobMigrationRoutingTable(container))) {
-            streams.open("Order", "41").append(EventData.of("OrderPlaced", "{\"total\":41}"));
-            assertThat(migrations.forDocument("Order", "41").withTargetStore("other").execute().status())
-                    .isEqualTo(MigrationStatus.COMPLETED);
-            streams.open("Invoice", "7").append(EventData.of("InvoiceSent", "{\"total\":7}"));
+        streams.open("Invoice", "7").append(EventData.of("InvoiceSent", "{\"total\":7}"));
 
-            counting = true;
-            var result = migrations.forObjectName("Invoice").targetStore("other").execute();
-            counting = false;
+        counting = true;
+        var result = migrations.forObjectName("Invoice").targetStore("other").execute();
+        counting = false;
 
-            assertThat(result.migrated()).isEqualTo(1);
-            assertThat(count(r -> r.startsWith("GET ") && r.contains("/documents/Invoice/7.json")))
-                    .as("document reads: the walk, the bulk run's look before the launch, under the lock, protocol,"
-                            + " cutover; in %s", requests)
-                    .isEqualTo(5);
-            assertThat(count(r -> r.contains("comp=list&prefix=migrations-index/")))
-                    .as("the object's index is listed once, by the bulk run; in %s", requests).isEqualTo(1);
-        }
+        assertThat(result.migrated()).isEqualTo(1);
+        assertThat(count(r -> r.startsWith("GET ") && r.contains("/documents/Invoice/7.json")))
+                .as("document reads: the walk, the bulk run's look before the launch, under the lock, protocol,"
+                        + " cutover; in %s", requests)
+                .isEqualTo(5);
+        assertThat(count(r -> r.contains("comp=list&prefix=migrations-index/")))
+                .as("the object's index is listed once, by the bulk run; in %s", requests).isEqualTo(1);
     }
 
     /** A new container whose client records every request while {@link #counting}. */
