@@ -63,7 +63,7 @@ public record EventData(String eventId, String type, int schemaVersion, String p
                     + " carry: PostgreSQL's jsonb refuses the escape, and the character would be stored as '?'; every"
                     + " store refuses it, so that a stream can move to any store");
         }
-        if (payload.indexOf("\\u0000") >= 0 && holdsNul(payload)) {
+        if (check == Json.Check.NUL) {
             throw new InvalidEventException("Payload of event " + eventId + " of type '" + type + "' holds the"
                     + " character U+0000 (written \\u0000), which PostgreSQL's jsonb cannot store; every store"
                     + " refuses it, so that a stream can move to any store");
@@ -117,19 +117,6 @@ public record EventData(String eventId, String type, int schemaVersion, String p
     /** Whether this is the close event that ends a stream. */
     public boolean isCloseEvent() {
         return CloseEvent.TYPE.equals(type);
-    }
-
-    /** Whether JSON text {@code json} has the escape of U+0000 (not an escaped backslash followed by "u0000"). */
-    private static boolean holdsNul(String json) {
-        for (int i = 0; i < json.length() - 1; i++) {
-            if (json.charAt(i) == '\\') {
-                if (json.startsWith("u0000", i + 1)) {
-                    return true;
-                }
-                i++; // the escaped character, a backslash too
-            }
-        }
-        return false;
     }
 
     static String abbreviate(String text) {

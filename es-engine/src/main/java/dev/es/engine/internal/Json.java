@@ -33,6 +33,8 @@ public final class Json {
         JSON,
         /** Not JSON. */
         NOT_JSON,
+        /** JSON whose strings hold U+0000 (the escape {@code \u0000}), which PostgreSQL's jsonb cannot store. */
+        NUL,
         /**
          * JSON whose strings hold a UTF-16 surrogate without its pair, which UTF-8, and so PostgreSQL's jsonb and a
          * blob's bytes, cannot carry.
@@ -40,7 +42,10 @@ public final class Json {
         LONE_SURROGATE
     }
 
-    /** {@link #isJson(String)}, telling apart JSON whose strings hold a surrogate without its pair. */
+    /**
+     * {@link #isJson(String)}, telling apart JSON whose strings hold U+0000 or a surrogate without its pair: one pass,
+     * the check of every payload.
+     */
     public static Check check(String text) {
         return text == null || text.isBlank() ? Check.NOT_JSON : JsonCheck.check(text);
     }

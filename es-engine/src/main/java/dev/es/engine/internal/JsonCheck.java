@@ -16,6 +16,8 @@ final class JsonCheck {
     private int at;
     /** Whether a string held a UTF-16 surrogate without its pair, as a character or as a {@code \\u} escape. */
     private boolean loneSurrogate;
+    /** Whether a string held U+0000 (as JSON can only: the escape {@code \\u0000}). */
+    private boolean nul;
 
     private JsonCheck(String text) {
         this.text = text;
@@ -25,7 +27,10 @@ final class JsonCheck {
         return check(text) != Json.Check.NOT_JSON;
     }
 
-    /** Whether {@code text} is JSON, and whether its strings hold a surrogate without its pair (Jackson reads one). */
+    /**
+     * Whether {@code text} is JSON, and whether its strings hold U+0000 or a surrogate without its pair (Jackson reads
+     * both).
+     */
     static Json.Check check(String text) {
         if (text == null) {
             return Json.Check.NOT_JSON;
@@ -39,7 +44,7 @@ final class JsonCheck {
         if (check.at != text.length()) {
             return Json.Check.NOT_JSON;
         }
-        return check.loneSurrogate ? Json.Check.LONE_SURROGATE : Json.Check.JSON;
+        return check.nul ? Json.Check.NUL : check.loneSurrogate ? Json.Check.LONE_SURROGATE : Json.Check.JSON;
     }
 
     private boolean value(int depth) {
@@ -167,7 +172,9 @@ final class JsonCheck {
                         return false;
                     }
                     at += 4;
-                    if (Character.isSurrogate((char) unit)) {
+                    if (unit == 0) {
+                        nul = true;
+                    } else if (Character.isSurrogate((char) unit)) {
                         int next = at + 6 <= length && text.charAt(at) == '\\' && text.charAt(at + 1) == 'u'
                                 ? hex4(at + 2) : -1;
                         if (Character.isHighSurrogate((char) unit) && next >= 0

@@ -45,6 +45,13 @@ class JsonCheckTest {
     }
 
     @Test
+    void theEscapeOfUPlus0000IsToldApartFromAnEscapedBackslash() {
+        assertThat(JsonCheck.check("{\"a\":\"x\\u0000y\"}")).isEqualTo(Json.Check.NUL);
+        assertThat(JsonCheck.check("[\"\\u0000\\ud800\"]")).isEqualTo(Json.Check.NUL);
+        assertThat(JsonCheck.check("{\"a\":\"x\\\\u0000y\"}")).isEqualTo(Json.Check.JSON);
+    }
+
+    @Test
     void randomDamageToPayloadsIsJudgedAsJacksonJudgesIt() {
         Random random = new Random(20261124);
         String alphabet = "{}[]\":,.-+eE0123456789 \\truefalsnlx\u0001\u00e9";
