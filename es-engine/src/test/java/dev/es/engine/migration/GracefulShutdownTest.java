@@ -1,8 +1,5 @@
 package dev.es.engine.migration;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
 import dev.es.engine.lock.memory.InMemoryLockProvider;
@@ -14,20 +11,22 @@ import dev.es.engine.store.memory.InMemoryTagStore;
 import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
 import dev.es.engine.support.HookedEventStore;
+import dev.es.engine.support.Orders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 
 /**
  * Graceful shutdown ({@code suspendAll}, what the starter's shutdown hook calls) at the moments issue 15 found
@@ -82,20 +81,6 @@ class GracefulShutdownTest {
         return left;
     }
 
-    private String orderWith(int events) {
-        String id = "o" + UUID.randomUUID().toString().substring(0, 8);
-        List<EventData> batch = new ArrayList<>();
-        IntStream.range(0, events).forEach(i -> batch.add(EventData.of("NoteAdded", "{\"n\":" + i + "}")));
-        streams.open("Order", id).append(ExpectedVersion.noStream(), batch);
-        return id;
-    }
-
-    private List<String> history(String id) {
-        try (var all = streams.open("Order", id).readAll()) {
-            return all.map(StoredEvent::eventId).toList();
-        }
-    }
-
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             if (!latch.await(30, TimeUnit.SECONDS)) {
@@ -109,8 +94,8 @@ class GracefulShutdownTest {
 
     @Test
     void aShutdownPastTheCloseLetsTheMigrationFinish() throws Exception {
-        String id = orderWith(25);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 25);
+        List<String> before = Orders.eventIds(streams, id);
         AtomicReference<AtomicInteger> left = new AtomicReference<>();
         main.afterAppend(events -> {
             if (HookedEventStore.isClose(events)) {
@@ -125,15 +110,15 @@ class GracefulShutdownTest {
         assertThat(left.get()).as("the shutdown ran during the close").isNotNull();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(left.get().get()).isZero());
         assertThat(streams.documents().get("Order", id).orElseThrow().active().store()).isEqualTo("other");
-        assertThat(history(id)).containsExactlyElementsOf(before);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(before);
         assertThat(migrations.get(result.migrationId()).orElseThrow().audit())
                 .noneMatch(r -> r.status() == MigrationStatus.PAUSED);
     }
 
     @Test
     void whenTheShutdownTimeoutRunsOutTheCallReturnsAndTheMigrationPausesLater() throws Exception {
-        String id = orderWith(25);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 25);
+        List<String> before = Orders.eventIds(streams, id);
         CountDownLatch copying = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean first = new AtomicBoolean(true);
@@ -162,13 +147,13 @@ class GracefulShutdownTest {
         MigrationResult rerun = migrations.forDocument("Order", id).withTargetStore("other").execute();
         assertThat(rerun.status()).isEqualTo(MigrationStatus.COMPLETED);
         assertThat(rerun.migrationId()).as("resumed, not started anew").isEqualTo(handle.migrationId());
-        assertThat(history(id)).containsExactlyElementsOf(before);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(before);
     }
 
     @Test
     void aShutdownWhileTheWritersAreHeldAtThePauseGateLeavesNobodyHeld() throws Exception {
-        String id = orderWith(25);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 25);
+        List<String> before = Orders.eventIds(streams, id);
         main.declineHolds(true); // no store hold: the migration holds this process's writers at the write gate
         EventData held = EventData.of("NoteAdded", "{\"n\":\"held at the gate\"}");
         AtomicReference<Throwable> writerError = new AtomicReference<>();
@@ -202,7 +187,7 @@ class GracefulShutdownTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(left.get().get()).isZero());
         List<String> expected = new ArrayList<>(before);
         expected.add(held.eventId());
-        assertThat(history(id)).containsExactlyElementsOf(expected);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(expected);
         String target = streams.documents().get("Order", id).orElseThrow().active().streamId();
         assertThat(other.read(target, 1, 100)).extracting(StoredEvent::eventId).contains(held.eventId());
 

@@ -1,7 +1,5 @@
 package dev.es.engine.migration;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
@@ -18,16 +16,17 @@ import dev.es.engine.stream.EventStreams;
 import dev.es.engine.support.HookedEventStore;
 import dev.es.engine.support.ManualHeartbeats;
 import dev.es.engine.support.MutableClock;
+import dev.es.engine.support.Orders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * A migration whose lock lease runs out at the worst moments (issue 15, design section 9 point 2), with the lease
@@ -64,20 +63,6 @@ class LostLeaseMigrationTest {
         heartbeats.shutdownNow();
     }
 
-    private String orderWith(int events) {
-        String id = "o" + UUID.randomUUID().toString().substring(0, 8);
-        List<EventData> batch = new ArrayList<>();
-        IntStream.range(0, events).forEach(i -> batch.add(EventData.of("NoteAdded", "{\"n\":" + i + "}")));
-        streams.open("Order", id).append(ExpectedVersion.noStream(), batch);
-        return id;
-    }
-
-    private List<String> history(String id) {
-        try (var all = streams.open("Order", id).readAll()) {
-            return all.map(StoredEvent::eventId).toList();
-        }
-    }
-
     /** The lease runs out without a renewal: the heartbeat never beats, the clock passes the deadline. */
     private void leaseRunsOut() {
         leaseClock.advance(LEASE.plusSeconds(1));
@@ -85,8 +70,8 @@ class LostLeaseMigrationTest {
 
     @Test
     void aLeaseLostJustBeforeTheCloseStopsTheMigrationWithTheSourceOpen() {
-        String id = orderWith(35);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 35);
+        List<String> before = Orders.eventIds(streams, id);
         AtomicBoolean once = new AtomicBoolean(true);
 
         MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
@@ -110,14 +95,14 @@ class LostLeaseMigrationTest {
         assertThat(rerun.status()).as("re-run %s", rerun).isEqualTo(MigrationStatus.COMPLETED);
         List<String> expected = new ArrayList<>(before);
         expected.add(during.eventId());
-        assertThat(history(id)).containsExactlyElementsOf(expected);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(expected);
         assertThat(streams.documents().get("Order", id).orElseThrow().active().store()).isEqualTo("other");
     }
 
     @Test
     void aLeaseLostDuringTheCutoverLeavesTheCloseForWritersToFollowAndARerunFinishesIt() {
-        String id = orderWith(35);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 35);
+        List<String> before = Orders.eventIds(streams, id);
         String source = streams.documents().get("Order", id).orElseThrow().active().streamId();
         main.afterAppend(events -> {
             if (HookedEventStore.isClose(events)) {
@@ -148,13 +133,13 @@ class LostLeaseMigrationTest {
                 .isEqualTo(close.continuationStreamId());
         List<String> expected = new ArrayList<>(before);
         expected.add(during.eventId());
-        assertThat(history(id)).containsExactlyElementsOf(expected);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(expected);
     }
 
     @Test
     void aRefusedRenewalDuringTheCopyStopsTheMigrationBeforeItsNextWrite() {
-        String id = orderWith(35);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 35);
+        List<String> before = Orders.eventIds(streams, id);
         AtomicBoolean once = new AtomicBoolean(true);
 
         MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
@@ -172,6 +157,6 @@ class LostLeaseMigrationTest {
         assertThat(result.error()).hasRootCauseInstanceOf(LockLostException.class);
         String source = streams.documents().get("Order", id).orElseThrow().active().streamId();
         assertThat(main.closeEvent(source)).isNull();
-        assertThat(history(id)).containsExactlyElementsOf(before);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(before);
     }
 }

@@ -1,8 +1,5 @@
 package dev.es.engine.migration;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;
 import dev.es.engine.event.StoredEvent;
@@ -12,14 +9,15 @@ import dev.es.engine.lock.memory.InMemoryLockProvider;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.EventStoreRegistry;
-import dev.es.engine.store.WriterHold;
 import dev.es.engine.store.ExpectedVersion;
+import dev.es.engine.store.WriterHold;
 import dev.es.engine.store.memory.InMemoryDocumentStore;
 import dev.es.engine.store.memory.InMemoryEventStore;
 import dev.es.engine.store.memory.InMemoryTagStore;
 import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
+import dev.es.engine.support.Orders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +38,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 /**
  * The operator-gated cutover ({@code withManualCutover()}) on the memory stores: the migration catches up and keeps
@@ -91,16 +92,10 @@ class ManualCutoverTest {
                 .until(condition::getAsBoolean);
     }
 
-    private List<String> history(String id) {
-        try (var all = streams.open("Order", id).readAll()) {
-            return all.map(StoredEvent::eventId).toList();
-        }
-    }
-
     @Test
     void theMigrationWaitsWithLagReportedAndCutsOverOnRequestWhileWritersSeeNoError() throws Exception {
         String id = objectWith(150);
-        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>(history(id)));
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>(Orders.eventIds(streams, id)));
         List<Throwable> writerErrors = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
         Thread writer = new Thread(() -> {
@@ -158,7 +153,8 @@ class ManualCutoverTest {
         assertThat(writerErrors).as("writers see no error").isEmpty();
         assertThat(streams.document("Order", id).active()).isEqualTo(target);
         assertThat(main.closeEvent(source.streamId())).isNotNull();
-        assertThat(history(id)).as("every acknowledged event once, in order").containsExactlyElementsOf(acknowledged);
+        assertThat(Orders.eventIds(streams, id)).as("every acknowledged event once, in order")
+                .containsExactlyElementsOf(acknowledged);
 
         List<MigrationAuditRecord> audit = migrations.get(handle.migrationId()).orElseThrow().audit();
         assertThat(audit).extracting(MigrationAuditRecord::status).containsSubsequence(MigrationStatus.IN_PROGRESS,
@@ -295,7 +291,7 @@ class ManualCutoverTest {
         assertThat(other.version("order-" + id + "-v2")).isEqualTo(41);
         assertThat(again.cutover()).isTrue();
         assertThat(again.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.COMPLETED);
-        assertThat(history(id)).hasSize(41);
+        assertThat(Orders.eventIds(streams, id)).hasSize(41);
     }
 
     @Test
@@ -335,7 +331,7 @@ class ManualCutoverTest {
                 MigrationStatus.PAUSED, MigrationStatus.IN_PROGRESS, MigrationStatus.AWAITING_CUTOVER);
         assertThat(rerun.requestedBy(MigrationAuditRecord.BY_ACTUATOR).cutover()).isTrue();
         assertThat(rerun.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.COMPLETED);
-        assertThat(history(id)).hasSize(30);
+        assertThat(Orders.eventIds(streams, id)).hasSize(30);
         assertThat(streams.document("Order", id).active()).isEqualTo(target);
     }
 

@@ -1,12 +1,8 @@
 package dev.es.engine.migration.blob;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import dev.es.engine.ErrorCategory;
-import dev.es.engine.event.EventData;
-import dev.es.engine.event.StoredEvent;
 import dev.es.engine.lock.blob.BlobLeaseLockProvider;
 import dev.es.engine.migration.DefaultEventStreamMigrationService;
 import dev.es.engine.migration.MigrationDefaults;
@@ -16,27 +12,25 @@ import dev.es.engine.migration.MigrationStatus;
 import dev.es.engine.resilience.ResilienceSettings;
 import dev.es.engine.resilience.StoreResilience;
 import dev.es.engine.store.EventStoreRegistry;
-import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.blob.AzuriteExtension;
 import dev.es.engine.store.blob.BlobDocumentStore;
 import dev.es.engine.store.blob.BlobEventStore;
 import dev.es.engine.store.blob.BlobMigrationRoutingTable;
 import dev.es.engine.store.blob.BlobTagStore;
 import dev.es.engine.store.blob.ThrottlingPolicy;
-import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
+import dev.es.engine.support.Orders;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * Transient faults on Azure Blob Storage (issue 15): Azurite behind a {@link ThrottlingPolicy} that answers
@@ -73,25 +67,10 @@ class BlobTransientFaultsTest {
         migrations.close();
     }
 
-    private String orderWith(int events) {
-        String id = "o" + UUID.randomUUID().toString().substring(0, 8);
-        EventStream order = streams.open("Order", id);
-        List<EventData> batch = new ArrayList<>();
-        IntStream.range(0, events).forEach(i -> batch.add(EventData.of("NoteAdded", "{\"n\":" + i + "}")));
-        order.append(ExpectedVersion.noStream(), batch);
-        return id;
-    }
-
-    private List<String> history(String id) {
-        try (var all = streams.open("Order", id).readAll()) {
-            return all.map(StoredEvent::eventId).toList();
-        }
-    }
-
     @Test
     void throttlingIsRetriedAndTheMigrationCompletes() {
-        String id = orderWith(120);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 120);
+        List<String> before = Orders.eventIds(streams, id);
         throttle.fail(3, 503, "ServerBusy");
         AtomicBoolean first = new AtomicBoolean(true);
 
@@ -107,13 +86,13 @@ class BlobTransientFaultsTest {
         assertThat(throttle.pending()).as("every fault was injected").isZero();
         assertThat(throttle.injected()).isEqualTo(7);
         assertThat(streams.documents().get("Order", id).orElseThrow().active().store()).isEqualTo("other");
-        assertThat(history(id)).containsExactlyElementsOf(before);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(before);
     }
 
     @Test
     void aFatalStatusFailsTheMigrationAtOnceWithItsCause() {
-        String id = orderWith(20);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 20);
+        List<String> before = Orders.eventIds(streams, id);
         throttle.fail(3, 403, "AuthorizationFailure");
 
         MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other").execute();
@@ -124,7 +103,7 @@ class BlobTransientFaultsTest {
         assertThat(cause.getStatusCode()).isEqualTo(403);
         assertThat(ErrorCategory.of(cause)).isEqualTo(ErrorCategory.FAILURE);
         throttle.fail(0, 503, "ServerBusy");
-        assertThat(history(id)).containsExactlyElementsOf(before);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(before);
         assertThat(streams.documents().get("Order", id).orElseThrow().active().store()).isEqualTo("main");
     }
 

@@ -1,10 +1,7 @@
 package dev.es.engine.migration.jdbc;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.es.engine.ErrorCategory;
 import dev.es.engine.event.EventData;
-import dev.es.engine.event.StoredEvent;
 import dev.es.engine.lock.LockSettings;
 import dev.es.engine.lock.jdbc.JdbcLockProvider;
 import dev.es.engine.migration.DefaultEventStreamMigrationService;
@@ -25,22 +22,22 @@ import dev.es.engine.store.jdbc.JdbcMigrationRoutingTable;
 import dev.es.engine.store.jdbc.JdbcTables;
 import dev.es.engine.store.jdbc.JdbcTagStore;
 import dev.es.engine.store.jdbc.PostgresExtension;
-import dev.es.engine.stream.EventStream;
 import dev.es.engine.stream.EventStreamSettings;
 import dev.es.engine.stream.EventStreams;
+import dev.es.engine.support.Orders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * Transient faults on PostgreSQL (issue 15): the event stores' connections are refused or dropped under a running
@@ -82,25 +79,10 @@ class JdbcTransientFaultsTest {
         migrations.close();
     }
 
-    private String orderWith(int events) {
-        String id = "o" + UUID.randomUUID().toString().substring(0, 8);
-        EventStream order = streams.open("Order", id);
-        List<EventData> batch = new ArrayList<>();
-        IntStream.range(0, events).forEach(i -> batch.add(EventData.of("NoteAdded", "{\"n\":" + i + "}")));
-        order.append(ExpectedVersion.noStream(), batch);
-        return id;
-    }
-
-    private List<String> history(String id) {
-        try (var all = streams.open("Order", id).readAll()) {
-            return all.map(StoredEvent::eventId).toList();
-        }
-    }
-
     @Test
     void refusedAndDroppedConnectionsAreRetriedAndTheMigrationCompletes() {
-        String id = orderWith(120);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 120);
+        List<String> before = Orders.eventIds(streams, id);
         flaky.failConnections(2, "08001");
         AtomicBoolean first = new AtomicBoolean(true);
 
@@ -117,13 +99,13 @@ class JdbcTransientFaultsTest {
         assertThat(flaky.pending()).as("every fault was injected").isZero();
         assertThat(flaky.injected()).isEqualTo(5);
         assertThat(streams.documents().get("Order", id).orElseThrow().active().store()).isEqualTo("other");
-        assertThat(history(id)).containsExactlyElementsOf(before);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(before);
     }
 
     @Test
     void withoutRetriesTheSameFaultsFailTheMigrationWithTheCause() {
         migrations.useResilience(StoreResilience.none());
-        String id = orderWith(20);
+        String id = Orders.withNotes(streams, 20);
         flaky.failConnections(2, "08001");
 
         MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other").execute();
@@ -137,8 +119,8 @@ class JdbcTransientFaultsTest {
 
     @Test
     void aFatalErrorFailsTheMigrationAtOnceWithItsCause() {
-        String id = orderWith(20);
-        List<String> before = history(id);
+        String id = Orders.withNotes(streams, 20);
+        List<String> before = Orders.eventIds(streams, id);
         flaky.failConnections(3, "42501"); // insufficient_privilege: no retry helps
 
         MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other").execute();
@@ -149,9 +131,9 @@ class JdbcTransientFaultsTest {
         assertThat(ErrorCategory.of(rootSql(result.error()))).isEqualTo(ErrorCategory.FAILURE);
         // the source is untouched and writable
         flaky.failConnections(0, "08001");
-        assertThat(history(id)).containsExactlyElementsOf(before);
+        assertThat(Orders.eventIds(streams, id)).containsExactlyElementsOf(before);
         streams.open("Order", id).append(ExpectedVersion.any(), List.of(EventData.of("NoteAdded", "{}")));
-        assertThat(history(id)).hasSize(before.size() + 1);
+        assertThat(Orders.eventIds(streams, id)).hasSize(before.size() + 1);
     }
 
     @Test
@@ -160,8 +142,8 @@ class JdbcTransientFaultsTest {
                 .withRetry(3, Duration.ofMillis(5), Duration.ofMillis(20))
                 .withCircuitBreaker(50, 3, 3, Duration.ofMinutes(5))); // opens on the 3 failed attempts
         migrations.useResilience(resilience);
-        String first = orderWith(10);
-        String second = orderWith(10);
+        String first = Orders.withNotes(streams, 10);
+        String second = Orders.withNotes(streams, 10);
         flaky.failConnections(1_000, "08001"); // the database stays down
 
         MigrationResult failed = migrations.forDocument("Order", first).withTargetStore("other").execute();
