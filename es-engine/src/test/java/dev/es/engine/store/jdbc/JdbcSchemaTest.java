@@ -116,6 +116,42 @@ class JdbcSchemaTest {
     }
 
     @Test
+    void anEventsTableWithTheFormerStoreWidePositionKeepsItAndTakesAppends() throws Exception {
+        JdbcTables tables = new JdbcTables("pos_");
+        JdbcSchema schema = new JdbcSchema(POSTGRES.connections(), tables);
+        schema.initialize();
+        POSTGRES.connections().inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                // as made by a version that kept a store-wide order
+                statement.execute("ALTER TABLE pos_events ADD COLUMN position bigint GENERATED ALWAYS AS IDENTITY");
+                statement.execute("CREATE UNIQUE INDEX pos_events_position_uk ON pos_events (position)");
+            }
+            return null;
+        });
+        assertThat(schema.missingTables()).isEmpty();
+
+        schema.initialize();
+        JdbcEventStore store = new JdbcEventStore("pg", POSTGRES.connections(), tables);
+        store.append("s", ExpectedVersion.noStream(), List.of(EventData.of("First", "{}"))); // the function
+        store.append("s", ExpectedVersion.exactly(1), List.of(EventData.of("Second", "{}"))); // the fast path
+        store.append("s", ExpectedVersion.any(), List.of(EventData.of("Third", "{}"), EventData.of("Fourth", "{}")));
+
+        assertThat(store.read("s", 1, 10)).extracting(e -> e.type())
+                .containsExactly("First", "Second", "Third", "Fourth");
+        List<Long> positions = POSTGRES.connections().read(connection -> {
+            try (var statement = connection.createStatement();
+                 var rs = statement.executeQuery("SELECT position FROM pos_events ORDER BY version")) {
+                List<Long> found = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    found.add(rs.getLong(1));
+                }
+                return found;
+            }
+        });
+        assertThat(positions).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
     void concurrentInitialisationsDoNotFail() throws Exception {
         JdbcTables tables = new JdbcTables("race_");
         var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
