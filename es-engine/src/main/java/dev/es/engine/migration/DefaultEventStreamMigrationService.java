@@ -241,7 +241,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
             throw new MigrationException(migrationId, "was started in another process (or before a restart); run"
                     + " the same migration again (same object, source, target and transformer) to resume it");
         }
-        return launch(definition, entry.source(), entry.target(), migrationId).await();
+        return launch(definition, entry.source(), entry.target(), migrationId, false).await();
     }
 
     /**
@@ -420,25 +420,26 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
             // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"
             // again finishes that one, instead of migrating its target onwards
             MigrationEntry e = unfinishedCutover.get();
-            return launch(definition, e.source(), e.target(), e.migrationId());
+            return launch(definition, e.source(), e.target(), e.migrationId(), false);
         }
         StreamPointer source = endpoints.source(definition, document);
         StreamPointer target = endpoints.target(definition, source);
-        String migrationId = resumableEntry(entries, source, target).map(MigrationEntry::migrationId)
-                .orElseGet(() -> UUID.randomUUID().toString());
-        return launch(definition, source, target, migrationId);
+        Optional<String> resumable = resumableEntry(entries, source, target).map(MigrationEntry::migrationId);
+        return launch(definition, source, target, resumable.orElseGet(() -> UUID.randomUUID().toString()),
+                resumable.isEmpty());
     }
 
     /** Launches {@code definition} from {@code source} to {@code target} under the given id (a rollback's). */
     MigrationHandle launchAs(MigrationDefinition definition, StreamPointer source, StreamPointer target,
                              String migrationId) {
-        return launch(definition, source, target, migrationId);
+        return launch(definition, source, target, migrationId, false);
     }
 
+    /** Launches a run; {@code newId}: the id was made for it just now, so nothing can be recorded under it yet. */
     private LiveMigration launch(MigrationDefinition definition, StreamPointer source, StreamPointer target,
-                                 String migrationId) {
-        LiveMigration migration = new LiveMigration(migrationId, definition, source, target, streams, locks, routing,
-                listener, clock, backups, resilience);
+                                 String migrationId, boolean newId) {
+        LiveMigration migration = new LiveMigration(migrationId, newId, definition, source, target, streams, locks,
+                routing, listener, clock, backups, resilience);
         if (running.putIfAbsent(migrationId, migration) != null) {
             migration.refuse("is already running in this process");
             return migration;

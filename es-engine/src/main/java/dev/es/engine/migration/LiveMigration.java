@@ -50,11 +50,11 @@ final class LiveMigration implements MigrationHandle {
     /** Whether this run found the migration completed by another run and did nothing. */
     private volatile boolean foundCompleted;
 
-    LiveMigration(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
-                  EventStreams streams, DistributedLockProvider locks, MigrationRoutingTable routing,
-                  MigrationListener listener, Clock clock, @Nullable BackupRestoreService backups,
-                  StoreResilience resilience) {
-        this.run = new MigrationRun(migrationId, definition, source, target, streams, routing, listener, clock,
+    LiveMigration(String migrationId, boolean newId, MigrationDefinition definition, StreamPointer source,
+                  StreamPointer target, EventStreams streams, DistributedLockProvider locks,
+                  MigrationRoutingTable routing, MigrationListener listener, Clock clock,
+                  @Nullable BackupRestoreService backups, StoreResilience resilience) {
+        this.run = new MigrationRun(migrationId, newId, definition, source, target, streams, routing, listener, clock,
                 backups, resilience);
         this.locks = locks;
         this.copy = new CopyStep(run);

@@ -64,10 +64,16 @@ final class MigrationRun {
     private boolean closeAudited;
     /** Closes lost to writers since the last audit record, told by the next one. */
     private int lostCloses;
+    /**
+     * Whether nothing can be recorded under this migration's id yet: an id the launch just made, which nobody knows
+     * before this run's first save. {@link #start} then has nothing to read; cleared by it.
+     */
+    private boolean newId;
 
-    MigrationRun(String migrationId, MigrationDefinition definition, StreamPointer source, StreamPointer target,
-                 EventStreams streams, MigrationRoutingTable routing, MigrationListener listener, Clock clock,
-                 @Nullable BackupRestoreService backups, StoreResilience resilience) {
+    MigrationRun(String migrationId, boolean newId, MigrationDefinition definition, StreamPointer source,
+                 StreamPointer target, EventStreams streams, MigrationRoutingTable routing, MigrationListener listener,
+                 Clock clock, @Nullable BackupRestoreService backups, StoreResilience resilience) {
+        this.newId = newId;
         this.backups = backups;
         this.resilience = resilience;
         this.migrationId = migrationId;
@@ -162,7 +168,8 @@ final class MigrationRun {
      */
     boolean start(DistributedLock held) {
         Instant now = clock.instant();
-        Optional<MigrationEntry> recorded = routing.get(migrationId);
+        Optional<MigrationEntry> recorded = newId ? Optional.empty() : routing.get(migrationId);
+        newId = false; // a later start (after a lost lock) reads what this one saved
         if (recorded.isPresent() && recorded.get().status() == MigrationStatus.COMPLETED) {
             phase = recorded.get().phase();
             log.info("Migration {} of {} was completed meanwhile; nothing to do", migrationId, object());
