@@ -1,5 +1,7 @@
 package dev.es.engine.lock.blob;
 
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
@@ -8,6 +10,7 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.LeaseStateType;
+import com.azure.storage.blob.options.BlobAcquireLeaseOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.specialized.BlobLeaseClient;
 import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The fencing token lives in the blob's metadata ({@code fencingtoken}); every acquisition raises it to
  * {@code max(previous + 1, floor)} (see {@link LeaseStorage#tryLease}), written under the new lease (only the lease holder may
- * change the blob), so tokens grow across processes.
+ * change the blob), so tokens grow across processes. A first acquisition creates the blob with its token,
+ * {@code max(1, floor)}, and keeps it when the lease is granted on the ETag it created (nobody took the lock in
+ * between): two requests and no write after the lease.
  * <p>
  * Lock keys may hold any characters ({@code migration/Order/42}): letters, digits, '.', '_' and '-' are kept, every
  * other character is written as {@code ~XX} per UTF-8 byte; a key whose encoding would be too long for a blob name
@@ -80,18 +85,16 @@ public final class BlobLeaseStorage implements LeaseStorage {
     @Override
     public OptionalLong tryLease(String key, String owner, Duration lease, long tokenFloor) {
         BlobClient blob = blob(key);
-        Acquired acquired = acquire(blob, owner, lease);
+        long firstToken = Math.max(1, tokenFloor);
+        Acquired acquired = acquire(blob, owner, lease, firstToken);
         if (acquired == null) {
             return OptionalLong.empty();
         }
         try {
-            if (acquired.createdEtag() != null) {
-                // this call created the blob with token 0: unless another lease holder changed it in between (its
-                // ETag then differs), the next token follows without reading it back
-                long token = Math.max(1, tokenFloor);
-                if (writeToken(blob, owner, Map.of(TOKEN, String.valueOf(token)), acquired.createdEtag())) {
-                    return OptionalLong.of(token);
-                }
+            if (acquired.createdEtag() != null && acquired.createdEtag().equals(acquired.leasedEtag())) {
+                // this call created the blob with the first token and nobody changed it before the lease (a lease
+                // holder in between would have raised the token, changing the ETag): the token is this holder's
+                return OptionalLong.of(firstToken);
             }
             BlobProperties props = blob.getProperties();
             Map<String, String> metadata = new HashMap<>(props.getMetadata());
@@ -122,16 +125,20 @@ public final class BlobLeaseStorage implements LeaseStorage {
         }
     }
 
-    /** A lease taken; {@code createdEtag} is the blob's ETag when this acquisition created the blob, else null. */
-    private record Acquired(@Nullable String createdEtag) {
+    /**
+     * A lease taken: {@code createdEtag} is the blob's ETag when this acquisition created it (else null),
+     * {@code leasedEtag} the ETag the lease was granted on (null when the service did not say).
+     */
+    private record Acquired(@Nullable String createdEtag, @Nullable String leasedEtag) {
     }
 
-    private @Nullable Acquired acquire(BlobClient blob, String owner, Duration lease) {
+    private @Nullable Acquired acquire(BlobClient blob, String owner, Duration lease, long firstToken) {
         String created = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                leaseClient(blob, owner).acquireLease((int) lease.toSeconds());
-                return new Acquired(created);
+                Response<String> leased = leaseClient(blob, owner).acquireLeaseWithResponse(
+                        new BlobAcquireLeaseOptions((int) lease.toSeconds()), null, Context.NONE);
+                return new Acquired(created, leased.getHeaders().getValue(HttpHeaderName.ETAG));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() == 409) {
                     return null; // leased by someone else
@@ -140,17 +147,17 @@ public final class BlobLeaseStorage implements LeaseStorage {
                     throw e;
                 }
             }
-            created = createLockBlob(blob);
+            created = createLockBlob(blob, firstToken);
         }
         return null;
     }
 
-    /** Creates the lock blob with token 0 unless it exists; its ETag when this call created it, else null. */
-    private static @Nullable String createLockBlob(BlobClient blob) {
+    /** Creates the lock blob with {@code token} unless it exists; its ETag when this call created it, else null. */
+    private static @Nullable String createLockBlob(BlobClient blob, long token) {
         try {
             return blob.getBlockBlobClient().uploadWithResponse(
                     new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(new byte[0]))
-                            .setMetadata(Map.of(TOKEN, "0"))
+                            .setMetadata(Map.of(TOKEN, String.valueOf(token)))
                             .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
                     null, Context.NONE).getValue().getETag();
         } catch (BlobStorageException e) {
