@@ -410,11 +410,15 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
                     + " give it one with useBackups(...) (the Spring Boot starter does)");
         }
         // the object's entries, read once, as they stand once its orphans are settled
+        // (reads tried again on transient errors, as every call of the run on documents and routing entries is)
+        StoreResilience calls = resilience;
         List<MigrationEntry> entries = orphans.settle(prefetched != null ? prefetched.entries()
-                : routing.forObject(definition.objectName(), definition.objectId()));
+                : calls.call(MigrationRun.DOCUMENTS,
+                        () -> routing.forObject(definition.objectName(), definition.objectId())));
         // and its document, read once for both questions below
         Optional<ObjectDocument> document = prefetched != null ? prefetched.document()
-                : streams.documents().get(definition.objectName(), definition.objectId());
+                : calls.call(MigrationRun.DOCUMENTS,
+                        () -> streams.documents().get(definition.objectName(), definition.objectId()));
         Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(definition, entries, document);
         if (unfinishedCutover.isPresent()) {
             // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"

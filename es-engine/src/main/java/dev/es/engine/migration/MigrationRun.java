@@ -168,7 +168,8 @@ final class MigrationRun {
      */
     boolean start(DistributedLock held) {
         Instant now = clock.instant();
-        Optional<MigrationEntry> recorded = newId ? Optional.empty() : routing.get(migrationId);
+        Optional<MigrationEntry> recorded = newId ? Optional.empty()
+                : resilience.call(DOCUMENTS, () -> routing.get(migrationId));
         newId = false; // a later start (after a lost lock) reads what this one saved
         if (recorded.isPresent() && recorded.get().status() == MigrationStatus.COMPLETED) {
             phase = recorded.get().phase();

@@ -13,6 +13,8 @@ import dev.es.engine.migration.MigrationListener;
 import dev.es.engine.migration.MigrationResult;
 import dev.es.engine.migration.MigrationStatus;
 import dev.es.engine.migration.RollbackResult;
+import dev.es.engine.resilience.ResilienceSettings;
+import dev.es.engine.resilience.StoreResilience;
 import dev.es.engine.store.CommitFailedException;
 import dev.es.engine.store.EventStoreRegistry;
 import dev.es.engine.store.ExpectedVersion;
@@ -44,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * handles they keep across migrations (some threads sharing one), and migrators running live migrations with random
  * options (target store, transformers that rename, split and drop, convergence strategy), pause and resume, cancel,
  * rollback, chains, bulk runs, two instances migrating the same object, and lost lock leases, while a
- * {@link ChaosEventStore} injects unknown outcomes, migrator crashes and slow calls. A failed migration is run again
+ * {@link ChaosEventStore} injects unknown outcomes, migrator crashes and slow calls and a {@link ChaosRoutingTable}
+ * transient failures of the migrations' routing table (before a call, and after a save). A failed migration is run again
  * with the same definition (a re-run resumes it). At the end the faults are healed, everything unfinished is finished
  * and the {@link HistoryChecker} checks every object through a fresh {@code EventStreams} over the bare stores.
  *
@@ -73,6 +76,7 @@ final class Scenario {
     private final ScenarioStores stores;
     private final ChaosEventStore main;
     private final ChaosEventStore other;
+    private final ChaosRoutingTable routing;
     private final List<EventStreams> instances = new ArrayList<>();
     private final List<DefaultEventStreamMigrationService> services = new ArrayList<>();
     private final List<DistributedLockProvider> lockProviders = new ArrayList<>();
@@ -90,6 +94,7 @@ final class Scenario {
         ChaosEventStore.Faults faults = ChaosEventStore.Faults.draw(plan);
         this.main = new ChaosEventStore(stores.main(), seed * 31 + 1, faults);
         this.other = new ChaosEventStore(stores.other(), seed * 31 + 2, faults);
+        this.routing = new ChaosRoutingTable(stores.routing(), seed * 31 + 3);
     }
 
     /** Runs the scenario of {@code seed}; throws an {@link AssertionError} naming the seed when anything is wrong. */
@@ -114,10 +119,14 @@ final class Scenario {
             DistributedLockProvider locks = stores.locks().apply(i);
             instances.add(streams);
             lockProviders.add(locks);
-            services.add(new DefaultEventStreamMigrationService(streams, locks, stores.routing(),
-                    new MigrationDefaults(Duration.ofMillis(20 + plan.nextInt(40)), Duration.ofMillis(1),
+            DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(streams, locks,
+                    routing, new MigrationDefaults(Duration.ofMillis(20 + plan.nextInt(40)), Duration.ofMillis(1),
                             ConvergenceFailureStrategy.PAUSE_SOURCE, Duration.ofSeconds(2), Duration.ofSeconds(20), 3),
-                    MigrationListener.NONE, Clock.systemUTC()));
+                    MigrationListener.NONE, Clock.systemUTC());
+            // the default retries, with millisecond pauses instead of 100 ms and more: the routing faults are many
+            service.useResilience(StoreResilience.of(ResilienceSettings.defaults()
+                    .withRetry(5, Duration.ofMillis(1), Duration.ofMillis(20))));
+            services.add(service);
         }
         int objectCount = 1 + plan.nextInt(3);
         String prefix = "s" + Long.toHexString(seed) + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -175,8 +184,7 @@ final class Scenario {
                 break;
             }
         }
-        main.heal();
-        other.heal();
+        heal();
         EventStreams fresh = new EventStreams(EventStoreRegistry.of(stores.main(), stores.other()),
                 stores.documents(), stores.tags(), EventStreamSettings.defaults(), "main");
         HistoryChecker.Report report = new HistoryChecker(LINEAGE).check(history, fresh);
@@ -188,7 +196,13 @@ final class Scenario {
                     journal.subList(0, Math.min(journal.size(), 60))));
         }
         return new Summary(seed, objects.size(), history.attempts().size(), report.events(), migrations,
-                main.injected() + other.injected());
+                main.injected() + other.injected() + routing.injected());
+    }
+
+    private void heal() {
+        main.heal();
+        other.heal();
+        routing.heal();
     }
 
     private Thread thread(String name, Runnable work) {
@@ -392,8 +406,7 @@ final class Scenario {
         MigrationResult last = result;
         for (int attempt = 0; attempt < 20 && last.status() == MigrationStatus.FAILED; attempt++) {
             if (attempt >= 10) {
-                main.heal();
-                other.heal();
+                heal();
             }
             last = execute(random, spec);
         }
@@ -439,8 +452,7 @@ final class Scenario {
         RollbackResult rolled = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             if (attempt >= 5) {
-                main.heal();
-                other.heal();
+                heal();
             }
             try {
                 rolled = service(random).rollback(id);
