@@ -103,6 +103,26 @@ class JdbcTransientFaultsTest {
     }
 
     @Test
+    void aRoutingTableThatRefusesConnectionsWhenTheMigrationIsLaunchedIsTriedAgain() {
+        String id = Orders.withNotes(streams, 5);
+        FlakyDataSource flakyRouting = new FlakyDataSource(POSTGRES.dataSource());
+        try (DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(streams,
+                new JdbcLockProvider(POSTGRES.connections(), MAIN, LockSettings.defaults(), Clock.systemUTC()),
+                new JdbcMigrationRoutingTable(JdbcConnections.of(flakyRouting), MAIN), MigrationDefaults.defaults(),
+                MigrationListener.NONE, Clock.systemUTC())) {
+            service.useResilience(StoreResilience.of(ResilienceSettings.defaults()
+                    .withRetry(5, Duration.ofMillis(10), Duration.ofMillis(100))));
+            // the launch's read of the object's routing entries meets both
+            flakyRouting.failConnections(2, "08001");
+
+            MigrationResult result = service.forDocument("Order", id).withTargetStore("other").execute();
+
+            assertThat(result.status()).as("result %s", result).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(flakyRouting.injected()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void withoutRetriesTheSameFaultsFailTheMigrationWithTheCause() {
         migrations.useResilience(StoreResilience.none());
         String id = Orders.withNotes(streams, 20);
