@@ -118,7 +118,9 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         this.endpoints = new MigrationEndpoints(streams);
         this.finished = new FinishedMigrationVerification(streams);
         this.dryRun = new DryRun(streams, locks, routing, endpoints);
-        this.rollbacks = new MigrationRollback(this, streams, locks, routing, this.clock);
+        // a rollback's own reads and saves are retried on transient errors, as a run's are
+        this.rollbacks = new MigrationRollback(this, streams, locks, new ResilientRoutingTable(routing,
+                this::resilience), this.clock);
     }
 
     private static ExecutorService ownThreads() {

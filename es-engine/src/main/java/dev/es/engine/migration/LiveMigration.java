@@ -73,6 +73,23 @@ final class LiveMigration implements MigrationHandle {
 
     void run() {
         long started = System.nanoTime();
+        try {
+            attempt(started);
+        } catch (RuntimeException | Error unexpected) {
+            // a failure outside the protocol's own handling: the handle gets a result all the same, never hangs
+            if (!result.isDone()) {
+                log.error("Migration {} of {} ended by an unexpected error", run.migrationId, run.object(),
+                        unexpected);
+                finish(MigrationStatus.FAILED, new MigrationException(run.migrationId, "ended by an unexpected"
+                        + " error: " + unexpected.getMessage(), unexpected), started, false);
+            }
+            if (unexpected instanceof Error error) {
+                throw error;
+            }
+        }
+    }
+
+    private void attempt(long started) {
         Instant waitStart = run.clock.instant();
         String lockKey = run.lockKey;
         Optional<DistributedLock> acquired;
@@ -105,8 +122,21 @@ final class LiveMigration implements MigrationHandle {
         }
         StreamPointer expected = run.definition.expectedActive();
         if (expected != null) {
-            StreamPointer now = run.streams.documents().get(run.definition.objectName(), run.definition.objectId())
-                    .map(ObjectDocument::active).orElse(null);
+            StreamPointer now;
+            try {
+                now = run.resilience.call(MigrationRun.DOCUMENTS, () -> run.streams.documents()
+                        .get(run.definition.objectName(), run.definition.objectId())).map(ObjectDocument::active)
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                // nothing was changed: the lock goes back and the migration fails (never a handle left waiting)
+                acquired.get().close();
+                log.warn("Migration {} of {} not started: its document could not be read", run.migrationId,
+                        run.object(), e);
+                finish(MigrationStatus.FAILED, new MigrationException(run.migrationId, "not started: reading the"
+                        + " document of " + run.object() + " failed; nothing was changed: " + e.getMessage(), e),
+                        started, false);
+                return;
+            }
             if (!expected.equals(now)) {
                 acquired.get().close();
                 log.info("Migration {} of {} not started: its active stream is now {}, not {}", run.migrationId,
@@ -239,7 +269,11 @@ final class LiveMigration implements MigrationHandle {
                 run.entry == null ? null : run.entry.backupId(),
                 verification == null ? null : verification.result());
         onFinish.accept(finalStatus);
-        run.listener.finished(outcome);
+        try {
+            run.listener.finished(outcome);
+        } catch (RuntimeException e) {
+            log.warn("Migration {}: listener failed on its result", run.migrationId, e);
+        }
         try {
             run.definition.progress().onCompleted().accept(outcome);
         } catch (RuntimeException e) {

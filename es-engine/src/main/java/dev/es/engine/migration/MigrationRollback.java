@@ -446,8 +446,9 @@ final class MigrationRollback {
     }
 
     private ObjectDocument document(String migrationId, String objectName, String objectId) {
-        return streams.documents().get(objectName, objectId).orElseThrow(() -> new RollbackRefusedException(
-                migrationId, "the document of " + objectName + "/" + objectId + " is gone", ErrorCategory.CONFLICT));
+        return service.resilience().call(MigrationRun.DOCUMENTS, () -> streams.documents().get(objectName, objectId))
+                .orElseThrow(() -> new RollbackRefusedException(migrationId, "the document of " + objectName + "/"
+                        + objectId + " is gone", ErrorCategory.CONFLICT));
     }
 
     private EventStore store(StreamPointer pointer) {

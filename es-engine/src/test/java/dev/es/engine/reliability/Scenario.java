@@ -1,5 +1,6 @@
 package dev.es.engine.reliability;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.event.EventData;
 import dev.es.engine.lock.DistributedLockProvider;
@@ -46,8 +47,10 @@ import java.util.concurrent.TimeUnit;
  * handles they keep across migrations (some threads sharing one), and migrators running live migrations with random
  * options (target store, transformers that rename, split and drop, convergence strategy), pause and resume, cancel,
  * rollback, chains, bulk runs, two instances migrating the same object, and lost lock leases, while a
- * {@link ChaosEventStore} injects unknown outcomes, migrator crashes and slow calls and a {@link ChaosRoutingTable}
- * transient failures of the migrations' routing table (before a call, and after a save). A failed migration is run again
+ * {@link ChaosEventStore} injects unknown outcomes, migrator crashes and slow calls, and a {@link ChaosRoutingTable}
+ * and a {@link ChaosDocumentStore} transient failures of the migration services' routing table and documents (before
+ * a call, and after a write; the services have an {@code EventStreams} of their own for that, over the same stores,
+ * so that writers' document calls stay clean). A failed migration is run again
  * with the same definition (a re-run resumes it). At the end the faults are healed, everything unfinished is finished
  * and the {@link HistoryChecker} checks every object through a fresh {@code EventStreams} over the bare stores.
  *
@@ -77,6 +80,7 @@ final class Scenario {
     private final ChaosEventStore main;
     private final ChaosEventStore other;
     private final ChaosRoutingTable routing;
+    private final ChaosDocumentStore documents;
     private final List<EventStreams> instances = new ArrayList<>();
     private final List<DefaultEventStreamMigrationService> services = new ArrayList<>();
     private final List<DistributedLockProvider> lockProviders = new ArrayList<>();
@@ -95,6 +99,7 @@ final class Scenario {
         this.main = new ChaosEventStore(stores.main(), seed * 31 + 1, faults);
         this.other = new ChaosEventStore(stores.other(), seed * 31 + 2, faults);
         this.routing = new ChaosRoutingTable(stores.routing(), seed * 31 + 3);
+        this.documents = new ChaosDocumentStore(stores.documents(), seed * 31 + 4);
     }
 
     /** Runs the scenario of {@code seed}; throws an {@link AssertionError} naming the seed when anything is wrong. */
@@ -116,10 +121,13 @@ final class Scenario {
         for (int i = 0; i < instanceCount; i++) {
             EventStreams streams = new EventStreams(EventStoreRegistry.of(main, other), stores.documents(),
                     stores.tags(), EventStreamSettings.defaults().withChunkSize(chunkSize), "main");
+            // the migration service's own EventStreams, whose document calls meet faults (writers' do not)
+            EventStreams migrating = new EventStreams(EventStoreRegistry.of(main, other), documents,
+                    stores.tags(), EventStreamSettings.defaults().withChunkSize(chunkSize), "main");
             DistributedLockProvider locks = stores.locks().apply(i);
             instances.add(streams);
             lockProviders.add(locks);
-            DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(streams, locks,
+            DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(migrating, locks,
                     routing, new MigrationDefaults(Duration.ofMillis(20 + plan.nextInt(40)), Duration.ofMillis(1),
                             ConvergenceFailureStrategy.PAUSE_SOURCE, Duration.ofSeconds(2), Duration.ofSeconds(20), 3),
                     MigrationListener.NONE, Clock.systemUTC());
@@ -196,13 +204,15 @@ final class Scenario {
                     journal.subList(0, Math.min(journal.size(), 60))));
         }
         return new Summary(seed, objects.size(), history.attempts().size(), report.events(), migrations,
-                main.injected() + other.injected() + routing.injected());
+                main.injected() + other.injected() + routing.injected()
+                + documents.injected());
     }
 
     private void heal() {
         main.heal();
         other.heal();
         routing.heal();
+        documents.heal();
     }
 
     private Thread thread(String name, Runnable work) {
@@ -459,6 +469,10 @@ final class Scenario {
                 journal.add("rollback " + id + ": " + rolled.status() + (rolled.error() == null ? ""
                         : " " + rolled.error().getMessage()));
             } catch (RuntimeException refused) {
+                if (ErrorCategory.isTransient(refused)) {
+                    journal.add("rollback " + id + " met a transient error (retries exhausted): " + refused);
+                    continue; // not a refusal: roll back again
+                }
                 return; // refused (the object moved on, a re-run finished elsewhere): nothing changed
             }
             if (rolled.isSuccess() || rolled.status() != MigrationStatus.FAILED
