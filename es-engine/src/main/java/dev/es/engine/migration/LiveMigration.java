@@ -146,8 +146,13 @@ final class LiveMigration implements MigrationHandle {
                 return;
             }
         }
-        run.listener.lockAcquired(lockKey, Duration.between(waitStart, run.clock.instant()));
-        run.listener.started(run.migrationId, run.definition.objectName(), run.definition.objectId());
+        // a listener that throws here would leave the lock held outside the protocol's handling: it is only logged
+        try {
+            run.listener.lockAcquired(lockKey, Duration.between(waitStart, run.clock.instant()));
+            run.listener.started(run.migrationId, run.definition.objectName(), run.definition.objectId());
+        } catch (RuntimeException e) {
+            log.warn("Migration {}: listener failed when the migration started", run.migrationId, e);
+        }
         MigrationStatus outcome;
         MigrationException error = null;
         // the result is handed out only after the lock is released, so a caller may start the next migration at once

@@ -129,6 +129,30 @@ class MigrationControlTest extends AbstractMigrationControlTest {
         }
     }
 
+    @Test
+    void aListenerThatThrowsWhenTheMigrationStartsOrEndsDoesNotStopIt() {
+        String id = objectWith(3);
+        MigrationListener throwing = new MigrationListener() {
+            @Override
+            public void lockAcquired(String key, Duration waited) {
+                throw new IllegalStateException("injected: listener broke");
+            }
+
+            @Override
+            public void finished(MigrationResult result) {
+                throw new IllegalStateException("injected: listener broke");
+            }
+        };
+        try (DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(streams,
+                stores.locks(), stores.routing(), MigrationDefaults.defaults(), throwing, Clock.systemUTC())) {
+            MigrationResult result = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> service.forDocument("Order", id).withTargetStore("other").execute());
+
+            assertThat(result.status()).as("result %s", result).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(stores.locks().isLocked(MigrationDefinition.lockKey("Order", id))).isFalse();
+        }
+    }
+
     @Override
     protected MigrationTestStores createStores() {
         return new MigrationTestStores(new InMemoryEventStore("main"), new InMemoryEventStore("other"),
