@@ -146,13 +146,8 @@ final class LiveMigration implements MigrationHandle {
                 return;
             }
         }
-        // a listener that throws here would leave the lock held outside the protocol's handling: it is only logged
-        try {
-            run.listener.lockAcquired(lockKey, Duration.between(waitStart, run.clock.instant()));
-            run.listener.started(run.migrationId, run.definition.objectName(), run.definition.objectId());
-        } catch (RuntimeException e) {
-            log.warn("Migration {}: listener failed when the migration started", run.migrationId, e);
-        }
+        run.listener.lockAcquired(lockKey, Duration.between(waitStart, run.clock.instant()));
+        run.listener.started(run.migrationId, run.definition.objectName(), run.definition.objectId());
         MigrationStatus outcome;
         MigrationException error = null;
         // the result is handed out only after the lock is released, so a caller may start the next migration at once
@@ -274,11 +269,7 @@ final class LiveMigration implements MigrationHandle {
                 run.entry == null ? null : run.entry.backupId(),
                 verification == null ? null : verification.result());
         onFinish.accept(finalStatus);
-        try {
-            run.listener.finished(outcome);
-        } catch (RuntimeException e) {
-            log.warn("Migration {}: listener failed on its result", run.migrationId, e);
-        }
+        run.listener.finished(outcome);
         try {
             run.definition.progress().onCompleted().accept(outcome);
         } catch (RuntimeException e) {

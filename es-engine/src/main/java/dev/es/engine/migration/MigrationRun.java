@@ -83,7 +83,7 @@ final class MigrationRun {
         this.target = target;
         this.streams = streams;
         this.routing = routing;
-        this.listener = listener;
+        this.listener = GuardedListener.of(listener);
         this.clock = clock;
         this.control = new MigrationControl(migrationId);
         this.lockKey = definition.lockKey();

@@ -130,17 +130,41 @@ class MigrationControlTest extends AbstractMigrationControlTest {
     }
 
     @Test
-    void aListenerThatThrowsWhenTheMigrationStartsOrEndsDoesNotStopIt() {
+    void aListenerThatThrowsAtEveryCallDoesNotStopTheMigration() {
         String id = objectWith(3);
         MigrationListener throwing = new MigrationListener() {
-            @Override
-            public void lockAcquired(String key, Duration waited) {
+            private void broke() {
                 throw new IllegalStateException("injected: listener broke");
             }
 
             @Override
+            public void started(String migrationId, String objectName, String objectId) {
+                broke();
+            }
+
+            @Override
+            public void eventsCopied(String objectName, int count) {
+                broke();
+            }
+
+            @Override
+            public void catchUpIteration(String objectName) {
+                broke();
+            }
+
+            @Override
+            public void cutover(String objectName, Duration took) {
+                broke();
+            }
+
+            @Override
+            public void lockAcquired(String key, Duration waited) {
+                broke();
+            }
+
+            @Override
             public void finished(MigrationResult result) {
-                throw new IllegalStateException("injected: listener broke");
+                broke();
             }
         };
         try (DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(streams,
