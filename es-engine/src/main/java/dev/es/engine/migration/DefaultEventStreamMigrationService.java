@@ -110,17 +110,16 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         this.executor = new MigrationExecutor(executor, ownsExecutor, maxConcurrentMigrations);
         this.streams = Objects.requireNonNull(streams, "streams");
         this.locks = Objects.requireNonNull(locks, "locks");
-        this.routing = Objects.requireNonNull(routing, "routing");
+        // every call of the service and its migrations on the routing table is tried again on transient errors
+        this.routing = new ResilientRoutingTable(Objects.requireNonNull(routing, "routing"), this::resilience);
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.listener = listener == null ? MigrationListener.NONE : listener;
         this.clock = clock == null ? Clock.systemUTC() : clock;
-        this.orphans = new OrphanSettler(streams, locks, routing, this.clock, this::runsHere);
+        this.orphans = new OrphanSettler(streams, locks, this.routing, this.clock, this::runsHere);
         this.endpoints = new MigrationEndpoints(streams);
         this.finished = new FinishedMigrationVerification(streams);
-        this.dryRun = new DryRun(streams, locks, routing, endpoints);
-        // a rollback's own reads and saves are retried on transient errors, as a run's are
-        this.rollbacks = new MigrationRollback(this, streams, locks, new ResilientRoutingTable(routing,
-                this::resilience), this.clock);
+        this.dryRun = new DryRun(streams, locks, this.routing, endpoints);
+        this.rollbacks = new MigrationRollback(this, streams, locks, this.routing, this.clock);
     }
 
     private static ExecutorService ownThreads() {
@@ -412,14 +411,11 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
                     + " give it one with useBackups(...) (the Spring Boot starter does)");
         }
         // the object's entries, read once, as they stand once its orphans are settled
-        // (reads tried again on transient errors, as every call of the run on documents and routing entries is)
-        StoreResilience calls = resilience;
         List<MigrationEntry> entries = orphans.settle(prefetched != null ? prefetched.entries()
-                : calls.call(MigrationRun.DOCUMENTS,
-                        () -> routing.forObject(definition.objectName(), definition.objectId())));
-        // and its document, read once for both questions below
+                : routing.forObject(definition.objectName(), definition.objectId()));
+        // and its document, read once for both questions below (tried again on transient errors, as the run's are)
         Optional<ObjectDocument> document = prefetched != null ? prefetched.document()
-                : calls.call(MigrationRun.DOCUMENTS,
+                : resilience.call(MigrationRun.DOCUMENTS,
                         () -> streams.documents().get(definition.objectName(), definition.objectId()));
         Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(definition, entries, document);
         if (unfinishedCutover.isPresent()) {

@@ -168,8 +168,7 @@ final class MigrationRun {
      */
     boolean start(DistributedLock held) {
         Instant now = clock.instant();
-        Optional<MigrationEntry> recorded = newId ? Optional.empty()
-                : resilience.call(DOCUMENTS, () -> routing.get(migrationId));
+        Optional<MigrationEntry> recorded = newId ? Optional.empty() : routing.get(migrationId);
         newId = false; // a later start (after a lost lock) reads what this one saved
         if (recorded.isPresent() && recorded.get().status() == MigrationStatus.COMPLETED) {
             phase = recorded.get().phase();
@@ -326,7 +325,7 @@ final class MigrationRun {
     private void record() {
         lastRecorded = System.nanoTime();
         MigrationEntry saved = entry;
-        if (!resilience.call(DOCUMENTS, () -> routing.save(saved))) {
+        if (!routing.save(saved)) {
             log.warn("Migration {}: the routing entry was recorded by a newer holder of lock '{}'; stopping",
                     migrationId, lockKey);
             throw new LockLostException(lockKey);

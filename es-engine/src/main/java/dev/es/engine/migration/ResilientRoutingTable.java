@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A routing table whose calls are tried again on transient errors, through the migration service's current
- * {@link StoreResilience} (the breaker of the documents and routing calls): for the callers outside a migration run,
- * such as a rollback, which would otherwise fail on the first lost connection.
+ * The migration service's routing table: every call is tried again on transient errors, through the service's
+ * current {@link StoreResilience} (the breaker of the documents and routing calls), whoever makes it: a run, the
+ * launch, a bulk run, a rollback, the orphan settler, a dry run.
  */
 final class ResilientRoutingTable implements MigrationRoutingTable {
 

@@ -6,12 +6,13 @@ import dev.es.engine.document.ObjectDocument;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * Wraps a real document store and fails the Nth update, for crash tests; or runs an action just before chosen
- * updates reach the store (another writer changing the document in between), counting the updates the store then
- * refused as stale.
+ * Wraps a real document store and fails the Nth update, for crash tests, or the reads made while a condition holds;
+ * or runs an action just before chosen updates reach the store (another writer changing the document in between),
+ * counting the updates the store then refused as stale.
  */
 public final class FaultInjectingDocumentStore implements DocumentStore {
 
@@ -20,10 +21,16 @@ public final class FaultInjectingDocumentStore implements DocumentStore {
     private final AtomicInteger staleUpdates = new AtomicInteger();
     private volatile Predicate<ObjectDocument> interceptWhen = d -> false;
     private volatile Runnable interception = () -> { };
+    private volatile BooleanSupplier failGets = () -> false;
     private final ThreadLocal<Boolean> intercepting = ThreadLocal.withInitial(() -> false);
 
     public FaultInjectingDocumentStore(DocumentStore delegate) {
         this.delegate = delegate;
+    }
+
+    /** Fails every read made while {@code when} holds (checked on the reading thread). */
+    public void failGetsWhile(BooleanSupplier when) {
+        failGets = when;
     }
 
     /** Fails the {@code nth} update from now, before it is written. */
@@ -47,6 +54,9 @@ public final class FaultInjectingDocumentStore implements DocumentStore {
 
     @Override
     public Optional<ObjectDocument> get(String objectName, String objectId) {
+        if (failGets.getAsBoolean()) {
+            throw new IllegalStateException("injected fault: document read failed");
+        }
         return delegate.get(objectName, objectId);
     }
 

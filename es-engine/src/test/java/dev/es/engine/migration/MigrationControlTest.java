@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.es.engine.document.DocumentStore;
-import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
@@ -14,15 +12,12 @@ import dev.es.engine.lock.DistributedLock;
 import dev.es.engine.lock.DistributedLockProvider;
 import dev.es.engine.lock.LockLostException;
 import dev.es.engine.lock.memory.InMemoryLockProvider;
-import dev.es.engine.store.EventStoreRegistry;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.FaultInjectingEventStore;
 import dev.es.engine.store.memory.InMemoryDocumentStore;
 import dev.es.engine.store.memory.InMemoryEventStore;
 import dev.es.engine.store.memory.InMemoryTagStore;
 import dev.es.engine.stream.EventStream;
-import dev.es.engine.stream.EventStreamSettings;
-import dev.es.engine.stream.EventStreams;
 import dev.es.engine.transform.FunctionTransformer;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,38 +78,8 @@ class MigrationControlTest extends AbstractMigrationControlTest {
         AtomicBoolean broken = new AtomicBoolean(true);
         // the look at the document under the object's lock runs on a migration thread; the walk and the look before
         // the launch on the bulk run's threads
-        DocumentStore breaking = new DocumentStore() {
-            @Override
-            public Optional<ObjectDocument> get(String objectName, String objectId) {
-                if (broken.get() && Thread.currentThread().getName().startsWith("es-migration")) {
-                    throw new IllegalStateException("injected: the document store broke");
-                }
-                return documents.get(objectName, objectId);
-            }
-
-            @Override
-            public ObjectDocument create(ObjectDocument document) {
-                return documents.create(document);
-            }
-
-            @Override
-            public ObjectDocument update(ObjectDocument document) {
-                return documents.update(document);
-            }
-
-            @Override
-            public void delete(String objectName, String objectId, String etag) {
-                documents.delete(objectName, objectId, etag);
-            }
-
-            @Override
-            public List<String> objectIds(String objectName) {
-                return documents.objectIds(objectName);
-            }
-        };
-        EventStreams breakingStreams = new EventStreams(EventStoreRegistry.of(main, other), breaking, stores.tags(),
-                EventStreamSettings.defaults(), "main");
-        try (DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(breakingStreams,
+        documents.failGetsWhile(() -> broken.get() && Thread.currentThread().getName().startsWith("es-migration"));
+        try (DefaultEventStreamMigrationService service = new DefaultEventStreamMigrationService(streams,
                 stores.locks(), stores.routing(), MigrationDefaults.defaults(), MigrationListener.NONE,
                 Clock.systemUTC())) {
             BulkMigrationResult failed = assertTimeoutPreemptively(Duration.ofSeconds(30),

@@ -36,25 +36,20 @@ final class ChaosDocumentStore implements DocumentStore {
 
     @Override
     public ObjectDocument create(ObjectDocument document) {
-        faults.before("creating a document");
-        ObjectDocument created = delegate.create(document);
-        faults.after("creating a document");
-        return created;
+        return faults.around("creating a document", () -> delegate.create(document));
     }
 
     @Override
     public ObjectDocument update(ObjectDocument document) {
-        faults.before("updating a document");
-        ObjectDocument updated = delegate.update(document);
-        faults.after("updating a document");
-        return updated;
+        return faults.around("updating a document", () -> delegate.update(document));
     }
 
     @Override
     public void delete(String objectName, String objectId, String etag) {
-        faults.before("deleting a document");
-        delegate.delete(objectName, objectId, etag);
-        faults.after("deleting a document");
+        faults.around("deleting a document", () -> {
+            delegate.delete(objectName, objectId, etag);
+            return null;
+        });
     }
 
     @Override

@@ -29,10 +29,7 @@ final class ChaosRoutingTable implements MigrationRoutingTable {
 
     @Override
     public boolean save(MigrationEntry entry) {
-        faults.before("saving " + entry.migrationId());
-        boolean saved = delegate.save(entry);
-        faults.after("saving " + entry.migrationId());
-        return saved;
+        return faults.around("saving " + entry.migrationId(), () -> delegate.save(entry));
     }
 
     @Override
@@ -61,9 +58,10 @@ final class ChaosRoutingTable implements MigrationRoutingTable {
 
     @Override
     public void delete(String migrationId) {
-        faults.before("deleting " + migrationId);
-        delegate.delete(migrationId);
-        faults.after("deleting " + migrationId);
+        faults.around("deleting " + migrationId, () -> {
+            delegate.delete(migrationId);
+            return null;
+        });
     }
 
     @Override

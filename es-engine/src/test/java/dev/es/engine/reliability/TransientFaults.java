@@ -3,6 +3,7 @@ package dev.es.engine.reliability;
 import java.sql.SQLTransientConnectionException;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Transient failures at rates drawn from a seeded {@link Random} (0 to 6 % per call), before a call and after a
@@ -46,6 +47,14 @@ final class TransientFaults {
     /** Maybe fails after {@code what} took effect (the caller hears of a failure all the same). */
     void after(String what) {
         maybeFail(after, "after " + what);
+    }
+
+    /** Runs the write {@code call}, maybe failing before it ({@link #before}) and after it ({@link #after}). */
+    <T> T around(String what, Supplier<T> call) {
+        before(what);
+        T done = call.get();
+        after(what);
+        return done;
     }
 
     private void maybeFail(double probability, String what) {
