@@ -7,6 +7,7 @@ import dev.es.engine.document.TerminatedStream;
 import dev.es.engine.event.CloseEvent;
 import dev.es.engine.internal.Backoff;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +28,22 @@ final class CutoverStep {
         this.run = run;
     }
 
-    /** Switches the document to the target, after {@code close}; done when it already points there. */
-    void cutOver(CloseEvent close) {
+    /**
+     * Switches the document to the target, after {@code close}; done when it already points there.
+     *
+     * @param lastRead the document as this run last read it under the lock (the protocol's read before the
+     *                 catch-up), or {@code null}: its compare-and-set is tried first, without reading the document
+     *                 again; when the document changed since (a tag, say), it is read again
+     */
+    void cutOver(CloseEvent close, @Nullable ObjectDocument lastRead) {
         run.moveTo(MigrationPhase.CUTOVER, MigrationStatus.CUTTING_OVER);
         StreamPointer source = run.source;
         StreamPointer target = run.target();
         Backoff.Retry retry = CHANGED_DOCUMENT.start();
+        ObjectDocument known = lastRead;
         while (true) {
             run.requireLock();
-            ObjectDocument document = run.document();
+            ObjectDocument document = known != null ? known : run.document();
             if (document.active().equals(target)) {
                 break;
             }
@@ -52,6 +60,12 @@ final class CutoverStep {
                         () -> run.streams.documents().update(document.cutOver(target, terminated)));
                 break;
             } catch (DocumentConcurrencyException changed) {
+                if (known != null) {
+                    // changed since the protocol read it: read it now, no pause (nobody is racing this cutover)
+                    known = null;
+                    log.debug("Migration {}: document changed since it was read; re-reading it", run.migrationId);
+                    continue;
+                }
                 if (!retry.failed()) {
                     throw new MigrationException(run.migrationId, "the document of " + run.object() + " kept"
                             + " changing during the cutover (" + retry.failures() + " attempts); the source is"

@@ -210,6 +210,7 @@ final class LiveMigration implements MigrationHandle {
             // from here a close may be found written: a cancel can no longer take effect until we know it is not
             run.control.enterClose();
             CloseEvent closed = close.existingClose();
+            ObjectDocument lastRead = null;
             if (closed == null) {
                 // with no close written, the document says whether only book closing is left; else catch-up starts
                 // from that same read
@@ -221,8 +222,9 @@ final class LiveMigration implements MigrationHandle {
                 }
                 run.control.leaveClose();
                 closed = close.catchUpAndClose(document);
+                lastRead = document;
             }
-            cutover.cutOver(closed);
+            cutover.cutOver(closed, lastRead);
             bookClosing.closeBooks();
             return MigrationStatus.COMPLETED;
         } catch (MigrationControl.Suspended suspended) {

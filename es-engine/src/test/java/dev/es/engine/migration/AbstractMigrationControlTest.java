@@ -293,4 +293,36 @@ public abstract class AbstractMigrationControlTest extends LiveMigrationFixture 
         assertThat(landed.store()).isEqualTo("other");
         assertThat(eventIds(id)).hasSize(11).endsWith(after.eventId());
     }
+
+    /**
+     * Design section 5 point 6: the cutover compare-and-sets the document the protocol read before the catch-up,
+     * without reading it again. Tagged by another process during the catch-up, the document has a newer etag: the
+     * store refuses that one attempt, the cutover reads the document and switches it, keeping the tag.
+     */
+    @Test
+    @Tag("design-5.6")
+    @DisplayName("design 5.6: a tag added during the catch-up is kept; the cutover reads the document again")
+    void aTagAddedDuringTheCatchUpIsKeptByTheCutover() {
+        String id = objectWith(10);
+        StreamPointer target = new StreamPointer("order-" + id + "-v2", "other");
+        AtomicInteger tagged = new AtomicInteger();
+
+        MigrationResult result = migrations.forDocument("Order", id).withTargetStore("other")
+                .withLiveMigration(o -> o.onCatchUpProgress(p -> {
+                    if (tagged.getAndIncrement() == 0) {
+                        streams.open("Order", id).tag("during-catch-up", "yes");
+                    }
+                }))
+                .execute();
+
+        assertThat(result.isSuccess()).as("%s", result).isTrue();
+        assertThat(tagged.get()).isPositive();
+        assertThat(documents.staleUpdates()).as("the cutover's attempt on the document read before the tag")
+                .isEqualTo(1);
+        ObjectDocument document = documents.get("Order", id).orElseThrow();
+        assertThat(document.active()).isEqualTo(target);
+        assertThat(document.tags()).containsEntry("during-catch-up", "yes");
+        assertThat(document.terminatedStreams()).singleElement()
+                .satisfies(t -> assertThat(t.continuationStreamId()).isEqualTo(target.streamId()));
+    }
 }

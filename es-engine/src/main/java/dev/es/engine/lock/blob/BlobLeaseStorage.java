@@ -21,11 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code max(previous + 1, floor)} (see {@link LeaseStorage#tryLease}), written under the new lease (only the lease holder may
  * change the blob), so tokens grow across processes. A first acquisition creates the blob with its token,
  * {@code max(1, floor)}, and keeps it when the lease is granted on the ETag it created (nobody took the lock in
- * between): two requests and no write after the lease.
+ * between): two requests, the create and the lease, and no write after the lease. A key this storage has not seen
+ * is taken for a first one (the blob is created before the lease is asked for); a key it has seen is leased first.
  * <p>
  * Lock keys may hold any characters ({@code migration/Order/42}): letters, digits, '.', '_' and '-' are kept, every
  * other character is written as {@code ~XX} per UTF-8 byte; a key whose encoding would be too long for a blob name
@@ -56,9 +60,18 @@ public final class BlobLeaseStorage implements LeaseStorage {
     private static final Logger log = LoggerFactory.getLogger(BlobLeaseStorage.class);
     private static final String TOKEN = "fencingtoken";
     private static final int MAX_ENCODED_KEY = 900;
+    private static final int KNOWN_KEYS = 10_000;
 
     private final BlobContainerClient container;
     private final String prefix;
+    /** Keys whose lock blob this storage knows to exist, the last {@value #KNOWN_KEYS} used. */
+    private final Set<String> existing = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > KNOWN_KEYS;
+                }
+            }));
 
     /** Lock blobs under {@code prefix} in {@code container}. */
     public BlobLeaseStorage(BlobContainerClient container, String prefix) {
@@ -86,7 +99,7 @@ public final class BlobLeaseStorage implements LeaseStorage {
     public OptionalLong tryLease(String key, String owner, Duration lease, long tokenFloor) {
         BlobClient blob = blob(key);
         long firstToken = Math.max(1, tokenFloor);
-        Acquired acquired = acquire(blob, owner, lease, firstToken);
+        Acquired acquired = acquire(key, blob, owner, lease, firstToken);
         if (acquired == null) {
             return OptionalLong.empty();
         }
@@ -132,8 +145,15 @@ public final class BlobLeaseStorage implements LeaseStorage {
     private record Acquired(@Nullable String createdEtag, @Nullable String leasedEtag) {
     }
 
-    private @Nullable Acquired acquire(BlobClient blob, String owner, Duration lease, long firstToken) {
-        String created = null;
+    /**
+     * Leases the lock blob. A key this storage has not seen yet is most likely a first lock (an object migrated for
+     * the first time): its blob is created first, with the first token, then leased, two requests instead of a lease
+     * refused with 404, the create and the lease again. A blob that exists after all (another process, or this one
+     * before a restart, made it) costs one refused create more than leasing first.
+     */
+    private @Nullable Acquired acquire(String key, BlobClient blob, String owner, Duration lease, long firstToken) {
+        String created = existing.contains(key) ? null : createLockBlob(blob, firstToken);
+        existing.add(key);
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 Response<String> leased = leaseClient(blob, owner).acquireLeaseWithResponse(
@@ -147,7 +167,7 @@ public final class BlobLeaseStorage implements LeaseStorage {
                     throw e;
                 }
             }
-            created = createLockBlob(blob, firstToken);
+            created = createLockBlob(blob, firstToken); // deleted since: made again
         }
         return null;
     }
