@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ final class CopyStep {
     private final Throttle throttle;
     /** The most source events per page, lowered when a page's copies were too large for one target append. */
     private int pageLimit = Integer.MAX_VALUE;
+    /** Whether the target was empty when this run raised its fence, until the next {@link #targetPosition}. */
+    private boolean targetFencedEmpty;
 
     CopyStep(MigrationRun run) {
         this.run = run;
@@ -299,8 +302,22 @@ final class CopyStep {
         return ExpectedCopies.provenance(metadata, run.sourceName, from.version());
     }
 
+    /**
+     * This run raised the target's fence on {@code version} events, when its store said: on an empty target the
+     * next {@link #targetPosition} is the start, without a read. Nothing else writes there meanwhile: writers reach
+     * the target only through a close (there is none, or the copy would not start), and a newer lock holder would
+     * raise the fence above this run's token, so that this run's first copy is refused.
+     */
+    void targetFencedAt(OptionalLong version) {
+        targetFencedEmpty = version.isPresent() && version.getAsLong() == 0;
+    }
+
     /** Where the copy stands, read from the target's last event: the source version it came from, its version. */
     Position targetPosition() {
+        if (targetFencedEmpty) {
+            targetFencedEmpty = false;
+            return Position.START;
+        }
         StreamPointer target = run.target();
         StoredEvent last = run.store(target).lastEvent(target.streamId());
         if (last == null) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -252,7 +253,10 @@ final class LiveMigration implements MigrationHandle {
         for (StreamPointer pointer : List.of(run.source, run.target())) {
             EventStore store = run.store(pointer);
             if (store.supportsFencing()) {
-                store.raiseFence(pointer.streamId(), token);
+                OptionalLong version = store.raiseFence(pointer.streamId(), token);
+                if (pointer.equals(run.target())) {
+                    copy.targetFencedAt(version);
+                }
             } else {
                 log.debug("Migration {}: store '{}' keeps no fences; only the lock guards {}", run.migrationId,
                         pointer.store(), pointer);

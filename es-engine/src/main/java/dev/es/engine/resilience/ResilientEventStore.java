@@ -69,8 +69,8 @@ final class ResilientEventStore implements EventStore {
     }
 
     @Override
-    public void raiseFence(String streamId, long token) {
-        resilience.run(name, () -> store.raiseFence(streamId, token));
+    public OptionalLong raiseFence(String streamId, long token) {
+        return resilience.call(name, () -> store.raiseFence(streamId, token));
     }
 
     @Override

@@ -76,10 +76,14 @@ public interface EventStore extends EventStoreAdmin {
     /**
      * Raises the stream's fence to at least {@code token} (it never goes down): from then on, a fenced append with a
      * lower token is refused. Works on an absent stream too, which stays empty (version 0, nothing to read, open).
+     * <p>
+     * Answers the stream's version as the raise found it when the store knows it for certain on the way (the raise
+     * wrote on that state: a row it locked, a blob it changed on its ETag), else empty; a store may always answer
+     * empty. A migration whose target the raise found empty (0) starts its copy without reading the target again.
      *
      * @throws UnsupportedOperationException when the store does not {@link #supportsFencing() support fencing}
      */
-    default void raiseFence(String streamId, long token) {
+    default OptionalLong raiseFence(String streamId, long token) {
         throw new UnsupportedOperationException("Event store '" + name() + "' (" + getClass().getSimpleName()
                 + ") does not support fencing tokens");
     }

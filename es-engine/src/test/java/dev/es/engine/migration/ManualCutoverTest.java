@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -397,8 +398,8 @@ class ManualCutoverTest {
         }
 
         @Override
-        public void raiseFence(String streamId, long token) {
-            delegate.raiseFence(streamId, token);
+        public OptionalLong raiseFence(String streamId, long token) {
+            return delegate.raiseFence(streamId, token);
         }
 
         @Override

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -220,8 +221,8 @@ class MigrationThrottleTest {
         }
 
         @Override
-        public void raiseFence(String streamId, long token) {
-            delegate.raiseFence(streamId, token);
+        public OptionalLong raiseFence(String streamId, long token) {
+            return delegate.raiseFence(streamId, token);
         }
 
         @Override

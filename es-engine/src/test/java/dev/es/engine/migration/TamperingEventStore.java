@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -133,8 +134,8 @@ public final class TamperingEventStore implements EventStore {
     }
 
     @Override
-    public void raiseFence(String streamId, long token) {
-        delegate.raiseFence(streamId, token);
+    public OptionalLong raiseFence(String streamId, long token) {
+        return delegate.raiseFence(streamId, token);
     }
 
     @Override

@@ -165,8 +165,8 @@ final class ChaosEventStore implements EventStore {
     }
 
     @Override
-    public void raiseFence(String streamId, long token) {
-        delegate.raiseFence(streamId, token);
+    public OptionalLong raiseFence(String streamId, long token) {
+        return delegate.raiseFence(streamId, token);
     }
 
     @Override

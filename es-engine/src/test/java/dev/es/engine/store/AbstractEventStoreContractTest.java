@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -552,6 +553,14 @@ public abstract class AbstractEventStoreContractTest {
     }
 
     /**
+     * Whether the store's {@code raiseFence} answers the version it raised the fence on whenever it wrote (the stores
+     * built in do); a store may always answer empty, but never a wrong version.
+     */
+    protected boolean answersVersionOnRaise() {
+        return false;
+    }
+
+    /**
      * True when the store, as {@link #keepsFences()} says, declines fencing: then checks that it declines cleanly
      * (says so, refuses {@code raiseFence}, makes fenced appends plain ones) and the caller's test ends there.
      */
@@ -608,6 +617,35 @@ public abstract class AbstractEventStoreContractTest {
                 .isInstanceOf(WrongExpectedVersionException.class);
         assertThat(store.read(id, 1, 100)).extracting(e -> e.metadata().get("n"))
                 .containsExactly("0", "1", "2", "3", "4");
+    }
+
+    /**
+     * A raise answers the stream's version as it found it, or nothing (a migration starts its copy on a target found
+     * empty without reading it again): on an absent stream, on one this client appended to, and on one another
+     * client appended to since this one last looked.
+     */
+    @Test
+    void aRaiseAnswersTheVersionItRaisedTheFenceOnOrNothing() {
+        if (declinesFencing()) {
+            return;
+        }
+        String id = newStreamId();
+        assertRaisedOn(store.raiseFence(id, 1), 0);
+        store.append(id, ExpectedVersion.exactly(0), events(0, 3), 1);
+        assertRaisedOn(store.raiseFence(id, 2), 3);
+        store.append(id, ExpectedVersion.exactly(3), events(3, 1), 2);
+        secondClient(store).append(id, ExpectedVersion.exactly(4), events(4, 1), 2);
+        assertRaisedOn(store.raiseFence(id, 3), 5);
+        store.raiseFence(id, 3).ifPresent(version -> assertThat(version).isEqualTo(5));
+        assertThat(store.version(id)).isEqualTo(5);
+    }
+
+    private void assertRaisedOn(OptionalLong answer, long version) {
+        if (answersVersionOnRaise()) {
+            assertThat(answer).as("%s answers the version it raised the fence on", store.name()).hasValue(version);
+        } else {
+            answer.ifPresent(v -> assertThat(v).as("the version %s answers", store.name()).isEqualTo(version));
+        }
     }
 
     @Test

@@ -83,8 +83,8 @@ public final class HookedEventStore implements EventStore {
     }
 
     @Override
-    public void raiseFence(String streamId, long token) {
-        delegate.raiseFence(streamId, token);
+    public OptionalLong raiseFence(String streamId, long token) {
+        return delegate.raiseFence(streamId, token);
     }
 
     @Override

@@ -704,10 +704,12 @@ public final class BlobEventStore implements EventStore {
      * ETag it was read with: an append decided on the old fence (it is conditioned on that ETag) then fails and
      * re-reads. A full last chunk is never changed (the next chunk copies its fence when it starts): the fence goes
      * into a new, empty next chunk instead, unless the stream is closed. A hold on the stream (a lease on its last
-     * chunk) is broken first, so that the holder cannot append past the fence.
+     * chunk) is broken first, so that the holder cannot append past the fence. Answers the stream's version when
+     * the raise wrote (a new chunk, or metadata on the ETag the version was read with), empty when the fence was
+     * already high enough (the tail it looked at may be this store's cached one).
      */
     @Override
-    public void raiseFence(String streamId, long token) {
+    public OptionalLong raiseFence(String streamId, long token) {
         Identifiers.requireStreamId(streamId);
         Appends.requireFencingToken(token);
         // no pause between attempts: a raise needs a read and a write with nothing in between, and an append
@@ -715,7 +717,7 @@ public final class BlobEventStore implements EventStore {
         for (int attempt = 1; ; attempt++) {
             Tail t = tail(streamId);
             if (t.fence() >= token) {
-                return;
+                return OptionalLong.empty();
             }
             if (attempt > MAX_ATTEMPTS) {
                 throw new IllegalStateException("Raising the fence of stream '" + streamId + "' of store '" + name
@@ -730,7 +732,7 @@ public final class BlobEventStore implements EventStore {
                 if (started != null) {
                     log.debug("Raised the fence of stream '{}' to {} in a new chunk", streamId, token);
                     remember(streamId, started);
-                    return;
+                    return OptionalLong.of(t.version()); // the chunk before is full (final) or there is none
                 }
                 continue;
             }
@@ -741,7 +743,7 @@ public final class BlobEventStore implements EventStore {
                         new BlobRequestConditions().setIfMatch(t.etag()), WRITE_TIMEOUT, Context.NONE);
                 log.debug("Raised the fence of stream '{}' to {}", streamId, token);
                 tails.remove(streamId, t); // its ETag changed
-                return;
+                return OptionalLong.of(t.version()); // the chunk still had the ETag its version was read with
             } catch (BlobStorageException e) {
                 if (Blobs.isStatus(e, 412)) {
                     continue; // the chunk changed: read it again

@@ -114,7 +114,7 @@ public final class JdbcEventStore implements EventStore {
         this.lockForHold = "INSERT INTO " + streams + " AS s (stream_id) VALUES (?) ON CONFLICT (stream_id)"
                 + " DO UPDATE SET fence = s.fence RETURNING s.version";
         this.raiseFence = "INSERT INTO " + streams + " AS s (stream_id, fence) VALUES (?, ?) ON CONFLICT (stream_id)"
-                + " DO UPDATE SET fence = GREATEST(s.fence, EXCLUDED.fence)";
+                + " DO UPDATE SET fence = GREATEST(s.fence, EXCLUDED.fence) RETURNING s.version";
         String columns = "SELECT event_id, type, schema_version, version, payload::text AS payload,"
                 + " metadata::text AS metadata, recorded_at FROM " + events + " WHERE stream_id = ?";
         this.selectEvents = columns + " AND version >= ? ORDER BY version LIMIT ?";
@@ -198,19 +198,22 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public void raiseFence(String streamId, long token) {
+    public OptionalLong raiseFence(String streamId, long token) {
         Identifiers.requireStreamId(streamId);
         Appends.requireFencingToken(token);
         try {
-            connections.inTransaction(connection -> {
+            long version = connections.inTransaction(connection -> {
                 try (PreparedStatement raise = connection.prepareStatement(raiseFence)) {
                     raise.setString(1, streamId);
                     raise.setLong(2, token);
-                    raise.executeUpdate();
+                    try (ResultSet row = raise.executeQuery()) {
+                        row.next();
+                        return row.getLong(1);
+                    }
                 }
-                return null;
             });
             log.debug("Raised the fence of stream '{}' of store '{}' to at least {}", streamId, name, token);
+            return OptionalLong.of(version);
         } catch (SQLException e) {
             throw new JdbcStoreException("Raising the fence of stream '" + streamId + "' of store '" + name
                     + "' failed", e);

@@ -100,10 +100,10 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public void raiseFence(String streamId, long token) {
+    public OptionalLong raiseFence(String streamId, long token) {
         Identifiers.requireStreamId(streamId);
         Appends.requireFencingToken(token);
-        streams.computeIfAbsent(streamId, id -> new MemoryStream()).raiseFence(token);
+        return OptionalLong.of(streams.computeIfAbsent(streamId, id -> new MemoryStream()).raiseFence(token));
     }
 
     @Override
@@ -140,8 +140,10 @@ public final class InMemoryEventStore implements EventStore {
             return List.copyOf(events.subList(from, to));
         }
 
-        synchronized void raiseFence(long token) {
+        /** Answers the version the fence was raised on. */
+        synchronized long raiseFence(long token) {
             fence = Math.max(fence, token);
+            return events.size();
         }
 
         synchronized WriterHold hold(String streamId, long until) {

@@ -50,6 +50,11 @@ class BlobEventStoreTest extends AbstractEventStoreContractTest {
     }
 
     @Override
+    protected boolean answersVersionOnRaise() {
+        return true;
+    }
+
+    @Override
     protected int chunkSize() {
         return CHUNK_SIZE;
     }

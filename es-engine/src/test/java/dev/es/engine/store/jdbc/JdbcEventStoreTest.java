@@ -26,6 +26,11 @@ class JdbcEventStoreTest extends AbstractEventStoreContractTest {
     }
 
     @Override
+    protected boolean answersVersionOnRaise() {
+        return true;
+    }
+
+    @Override
     protected EventStore secondClient(EventStore store) {
         return new JdbcEventStore("pg", second, JdbcTables.defaults());
     }

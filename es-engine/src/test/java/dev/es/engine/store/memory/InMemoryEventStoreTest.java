@@ -9,4 +9,9 @@ class InMemoryEventStoreTest extends AbstractEventStoreContractTest {
     protected EventStore createStore() {
         return new InMemoryEventStore("memory");
     }
+
+    @Override
+    protected boolean answersVersionOnRaise() {
+        return true;
+    }
 }
