@@ -16,6 +16,7 @@ import dev.es.engine.migration.MigrationStatus;
 import dev.es.engine.migration.RollbackResult;
 import dev.es.engine.resilience.ResilienceSettings;
 import dev.es.engine.resilience.StoreResilience;
+import dev.es.engine.resilience.StoreUnavailableException;
 import dev.es.engine.store.CommitFailedException;
 import dev.es.engine.store.EventStoreRegistry;
 import dev.es.engine.store.ExpectedVersion;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One randomized scenario, planned from a seed: several application instances (each its own {@code EventStreams},
@@ -61,6 +63,8 @@ final class Scenario {
 
     private static final String OBJECT = "Order";
     private static final Duration AWAIT = Duration.ofSeconds(60);
+    /** How long a store's circuit breaker stays open in the services (30 s by default). */
+    private static final Duration BREAKER_OPEN = Duration.ofMillis(50);
     private static final Lineage LINEAGE = Lineage.byMetadata().dropping("Noise"::equals);
 
     /** What a transformer of a migration does. */
@@ -131,9 +135,11 @@ final class Scenario {
                     routing, new MigrationDefaults(Duration.ofMillis(20 + plan.nextInt(40)), Duration.ofMillis(1),
                             ConvergenceFailureStrategy.PAUSE_SOURCE, Duration.ofSeconds(2), Duration.ofSeconds(20), 3),
                     MigrationListener.NONE, Clock.systemUTC());
-            // the default retries, with millisecond pauses instead of 100 ms and more: the routing faults are many
+            // the default retries, with millisecond pauses instead of 100 ms and more: the routing faults are many;
+            // the default breaker, open for BREAKER_OPEN instead of 30 s: the faults can trip it, as in production
             service.useResilience(StoreResilience.of(ResilienceSettings.defaults()
-                    .withRetry(5, Duration.ofMillis(1), Duration.ofMillis(20))));
+                    .withRetry(5, Duration.ofMillis(1), Duration.ofMillis(20))
+                    .withCircuitBreaker(50, 20, 10, BREAKER_OPEN)));
             services.add(service);
         }
         int objectCount = 1 + plan.nextInt(3);
@@ -397,7 +403,28 @@ final class Scenario {
     private MigrationResult execute(Random random, Spec spec) {
         migrations++;
         journal.add("execute " + spec);
-        return await(builder(service(random), spec).start());
+        return await(start(service(random), spec));
+    }
+
+    /**
+     * Launches {@code spec}; a launch refused by a transient error (its reads' retries ran out, or a store's breaker
+     * is open) is not a refusal: launched again after the breaker's open time, the faults healed after five tries.
+     */
+    private MigrationHandle start(DefaultEventStreamMigrationService service, Spec spec) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return builder(service, spec).start();
+            } catch (RuntimeException e) {
+                if (!ErrorCategory.isTransient(e) || attempt >= 10) {
+                    throw e;
+                }
+                journal.add("launch of " + spec + " met a transient error: " + e);
+                if (attempt >= 5) {
+                    heal();
+                }
+                sleep(BREAKER_OPEN.toMillis() + 10);
+            }
+        }
     }
 
     private MigrationResult await(MigrationHandle handle) {
@@ -418,6 +445,9 @@ final class Scenario {
             if (attempt >= 10) {
                 heal();
             }
+            if (breakerWasOpen(last.error())) {
+                sleep(BREAKER_OPEN.toMillis() + 10); // a re-run at once would meet the open breaker again
+            }
             last = execute(random, spec);
         }
         if (last.status() == MigrationStatus.FAILED) {
@@ -426,10 +456,19 @@ final class Scenario {
         return last;
     }
 
+    private static boolean breakerWasOpen(@Nullable Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof StoreUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void pauseAndResume(Random random, Spec spec) {
         migrations++;
         journal.add("pause and resume " + spec);
-        MigrationHandle handle = builder(service(random), spec).start();
+        MigrationHandle handle = start(service(random), spec);
         sleep(random.nextInt(3));
         handle.pause();
         sleep(random.nextInt(3));
@@ -440,7 +479,7 @@ final class Scenario {
     private void cancel(Random random, Spec spec) {
         migrations++;
         journal.add("cancel " + spec);
-        MigrationHandle handle = builder(service(random), spec).start();
+        MigrationHandle handle = start(service(random), spec);
         sleep(random.nextInt(3));
         boolean cancelled = handle.cancel();
         journal.add("cancel() answered " + cancelled);
@@ -471,6 +510,7 @@ final class Scenario {
             } catch (RuntimeException refused) {
                 if (ErrorCategory.isTransient(refused)) {
                     journal.add("rollback " + id + " met a transient error (retries exhausted): " + refused);
+                    sleep(BREAKER_OPEN.toMillis() + 10);
                     continue; // not a refusal: roll back again
                 }
                 return; // refused (the object moved on, a re-run finished elsewhere): nothing changed
@@ -487,7 +527,7 @@ final class Scenario {
     private void leaseLostMidway(Random random, Spec spec) {
         migrations++;
         journal.add("lease lost midway " + spec);
-        MigrationHandle handle = builder(service(random), spec).start();
+        MigrationHandle handle = start(service(random), spec);
         sleep(random.nextInt(3));
         stores.leaseClock().advance(Duration.ofSeconds(11));
         finish(random, spec, await(handle));
@@ -496,8 +536,8 @@ final class Scenario {
     private void twoInstances(Random random, Spec spec) {
         migrations += 2;
         journal.add("two instances " + spec);
-        MigrationHandle a = builder(services.get(0), spec).start();
-        MigrationHandle b = builder(services.get(1), spec).start();
+        MigrationHandle a = start(services.get(0), spec);
+        MigrationHandle b = start(services.get(1), spec);
         MigrationResult ra = await(a);
         MigrationResult rb = await(b);
         finish(random, spec, ra);
