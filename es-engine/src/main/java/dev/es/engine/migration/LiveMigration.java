@@ -122,12 +122,14 @@ final class LiveMigration implements MigrationHandle {
             return;
         }
         StreamPointer expected = run.definition.expectedActive();
+        // the document as read under the lock, when a bulk run's check read it: the protocol starts from that read
+        ObjectDocument readUnderLock = null;
         if (expected != null) {
             StreamPointer now;
             try {
-                now = run.resilience.call(MigrationRun.DOCUMENTS, () -> run.streams.documents()
-                        .get(run.definition.objectName(), run.definition.objectId())).map(ObjectDocument::active)
-                        .orElse(null);
+                readUnderLock = run.resilience.call(MigrationRun.DOCUMENTS, () -> run.streams.documents()
+                        .get(run.definition.objectName(), run.definition.objectId())).orElse(null);
+                now = readUnderLock == null ? null : readUnderLock.active();
             } catch (RuntimeException e) {
                 // nothing was changed: the lock goes back and the migration fails (never a handle left waiting)
                 acquired.get().close();
@@ -155,7 +157,7 @@ final class LiveMigration implements MigrationHandle {
         try (DistributedLock held = acquired.get()) {
             run.lock = held;
             try {
-                outcome = protocol(held);
+                outcome = protocol(held, readUnderLock);
             } catch (MigrationControl.NotRevived refused) {
                 error = refused.error;
                 outcome = MigrationStatus.FAILED;
@@ -198,8 +200,12 @@ final class LiveMigration implements MigrationHandle {
         }
     }
 
-    /** Steps 2 to 7 of the protocol under the held lock; answers the final status. */
-    private MigrationStatus protocol(DistributedLock held) {
+    /**
+     * Steps 2 to 7 of the protocol under the held lock; answers the final status.
+     *
+     * @param readUnderLock the object's document as a bulk run's check read it under this lock, or {@code null}
+     */
+    private MigrationStatus protocol(DistributedLock held, @Nullable ObjectDocument readUnderLock) {
         try {
             if (run.start(held)) {
                 foundCompleted = true;
@@ -215,7 +221,9 @@ final class LiveMigration implements MigrationHandle {
             if (closed == null) {
                 // with no close written, the document says whether only book closing is left; else catch-up starts
                 // from that same read
-                ObjectDocument document = run.document();
+                // (a bulk run's check has just read it under this lock: only a lock holder moves the active stream,
+                // and the cutover's compare-and-set finds any other change)
+                ObjectDocument document = readUnderLock != null ? readUnderLock : run.document();
                 if (document.active().equals(run.target())) {
                     // book closing deleted the source and died before writing its close again: only that is left
                     bookClosing.closeBooks();
