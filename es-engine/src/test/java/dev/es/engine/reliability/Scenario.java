@@ -422,7 +422,7 @@ final class Scenario {
                 if (attempt >= 5) {
                     heal();
                 }
-                sleep(BREAKER_OPEN.toMillis() + 10);
+                waitOutOpenBreaker();
             }
         }
     }
@@ -446,7 +446,7 @@ final class Scenario {
                 heal();
             }
             if (breakerWasOpen(last.error())) {
-                sleep(BREAKER_OPEN.toMillis() + 10); // a re-run at once would meet the open breaker again
+                waitOutOpenBreaker(); // a re-run at once would meet the open breaker again
             }
             last = execute(random, spec);
         }
@@ -454,6 +454,11 @@ final class Scenario {
             problems.add("migration of " + spec + " still FAILED after re-runs: " + last.error());
         }
         return last;
+    }
+
+    /** Sleeps until a breaker that opened just now lets calls through again (half-open). */
+    private static void waitOutOpenBreaker() {
+        sleep(BREAKER_OPEN.toMillis() + 10);
     }
 
     private static boolean breakerWasOpen(@Nullable Throwable error) {
@@ -510,7 +515,7 @@ final class Scenario {
             } catch (RuntimeException refused) {
                 if (ErrorCategory.isTransient(refused)) {
                     journal.add("rollback " + id + " met a transient error (retries exhausted): " + refused);
-                    sleep(BREAKER_OPEN.toMillis() + 10);
+                    waitOutOpenBreaker();
                     continue; // not a refusal: roll back again
                 }
                 return; // refused (the object moved on, a re-run finished elsewhere): nothing changed
