@@ -415,8 +415,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
                 : routing.forObject(definition.objectName(), definition.objectId()));
         // and its document, read once for both questions below (tried again on transient errors, as the run's are)
         Optional<ObjectDocument> document = prefetched != null ? prefetched.document()
-                : resilience.call(MigrationRun.DOCUMENTS,
-                        () -> streams.documents().get(definition.objectName(), definition.objectId()));
+                : MigrationRun.readDocument(resilience, streams, definition.objectName(), definition.objectId());
         Optional<MigrationEntry> unfinishedCutover = unfinishedCutover(definition, entries, document);
         if (unfinishedCutover.isPresent()) {
             // a migration that switched the document but died before BOOK_CLOSED: running "the same migration"

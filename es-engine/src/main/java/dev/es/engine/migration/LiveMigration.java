@@ -127,8 +127,7 @@ final class LiveMigration implements MigrationHandle {
         if (expected != null) {
             StreamPointer now;
             try {
-                readUnderLock = run.resilience.call(MigrationRun.DOCUMENTS, () -> run.streams.documents()
-                        .get(run.definition.objectName(), run.definition.objectId())).orElse(null);
+                readUnderLock = run.findDocument().orElse(null);
                 now = readUnderLock == null ? null : readUnderLock.active();
             } catch (RuntimeException e) {
                 // nothing was changed: the lock goes back and the migration fails (never a handle left waiting)

@@ -446,7 +446,7 @@ final class MigrationRollback {
     }
 
     private ObjectDocument document(String migrationId, String objectName, String objectId) {
-        return service.resilience().call(MigrationRun.DOCUMENTS, () -> streams.documents().get(objectName, objectId))
+        return MigrationRun.readDocument(service.resilience(), streams, objectName, objectId)
                 .orElseThrow(() -> new RollbackRefusedException(migrationId, "the document of " + objectName + "/"
                         + objectId + " is gone", ErrorCategory.CONFLICT));
     }

@@ -122,9 +122,22 @@ final class MigrationRun {
     }
 
     ObjectDocument document() {
-        return resilience.call(DOCUMENTS, () -> streams.documents().get(definition.objectName(),
-                        definition.objectId()))
+        return findDocument()
                 .orElseThrow(() -> new MigrationException(migrationId, "the document of " + object() + " is gone"));
+    }
+
+    /** The object's document, if any, read as {@link #readDocument} reads it. */
+    Optional<ObjectDocument> findDocument() {
+        return readDocument(resilience, streams, definition.objectName(), definition.objectId());
+    }
+
+    /**
+     * A migration's read of an object's document (the launch's, a run's, a rollback's): tried again on transient
+     * errors through {@code resilience}. Writers' reads are not (the document store is shared with them).
+     */
+    static Optional<ObjectDocument> readDocument(StoreResilience resilience, EventStreams streams, String objectName,
+                                                 String objectId) {
+        return resilience.call(DOCUMENTS, () -> streams.documents().get(objectName, objectId));
     }
 
     long fencingToken() {
