@@ -102,13 +102,16 @@ import org.slf4j.LoggerFactory;
  * {@link #raiseFence raise} changes the metadata (and so the ETag) on the condition of the ETag it read, so an
  * append decided on the old fence fails with 412, re-reads and sees the new one. A new chunk starts with the fence
  * of the chunk before it, which is final: a full chunk of an open stream is never changed (a raise then starts the
- * next chunk with the new fence; a closed stream never gets another chunk). The chunk format is unchanged, so
- * streams written before fencing existed read and append as they did.
+ * next chunk with the new fence; a closed stream never gets another chunk). Appends that never pause can win that
+ * race every time, so from the third lost one a raise takes a short lease on the chunk (appends wait, as for a
+ * hold), reads it and writes the fence under the lease, and releases it. The chunk format is unchanged, so streams
+ * written before fencing existed read and append as they did.
  *
  * <h2>Holding writers</h2>
  * {@link #holdWriters} holds the writers of a stream, in every process, with a <em>lease</em> on the stream's last
  * chunk (starting the next chunk first when the last one is full, so that the leased chunk is never full when the
- * hold starts): the holder's appends carry the lease id, everyone else's append block is refused by the service
+ * hold starts; the lease is asked for on the ETag read and, once an append came in between, without a condition,
+ * the chunk then read under it): the holder's appends carry the lease id, everyone else's append block is refused by the service
  * ({@code 412 LeaseIdMissing}). Such an append reads the tail again and, while the chunk is leased, waits (5 ms,
  * doubling up to 50 ms, reading only the chunk's properties) for at most {@value #HOLD_WAIT_SECONDS} s: when the
  * holder appended a close meanwhile it gets {@link EventStreamClosedException} (the engine then follows the
@@ -151,6 +154,8 @@ public final class BlobEventStore implements EventStore {
     private static final String FENCE = "fence";
     private static final int MAX_BLOCKS = 50_000;
     private static final int MAX_ATTEMPTS = 200;
+    /** Races a fence raise loses to appends before it takes a lease to keep them out ({@link #raiseFence}). */
+    private static final int RAISE_RACES_BEFORE_LEASE = 3;
     /** Appends that lose races to other writers: from the third, a pause of 1 ms doubling up to 50 ms. */
     private static final Backoff LOST_RACES = new Backoff(Duration.ofMillis(1), Duration.ofMillis(50), MAX_ATTEMPTS);
     private static final int CACHED_CHUNKS = 4;
@@ -509,6 +514,7 @@ public final class BlobEventStore implements EventStore {
         int leaseSeconds = (int) Math.min(MAX_LEASE_SECONDS, Math.max(MIN_LEASE_SECONDS,
                 (bounded.toMillis() + 999) / 1000));
         long pause = FIRST_PAUSE_NANOS;
+        boolean contended = false;
         while (true) {
             if (System.nanoTime() - deadline >= 0) {
                 return Optional.of(new BlobWriterHold(streamId, bounded, deadline, null, Tail.EMPTY)); // ran out
@@ -526,15 +532,18 @@ public final class BlobEventStore implements EventStore {
                 createChunk(streamId, t.chunk() + 1, t.version() + 1, t.fence()); // or another client did
                 continue;
             }
-            BlobLeaseClient lease = new BlobLeaseClientBuilder()
-                    .blobClient(container.getBlobClient(chunkName(streamId, t.chunk())))
-                    .leaseId(UUID.randomUUID().toString()).buildClient();
+            BlobLeaseClient lease = newLease(streamId, t.chunk());
             try {
-                // only if the chunk is still as read: not full, the last one
-                lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(leaseSeconds).setRequestConditions(
-                        new BlobLeaseRequestConditions().setIfMatch(t.etag())), WRITE_TIMEOUT, Context.NONE);
+                // first only if the chunk is still as read (not full, the last one); once an append came in
+                // between, whatever the chunk holds (it is read under the lease below)
+                BlobAcquireLeaseOptions options = new BlobAcquireLeaseOptions(leaseSeconds);
+                if (!contended) {
+                    options.setRequestConditions(new BlobLeaseRequestConditions().setIfMatch(t.etag()));
+                }
+                lease.acquireLeaseWithResponse(options, WRITE_TIMEOUT, Context.NONE);
             } catch (BlobStorageException e) {
                 if (Blobs.isStatus(e, 412, 409, 404)) {
+                    contended |= Blobs.isStatus(e, 412);
                     if (Blobs.isStatus(e, 409)) {
                         sleepQuietly(pause);
                         pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
@@ -546,7 +555,10 @@ public final class BlobEventStore implements EventStore {
                 releaseQuietly(lease); // the outcome is unknown: do not leave a lease behind
                 throw e;
             }
-            Tail held = t.withLeased(true);
+            Tail held = contended ? heldTail(streamId, t, lease) : t.withLeased(true);
+            if (held == null) {
+                continue;
+            }
             tails.put(streamId, held);
             BlobWriterHold hold = new BlobWriterHold(streamId, bounded, deadline, lease, held);
             hold.schedule(leaseSeconds);
@@ -650,6 +662,31 @@ public final class BlobEventStore implements EventStore {
         }
     }
 
+    private BlobLeaseClient newLease(String streamId, int chunk) {
+        return new BlobLeaseClientBuilder().blobClient(container.getBlobClient(chunkName(streamId, chunk)))
+                .leaseId(UUID.randomUUID().toString()).buildClient();
+    }
+
+    /**
+     * The tail of chunk {@code t.chunk()} read again under {@code lease}, which was taken without a condition: no
+     * append can come in between now. {@code null}, with the lease released, when the chunk is no longer one to hold
+     * (filled, or the stream closed, meanwhile).
+     */
+    private @Nullable Tail heldTail(String streamId, Tail t, BlobLeaseClient lease) {
+        Tail now;
+        try {
+            now = tail(streamId);
+        } catch (RuntimeException e) {
+            releaseQuietly(lease);
+            throw e;
+        }
+        if (now.chunk() != t.chunk() || now.full() || now.closed()) {
+            releaseQuietly(lease);
+            return null;
+        }
+        return now;
+    }
+
     private void releaseQuietly(BlobLeaseClient lease) {
         try {
             lease.releaseLeaseWithResponse(new BlobReleaseLeaseOptions(), WRITE_TIMEOUT, Context.NONE);
@@ -713,7 +750,9 @@ public final class BlobEventStore implements EventStore {
         Identifiers.requireStreamId(streamId);
         Appends.requireFencingToken(token);
         // no pause between attempts: a raise needs a read and a write with nothing in between, and an append
-        // stream that never pauses would win every race against a raise that did
+        // stream that never pauses would win every race against a raise that did. Even so, back-to-back appends can
+        // win race after race: from the third lost one, the raise keeps them out with a short lease while it writes
+        int lostRaces = 0;
         for (int attempt = 1; ; attempt++) {
             Tail t = tail(streamId);
             if (t.fence() >= token) {
@@ -736,16 +775,18 @@ public final class BlobEventStore implements EventStore {
                 }
                 continue;
             }
-            Map<String, String> metadata = new HashMap<>(t.metadata());
-            metadata.put(FENCE, String.valueOf(token));
+            if (lostRaces >= RAISE_RACES_BEFORE_LEASE) {
+                OptionalLong raised = raiseUnderLease(streamId, t, token);
+                if (raised != null) {
+                    return raised;
+                }
+                continue;
+            }
             try {
-                container.getBlobClient(chunkName(streamId, t.chunk())).setMetadataWithResponse(metadata,
-                        new BlobRequestConditions().setIfMatch(t.etag()), WRITE_TIMEOUT, Context.NONE);
-                log.debug("Raised the fence of stream '{}' to {}", streamId, token);
-                tails.remove(streamId, t); // its ETag changed
-                return OptionalLong.of(t.version()); // the chunk still had the ETag its version was read with
+                return raiseOn(streamId, t, token, null);
             } catch (BlobStorageException e) {
                 if (Blobs.isStatus(e, 412)) {
+                    lostRaces++;
                     continue; // the chunk changed: read it again
                 }
                 if (Blobs.isStatus(e, 404)) {
@@ -754,6 +795,60 @@ public final class BlobEventStore implements EventStore {
                 }
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Writes the fence into the metadata of chunk {@code t.chunk()}, on the condition of the ETag {@code t} was read
+     * with (and with {@code leaseId} when the raise holds the chunk's lease); answers the version it raised it on.
+     */
+    private OptionalLong raiseOn(String streamId, Tail t, long token, @Nullable String leaseId) {
+        Map<String, String> metadata = new HashMap<>(t.metadata());
+        metadata.put(FENCE, String.valueOf(token));
+        container.getBlobClient(chunkName(streamId, t.chunk())).setMetadataWithResponse(metadata,
+                new BlobRequestConditions().setIfMatch(t.etag()).setLeaseId(leaseId), WRITE_TIMEOUT, Context.NONE);
+        log.debug("Raised the fence of stream '{}' to {}", streamId, token);
+        tails.remove(streamId, t); // its ETag changed
+        return OptionalLong.of(t.version()); // the chunk still had the ETag its version was read with
+    }
+
+    /**
+     * A raise that lost races to appends: a lease on the last chunk, taken without a condition, keeps appends out
+     * (they wait, as for a hold) while the raise reads the chunk and writes the fence, then is released.
+     * {@code null} when the chunk is no longer the one to raise on (held by a hold, filled, gone): read it again.
+     */
+    private @Nullable OptionalLong raiseUnderLease(String streamId, Tail t, long token) {
+        BlobLeaseClient lease = newLease(streamId, t.chunk());
+        try {
+            lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(MIN_LEASE_SECONDS), WRITE_TIMEOUT,
+                    Context.NONE);
+        } catch (BlobStorageException e) {
+            if (Blobs.isStatus(e, 409, 404)) {
+                return null;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            releaseQuietly(lease); // the outcome is unknown: do not leave a lease behind
+            throw e;
+        }
+        try {
+            Tail now = tail(streamId);
+            if (now.chunk() != t.chunk() || now.full() && !now.closed()) {
+                return null;
+            }
+            if (now.fence() >= token) {
+                return OptionalLong.empty();
+            }
+            log.debug("Raising the fence of stream '{}' under a lease after lost races to appends", streamId);
+            return raiseOn(streamId, now, token, lease.getLeaseId());
+        } catch (BlobStorageException e) {
+            if (Blobs.isStatus(e, 412, 404)) {
+                return null;
+            }
+            throw e;
+        } finally {
+            releaseQuietly(lease);
+            tails.remove(streamId); // read as leased; the release changed nothing else
         }
     }
 

@@ -317,6 +317,76 @@ class BlobWriterHoldTest {
         assertVersionsOneTo(id, 3);
     }
 
+    /**
+     * A client whose conditional fence writes and lease acquisitions without a lease always lose their race, as if an
+     * append came in between each read and write: their {@code If-Match} is changed to an ETag the chunk never has.
+     * Counts the races it made them lose.
+     */
+    private BlobEventStore losingEveryRace(AtomicInteger lost) {
+        HttpPipelinePolicy appendsInBetween = new HttpPipelinePolicy() {
+            @Override
+            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+                var request = context.getHttpRequest();
+                String query = request.getUrl().getQuery();
+                String action = request.getHeaders().getValue(HttpHeaderName.fromString("x-ms-lease-action"));
+                boolean raise = query != null && query.contains("comp=metadata")
+                        && request.getHeaders().getValue(HttpHeaderName.fromString("x-ms-lease-id")) == null;
+                boolean lease = "acquire".equals(action);
+                if ((raise || lease) && request.getHeaders().getValue(HttpHeaderName.IF_MATCH) != null) {
+                    request.setHeader(HttpHeaderName.IF_MATCH, "\"0x8D0000000000000\"");
+                    lost.incrementAndGet();
+                }
+                return next.process();
+            }
+
+            @Override
+            public HttpPipelinePosition getPipelinePosition() {
+                return HttpPipelinePosition.PER_CALL;
+            }
+        };
+        return store(new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
+                .addPolicy(appendsInBetween).buildClient().getBlobContainerClient(mine.getBlobContainerName()), 1000);
+    }
+
+    @Test
+    @Timeout(60)
+    void aRaiseThatLosesEveryRaceToAppendsRaisesTheFenceUnderALease() {
+        BlobEventStore writer = store(theirs, 1000);
+        String id = newStreamId();
+        writer.append(id, ExpectedVersion.noStream(), events(0, 2));
+        AtomicInteger lost = new AtomicInteger();
+
+        assertThat(losingEveryRace(lost).raiseFence(id, 7)).hasValue(2);
+
+        assertThat(lost.get()).isGreaterThanOrEqualTo(3);
+        assertThatThrownBy(() -> writer.append(id, ExpectedVersion.exactly(2), events(2, 1), 6))
+                .isInstanceOf(StaleFencingTokenException.class);
+        // the lease is gone: writers append as before, unfenced ones and the fence's own token
+        assertThat(writer.append(id, ExpectedVersion.exactly(2), events(2, 1), 7).newVersion()).isEqualTo(3);
+        assertThat(writer.append(id, ExpectedVersion.any(), events(3, 1)).newVersion()).isEqualTo(4);
+        assertVersionsOneTo(id, 4);
+    }
+
+    @Test
+    @Timeout(60)
+    void aHoldThatLostTheRaceForItsLeaseHoldsTheChunkAsItIsThen() throws Exception {
+        BlobEventStore writer = store(theirs, 1000);
+        String id = newStreamId();
+        writer.append(id, ExpectedVersion.noStream(), events(0, 2));
+        AtomicInteger lost = new AtomicInteger();
+
+        WriterHold hold = losingEveryRace(lost).holdWriters(id, Duration.ofSeconds(5)).orElseThrow();
+
+        assertThat(lost.get()).isEqualTo(1);
+        Future<AppendResult> waiting = pool.submit(() -> writer.append(id, ExpectedVersion.any(), events(100, 1)));
+        assertWaiting(waiting, 300);
+        assertThat(hold.append(ExpectedVersion.exactly(2), List.of(close(2)), 0).newVersion()).isEqualTo(3);
+        hold.close();
+        assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(EventStreamClosedException.class);
+        assertVersionsOneTo(id, 3);
+    }
+
     @Test
     @Timeout(60)
     void aSecondHoldWaitsForTheFirst() throws Exception {
