@@ -83,6 +83,13 @@ import org.slf4j.LoggerFactory;
  * known) and the append goes on from there as it would have. A refusal (closed, version conflict, stale fencing
  * token, a batch already written) is only ever given on a tail read for that append, never on the kept one alone.
  *
+ * <p>A writer whose append goes straight to the kept tail wins most races against one that must read the tail
+ * first, so two writers in two processes appending back to back to one stream could leave one of them losing for
+ * seconds. An append that lost {@value #RACES_BEFORE_TURN} races in a row therefore takes its turn: a lease on the
+ * last chunk (the other writers wait, as for a hold below), the tail read under it, its append with the lease id,
+ * the release. Four requests more, only for a writer that keeps losing; a writer that dies in its turn holds the
+ * others until the lease runs out (15 s).
+ *
  * <h2>Idempotent re-appends</h2>
  * A condition that names a version (exact, no stream, or the {@link ExpectedVersion#retryOfAny(long) retry of an
  * any() append} that {@link CommitFailedException#retryCondition()} gives) tells where an earlier attempt would have
@@ -154,6 +161,8 @@ public final class BlobEventStore implements EventStore {
     private static final String FENCE = "fence";
     private static final int MAX_BLOCKS = 50_000;
     private static final int MAX_ATTEMPTS = 200;
+    /** Races in a row an append loses to other writers before it takes its turn under a lease. */
+    private static final int RACES_BEFORE_TURN = 5;
     /** Races a fence raise loses to appends before it takes a lease to keep them out ({@link #raiseFence}). */
     private static final int RAISE_RACES_BEFORE_LEASE = 3;
     /** Appends that lose races to other writers: from the third, a pause of 1 ms doubling up to 50 ms. */
@@ -422,6 +431,12 @@ public final class BlobEventStore implements EventStore {
                         leaseLost = true;
                     } else {
                         lostRace(races, streamId, expected, t, events.size());
+                        if (hold == null && races.failures() >= RACES_BEFORE_TURN) {
+                            AppendResult inTurn = appendTakingTurn(streamId, expected, events, fencingToken);
+                            if (inTurn != null) {
+                                return inTurn;
+                            }
+                        }
                     }
                     t = tail(streamId);
                     fresh = true;
@@ -477,6 +492,51 @@ public final class BlobEventStore implements EventStore {
      * Another writer appended (or started the chunk) first: counts the lost race and, when writers keep winning,
      * pauses before the tail is read again; gives up after {@value #MAX_ATTEMPTS} lost races, writing nothing.
      */
+    /**
+     * An append that lost {@value #RACES_BEFORE_TURN} races in a row takes its turn: a lease on the stream's last
+     * chunk, so that the other writers wait as for a hold, its append on the chunk read under the lease, then the
+     * release (see "Appends" above). {@code null} when no turn could be had (the chunk held by a hold, full, closed
+     * or gone; the lease broken by a fence raise): the append goes on racing as before. A refusal made under the
+     * lease (a version conflict, a closed stream) is thrown as usual.
+     */
+    private @Nullable AppendResult appendTakingTurn(String streamId, ExpectedVersion expected, List<EventData> events,
+                                                    long fencingToken) {
+        Tail t = tail(streamId);
+        if (t.chunk() < 0 || t.full() || t.closed() || t.leased()) {
+            return null;
+        }
+        BlobLeaseClient lease = newLease(streamId, t.chunk());
+        try {
+            lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(MIN_LEASE_SECONDS), WRITE_TIMEOUT,
+                    Context.NONE);
+        } catch (BlobStorageException e) {
+            if (Blobs.isStatus(e, 409, 404)) {
+                return null;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            releaseQuietly(lease); // the outcome is unknown: do not leave a lease behind
+            throw e;
+        }
+        Tail held = heldTail(streamId, t, lease);
+        if (held == null) {
+            return null;
+        }
+        Duration turnLength = Duration.ofSeconds(MIN_LEASE_SECONDS);
+        BlobWriterHold turn = new BlobWriterHold(streamId, turnLength, System.nanoTime() + turnLength.toNanos(), lease,
+                held);
+        tails.put(streamId, held);
+        log.debug("Append to stream '{}' lost {} races in a row; appending in its turn, under a lease", streamId,
+                RACES_BEFORE_TURN);
+        try {
+            return appendChecked(streamId, expected, events, fencingToken, turn);
+        } catch (WriterHoldExpiredException brokenOrLate) {
+            return null; // a fence raise broke the lease: nothing was written under it
+        } finally {
+            turn.close();
+        }
+    }
+
     private static void lostRace(Backoff.Retry races, String streamId, ExpectedVersion expected, Tail t, int count) {
         if (!races.failed()) {
             throw new CommitFailedException(streamId, expected, t.version(), t.version() + count, false,

@@ -389,6 +389,46 @@ class BlobWriterHoldTest {
 
     @Test
     @Timeout(60)
+    void anAppendThatLosesRaceAfterRaceTakesItsTurnUnderALease() {
+        // every append block this client sends without a lease loses its race, as if another writer's came first
+        AtomicInteger lost = new AtomicInteger();
+        HttpPipelinePolicy othersAlwaysFirst = new HttpPipelinePolicy() {
+            @Override
+            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+                var request = context.getHttpRequest();
+                String query = request.getUrl().getQuery();
+                if (query != null && query.contains("comp=appendblock")
+                        && request.getHeaders().getValue(HttpHeaderName.fromString("x-ms-lease-id")) == null) {
+                    request.setHeader(HttpHeaderName.fromString("x-ms-blob-condition-appendpos"), "1099511627776");
+                    lost.incrementAndGet();
+                }
+                return next.process();
+            }
+
+            @Override
+            public HttpPipelinePosition getPipelinePosition() {
+                return HttpPipelinePosition.PER_CALL;
+            }
+        };
+        BlobEventStore starved = store(new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
+                .addPolicy(othersAlwaysFirst).buildClient().getBlobContainerClient(mine.getBlobContainerName()), 1000);
+        BlobEventStore other = store(theirs, 1000);
+        String id = newStreamId();
+        other.append(id, ExpectedVersion.noStream(), events(0, 2));
+
+        assertThat(starved.append(id, ExpectedVersion.any(), events(100, 1)).newVersion()).isEqualTo(3);
+        assertThat(starved.append(id, ExpectedVersion.exactly(3), events(101, 1)).newVersion()).isEqualTo(4);
+
+        assertThat(lost.get()).isEqualTo(10); // five lost races each, then its turn
+        // the turn's lease is gone: the other client appends at once, and the conflicts are still conflicts
+        assertThat(other.append(id, ExpectedVersion.any(), events(200, 1)).newVersion()).isEqualTo(5);
+        assertThatThrownBy(() -> starved.append(id, ExpectedVersion.exactly(3), events(102, 1)))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertVersionsOneTo(id, 5);
+    }
+
+    @Test
+    @Timeout(60)
     void aSecondHoldWaitsForTheFirst() throws Exception {
         BlobEventStore holder = store(mine, 1000);
         BlobEventStore other = store(theirs, 1000);
