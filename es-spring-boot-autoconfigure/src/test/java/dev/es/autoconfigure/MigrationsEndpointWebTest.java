@@ -52,7 +52,8 @@ import tools.jackson.databind.JsonNode;
                 "es.stores.main.type=memory",
                 "es.stores.archive.type=memory",
                 "management.endpoints.web.exposure.include=health,migrations",
-                "management.endpoint.health.show-details=always"})
+                "management.endpoint.health.show-details=always",
+                "es.backup.location=target/migrations-endpoint-web-test-backups"})
 class MigrationsEndpointWebTest {
 
     private static final String SECRET = "secret-payload-7f3a";
@@ -127,10 +128,24 @@ class MigrationsEndpointWebTest {
             assertThat(Instant.parse(r.path("at").asString())).isNotNull();
         });
         assertThat(done.has("cutoverReady")).as("only while waiting for a cutover").isFalse();
+        assertThat(done.has("backupId")).as("only for a migration that took a backup").isFalse();
 
         HttpResponse<String> after = http.get("/actuator/migrations");
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(find(ActuatorHttp.json(after), handle.migrationId())).as("finished, so no longer active").isNull();
+    }
+
+    @Test
+    void oneMigrationShowsTheBackupItTookBeforeItsCopy() {
+        orderWithEvents("web-backup", 2);
+        MigrationResult result = migrations.forDocument("Order", "web-backup").withTargetStore("archive")
+                .withBackup(b -> b.includeObjectDocument()).execute();
+        assertThat(result.status()).isEqualTo(MigrationStatus.COMPLETED);
+
+        HttpResponse<String> one = http.get("/actuator/migrations/" + result.migrationId());
+
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(ActuatorHttp.json(one).path("backupId").asString()).isEqualTo(result.backupId()).isNotBlank();
     }
 
     @Test
