@@ -162,7 +162,7 @@ public final class BlobEventStore implements EventStore {
     private static final int MAX_BLOCKS = 50_000;
     private static final int MAX_ATTEMPTS = 200;
     /** Races in a row an append loses to other writers before it takes its turn under a lease. */
-    private static final int RACES_BEFORE_TURN = 5;
+    private static final int RACES_BEFORE_TURN = 10;
     /** Races a fence raise loses to appends before it takes a lease to keep them out ({@link #raiseFence}). */
     private static final int RAISE_RACES_BEFORE_LEASE = 3;
     /** Appends that lose races to other writers: from the third, a pause of 1 ms doubling up to 50 ms. */
@@ -505,20 +505,8 @@ public final class BlobEventStore implements EventStore {
         if (t.chunk() < 0 || t.full() || t.closed() || t.leased()) {
             return null;
         }
-        BlobLeaseClient lease = newLease(streamId, t.chunk());
-        try {
-            lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(MIN_LEASE_SECONDS), WRITE_TIMEOUT,
-                    Context.NONE);
-        } catch (BlobStorageException e) {
-            if (Blobs.isStatus(e, 409, 404)) {
-                return null;
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            releaseQuietly(lease); // the outcome is unknown: do not leave a lease behind
-            throw e;
-        }
-        Tail held = heldTail(streamId, t, lease);
+        BlobLeaseClient lease = leaseNow(streamId, t.chunk());
+        Tail held = lease == null ? null : heldTail(streamId, t, lease);
         if (held == null) {
             return null;
         }
@@ -728,6 +716,27 @@ public final class BlobEventStore implements EventStore {
     }
 
     /**
+     * A lease of the shortest length on the chunk, asked for without a condition (a turn, a raise under a lease);
+     * {@code null} when the chunk is leased already or gone.
+     */
+    private @Nullable BlobLeaseClient leaseNow(String streamId, int chunk) {
+        BlobLeaseClient lease = newLease(streamId, chunk);
+        try {
+            lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(MIN_LEASE_SECONDS), WRITE_TIMEOUT,
+                    Context.NONE);
+            return lease;
+        } catch (BlobStorageException e) {
+            if (Blobs.isStatus(e, 409, 404)) {
+                return null;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            releaseQuietly(lease); // the outcome is unknown: do not leave a lease behind
+            throw e;
+        }
+    }
+
+    /**
      * The tail of chunk {@code t.chunk()} read again under {@code lease}, which was taken without a condition: no
      * append can come in between now. {@code null}, with the lease released, when the chunk is no longer one to hold
      * (filled, or the stream closed, meanwhile).
@@ -878,18 +887,9 @@ public final class BlobEventStore implements EventStore {
      * {@code null} when the chunk is no longer the one to raise on (held by a hold, filled, gone): read it again.
      */
     private @Nullable OptionalLong raiseUnderLease(String streamId, Tail t, long token) {
-        BlobLeaseClient lease = newLease(streamId, t.chunk());
-        try {
-            lease.acquireLeaseWithResponse(new BlobAcquireLeaseOptions(MIN_LEASE_SECONDS), WRITE_TIMEOUT,
-                    Context.NONE);
-        } catch (BlobStorageException e) {
-            if (Blobs.isStatus(e, 409, 404)) {
-                return null;
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            releaseQuietly(lease); // the outcome is unknown: do not leave a lease behind
-            throw e;
+        BlobLeaseClient lease = leaseNow(streamId, t.chunk());
+        if (lease == null) {
+            return null;
         }
         try {
             Tail now = tail(streamId);
