@@ -117,20 +117,20 @@ import org.slf4j.LoggerFactory;
  * <h2>Holding writers</h2>
  * {@link #holdWriters} holds the writers of a stream, in every process, with a <em>lease</em> on the stream's last
  * chunk (starting the next chunk first when the last one is full, so that the leased chunk is never full when the
- * hold starts; the lease is asked for on the ETag read and, once an append came in between, without a condition,
- * the chunk then read under it): the holder's appends carry the lease id, everyone else's append block is refused by the service
- * ({@code 412 LeaseIdMissing}). Such an append reads the tail again and, while the chunk is leased, waits (5 ms,
- * doubling up to 50 ms, reading only the chunk's properties) for at most {@value #HOLD_WAIT_SECONDS} s: when the
+ * hold starts; the lease is asked for on the ETag read and, once an append came in between, without a condition, the
+ * chunk then read under it): the holder's appends carry the lease id, everyone else's append block is refused by the
+ * service ({@code 412 LeaseIdMissing}). Such an append reads the tail again and, while the chunk is leased, waits (5
+ * ms, doubling up to 50 ms, reading only the chunk's properties) for at most {@value #HOLD_WAIT_SECONDS} s: when the
  * holder appended a close meanwhile it gets {@link EventStreamClosedException} (the engine then follows the
- * continuation), when the hold is lifted without one it appends on the stream as usual. It never fails because of
- * a hold shorter than that, never writes twice and never loses a write. The holder's appends all go to the leased
+ * continuation), when the hold is lifted without one it appends on the stream as usual. It never fails because of a
+ * hold shorter than that, never writes twice and never loses a write. The holder's appends all go to the leased
  * chunk (it may overshoot its capacity), and nobody starts a chunk after a leased one, so the roll-over cannot
  * escape the hold. Leases last 15 to 60 s (the service's bounds): a hold asks for {@code maxHold} rounded up into
  * that range, renews it when {@code maxHold} is longer and releases it when closed or when {@code maxHold} has
- * passed. A holder that dies without closing its hold therefore holds the writers until its lease runs out, up to
- * 60 s and at least 15 s. {@link #raiseFence Raising the fence} breaks a hold (the holder's later appends are
- * refused as stale, or ran out), and {@link #delete} deletes a held stream. Writers of a version before holds
- * existed do not wait: they fail after their retries ({@link CommitFailedException}, nothing written).
+ * passed. A holder that dies without closing its hold therefore holds the writers until its lease runs out, up to 60
+ * s and at least 15 s. {@link #raiseFence Raising the fence} breaks a hold (the holder's later appends are refused
+ * as stale, or ran out), and {@link #delete} deletes a held stream. Writers of a version before holds existed do not
+ * wait: they fail after their retries ({@link CommitFailedException}, nothing written).
  *
  * <h2>Limits</h2>
  * One append must fit in one append block ({@value #MAX_APPEND_BYTES} bytes, encoded), else it fails with
@@ -487,11 +487,6 @@ public final class BlobEventStore implements EventStore {
                 || BlobErrorCode.LEASE_LOST.equals(code);
     }
 
-    /** Waits {@code nanos} while the writers are held; an interrupt ends the append, nothing written. */
-    /**
-     * Another writer appended (or started the chunk) first: counts the lost race and, when writers keep winning,
-     * pauses before the tail is read again; gives up after {@value #MAX_ATTEMPTS} lost races, writing nothing.
-     */
     /**
      * An append that lost {@value #RACES_BEFORE_TURN} races in a row takes its turn: a lease on the stream's last
      * chunk, so that the other writers wait as for a hold, its append on the chunk read under the lease, then the
@@ -525,6 +520,10 @@ public final class BlobEventStore implements EventStore {
         }
     }
 
+    /**
+     * Another writer appended (or started the chunk) first: counts the lost race and, when writers keep winning,
+     * pauses before the tail is read again; gives up after {@value #MAX_ATTEMPTS} lost races, writing nothing.
+     */
     private static void lostRace(Backoff.Retry races, String streamId, ExpectedVersion expected, Tail t, int count) {
         if (!races.failed()) {
             throw new CommitFailedException(streamId, expected, t.version(), t.version() + count, false,
@@ -535,6 +534,7 @@ public final class BlobEventStore implements EventStore {
         }
     }
 
+    /** Waits {@code nanos} while the writers are held; an interrupt ends the append, nothing written. */
     private static void pause(String streamId, ExpectedVersion expected, Tail t, int count, long nanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
