@@ -508,7 +508,6 @@ public final class BlobEventStore implements EventStore {
         Duration turnLength = Duration.ofSeconds(MIN_LEASE_SECONDS);
         BlobWriterHold turn = new BlobWriterHold(streamId, turnLength, System.nanoTime() + turnLength.toNanos(), lease,
                 held);
-        tails.put(streamId, held);
         log.debug("Append to stream '{}' lost {} races in a row; appending in its turn, under a lease", streamId,
                 RACES_BEFORE_TURN);
         try {

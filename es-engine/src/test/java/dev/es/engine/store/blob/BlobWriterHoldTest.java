@@ -7,6 +7,7 @@ import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.storage.blob.BlobContainerClient;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
@@ -317,25 +319,12 @@ class BlobWriterHoldTest {
         assertVersionsOneTo(id, 3);
     }
 
-    /**
-     * A client whose conditional fence writes and lease acquisitions without a lease always lose their race, as if an
-     * append came in between each read and write: their {@code If-Match} is changed to an ETag the chunk never has.
-     * Counts the races it made them lose.
-     */
-    private BlobEventStore losingEveryRace(AtomicInteger lost) {
-        HttpPipelinePolicy appendsInBetween = new HttpPipelinePolicy() {
+    /** A store over a client of its own of this container, whose requests {@code change} may alter before they go. */
+    private BlobEventStore storeChanging(Consumer<HttpRequest> change) {
+        HttpPipelinePolicy changing = new HttpPipelinePolicy() {
             @Override
             public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-                var request = context.getHttpRequest();
-                String query = request.getUrl().getQuery();
-                String action = request.getHeaders().getValue(HttpHeaderName.fromString("x-ms-lease-action"));
-                boolean raise = query != null && query.contains("comp=metadata")
-                        && request.getHeaders().getValue(HttpHeaderName.fromString("x-ms-lease-id")) == null;
-                boolean lease = "acquire".equals(action);
-                if ((raise || lease) && request.getHeaders().getValue(HttpHeaderName.IF_MATCH) != null) {
-                    request.setHeader(HttpHeaderName.IF_MATCH, "\"0x8D0000000000000\"");
-                    lost.incrementAndGet();
-                }
+                change.accept(context.getHttpRequest());
                 return next.process();
             }
 
@@ -345,7 +334,29 @@ class BlobWriterHoldTest {
             }
         };
         return store(new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
-                .addPolicy(appendsInBetween).buildClient().getBlobContainerClient(mine.getBlobContainerName()), 1000);
+                .addPolicy(changing).buildClient().getBlobContainerClient(mine.getBlobContainerName()), 1000);
+    }
+
+    private static String header(HttpRequest request, String name) {
+        return request.getHeaders().getValue(HttpHeaderName.fromString(name));
+    }
+
+    /**
+     * A client whose conditional fence writes and lease acquisitions without a lease always lose their race, as if an
+     * append came in between each read and write: their {@code If-Match} is changed to an ETag the chunk never has.
+     * Counts the races it made them lose.
+     */
+    private BlobEventStore losingEveryRace(AtomicInteger lost) {
+        return storeChanging(request -> {
+            String query = request.getUrl().getQuery();
+            boolean raise = query != null && query.contains("comp=metadata")
+                    && header(request, "x-ms-lease-id") == null;
+            boolean lease = "acquire".equals(header(request, "x-ms-lease-action"));
+            if ((raise || lease) && header(request, "If-Match") != null) {
+                request.setHeader(HttpHeaderName.IF_MATCH, "\"0x8D0000000000000\"");
+                lost.incrementAndGet();
+            }
+        });
     }
 
     @Test
@@ -392,26 +403,13 @@ class BlobWriterHoldTest {
     void anAppendThatLosesRaceAfterRaceTakesItsTurnUnderALease() {
         // every append block this client sends without a lease loses its race, as if another writer's came first
         AtomicInteger lost = new AtomicInteger();
-        HttpPipelinePolicy othersAlwaysFirst = new HttpPipelinePolicy() {
-            @Override
-            public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-                var request = context.getHttpRequest();
-                String query = request.getUrl().getQuery();
-                if (query != null && query.contains("comp=appendblock")
-                        && request.getHeaders().getValue(HttpHeaderName.fromString("x-ms-lease-id")) == null) {
-                    request.setHeader(HttpHeaderName.fromString("x-ms-blob-condition-appendpos"), "1099511627776");
-                    lost.incrementAndGet();
-                }
-                return next.process();
+        BlobEventStore starved = storeChanging(request -> {
+            String query = request.getUrl().getQuery();
+            if (query != null && query.contains("comp=appendblock") && header(request, "x-ms-lease-id") == null) {
+                request.setHeader(HttpHeaderName.fromString("x-ms-blob-condition-appendpos"), "1099511627776");
+                lost.incrementAndGet();
             }
-
-            @Override
-            public HttpPipelinePosition getPipelinePosition() {
-                return HttpPipelinePosition.PER_CALL;
-            }
-        };
-        BlobEventStore starved = store(new BlobServiceClientBuilder().connectionString(AZURITE.connectionString())
-                .addPolicy(othersAlwaysFirst).buildClient().getBlobContainerClient(mine.getBlobContainerName()), 1000);
+        });
         BlobEventStore other = store(theirs, 1000);
         String id = newStreamId();
         other.append(id, ExpectedVersion.noStream(), events(0, 2));
