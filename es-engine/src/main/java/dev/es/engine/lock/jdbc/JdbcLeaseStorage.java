@@ -52,7 +52,7 @@ public final class JdbcLeaseStorage implements LeaseStorage {
     @Override
     public OptionalLong tryLease(String key, String owner, Duration lease, long tokenFloor) {
         try {
-            return connections.inTransaction(connection -> {
+            return connections.inOneStatement(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(take)) {
                     statement.setString(1, key);
                     statement.setString(2, owner);
@@ -71,7 +71,7 @@ public final class JdbcLeaseStorage implements LeaseStorage {
     @Override
     public boolean renewLease(String key, String owner, long fencingToken, Duration lease) {
         try {
-            return connections.inTransaction(connection -> {
+            return connections.inOneStatement(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(renew)) {
                     statement.setDouble(1, seconds(lease));
                     statement.setString(2, key);
@@ -88,7 +88,7 @@ public final class JdbcLeaseStorage implements LeaseStorage {
     @Override
     public void releaseLease(String key, String owner, long fencingToken) {
         try {
-            int released = connections.inTransaction(connection -> {
+            int released = connections.inOneStatement(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(release)) {
                     statement.setString(1, key);
                     statement.setString(2, owner);

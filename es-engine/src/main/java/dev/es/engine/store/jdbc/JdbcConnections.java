@@ -26,11 +26,11 @@ public interface JdbcConnections {
     <T> T read(SqlWork<T> work) throws SQLException;
 
     /**
-     * Runs {@code work} that changes data in exactly one statement, atomic by itself (an append). Like
-     * {@link #inTransaction}, it joins a caller's transaction; outside one it may run the statement with auto-commit
-     * on, so that it commits by itself with no BEGIN or COMMIT round trip. A lost connection while the statement runs
-     * then leaves its outcome unknown, and is reported as {@link JdbcCommitException}. The default runs
-     * {@link #inTransaction}.
+     * Runs {@code work} that changes data in exactly one statement, atomic by itself (an append, a fence raise, a
+     * document's create or update, a lease, a routing entry's save, a tag). Like {@link #inTransaction}, it joins a
+     * caller's transaction; outside one it may run the statement with auto-commit on, so that it commits by itself
+     * with no BEGIN or COMMIT round trip. A lost connection while the statement runs then leaves its outcome unknown,
+     * and is reported as {@link JdbcCommitException}. The default runs {@link #inTransaction}.
      *
      * @throws JdbcCommitException when the statement or the commit may or may not have been applied
      * @throws SQLException        what the work, or getting the connection, threw

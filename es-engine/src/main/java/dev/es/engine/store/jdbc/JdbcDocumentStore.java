@@ -96,7 +96,7 @@ public final class JdbcDocumentStore implements DocumentStore {
     @Override
     public ObjectDocument create(ObjectDocument document) {
         Objects.requireNonNull(document, "document");
-        Long version = call("Creating document " + key(document), () -> connections.inTransaction(connection -> {
+        Long version = call("Creating document " + key(document), () -> connections.inOneStatement(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(insert)) {
                 bind(statement, document);
                 try (ResultSet rs = statement.executeQuery()) {
@@ -114,7 +114,7 @@ public final class JdbcDocumentStore implements DocumentStore {
     public ObjectDocument update(ObjectDocument document) {
         Objects.requireNonNull(document, "document");
         long expected = etagVersion(document.objectName(), document.objectId(), document.etag());
-        Long version = call("Updating document " + key(document), () -> connections.inTransaction(connection -> {
+        Long version = call("Updating document " + key(document), () -> connections.inOneStatement(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(update)) {
                 bind(statement, document);
                 statement.setLong(7, expected);

@@ -202,7 +202,7 @@ public final class JdbcEventStore implements EventStore {
         Identifiers.requireStreamId(streamId);
         Appends.requireFencingToken(token);
         try {
-            long version = connections.inTransaction(connection -> {
+            long version = connections.inOneStatement(connection -> {
                 try (PreparedStatement raise = connection.prepareStatement(raiseFence)) {
                     raise.setString(1, streamId);
                     raise.setLong(2, token);

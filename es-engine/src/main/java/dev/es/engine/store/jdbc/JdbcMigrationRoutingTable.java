@@ -81,7 +81,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     public boolean save(MigrationEntry entry) {
         Objects.requireNonNull(entry, "entry");
         try {
-            int written = connections.inTransaction(connection -> {
+            int written = connections.inOneStatement(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(upsert)) {
                     statement.setString(1, entry.migrationId());
                     statement.setString(2, entry.objectName());
@@ -150,7 +150,7 @@ public final class JdbcMigrationRoutingTable implements MigrationRoutingTable {
     public void delete(String migrationId) {
         Objects.requireNonNull(migrationId, "migrationId");
         try {
-            connections.inTransaction(connection -> {
+            connections.inOneStatement(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(delete)) {
                     statement.setString(1, migrationId);
                     return statement.executeUpdate();

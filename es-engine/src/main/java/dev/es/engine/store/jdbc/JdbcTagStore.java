@@ -107,7 +107,7 @@ public final class JdbcTagStore implements TagStore {
 
     private void write(String sql, String a, String b, String c) {
         try {
-            connections.inTransaction(connection -> {
+            connections.inOneStatement(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     statement.setString(1, a);
                     statement.setString(2, b);

@@ -7,6 +7,15 @@ import dev.es.engine.event.CloseEvent;
 import dev.es.engine.event.EventData;
 import dev.es.engine.internal.Json;
 import dev.es.engine.event.StoredEvent;
+import dev.es.engine.lock.LockSettings;
+import dev.es.engine.lock.jdbc.JdbcLockProvider;
+import dev.es.engine.migration.DefaultEventStreamMigrationService;
+import dev.es.engine.migration.MigrationResult;
+import dev.es.engine.migration.MigrationStatus;
+import dev.es.engine.store.EventStoreRegistry;
+import dev.es.engine.stream.EventStreamSettings;
+import dev.es.engine.stream.EventStreams;
+import java.time.Clock;
 import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.CommitFailedException;
 import dev.es.engine.store.DuplicateEventIdException;
@@ -42,7 +51,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A PostgreSQL append is one statement: on the happy path, one round trip with auto-commit in a transaction of its
+ * A PostgreSQL append is one statement, and so is every other write a migration makes outside a caller's transaction
+ * (it commits by itself, no BEGIN or COMMIT): on the happy path, one round trip with auto-commit in a transaction of its
  * own (the conditional update of the stream row and the insert); the schema's append function answers when that
  * misses, and is the one statement of an append that joins a transaction. A joined transaction stays usable after
  * any refusal; a big batch is one statement; every step is an index probe whatever the stream's length and whatever
@@ -95,6 +105,37 @@ class JdbcOneStatementAppendTest {
         assertThat(calls.count("rollback")).isZero();
         assertThat(calls.count("setAutoCommit")).isZero();
         assertThat(store.version(id)).isEqualTo(5);
+    }
+
+    @Test
+    void aMigrationOnPostgresCommitsNoTransactionOfItsOwnForItsOneStatementWrites() throws Exception {
+        Calls calls = new Calls();
+        JdbcConnections counted = JdbcConnections.of(calls.wrap(POSTGRES.dataSource()));
+        POSTGRES.initializeSchema(new JdbcTables("moved_"));
+        EventStreams streams = new EventStreams(EventStoreRegistry.of(
+                new JdbcEventStore("pg", counted, JdbcTables.defaults()),
+                new JdbcEventStore("moved", counted, new JdbcTables("moved_"))),
+                new JdbcDocumentStore(counted, JdbcTables.defaults()), new JdbcTagStore(counted, JdbcTables.defaults()),
+                EventStreamSettings.defaults(), "pg");
+        String id = "one-" + UUID.randomUUID();
+        streams.open("Order", id).append(events(0, 1).get(0));
+        streams.open("Order", id).tag("vip");
+        try (DefaultEventStreamMigrationService migrations = new DefaultEventStreamMigrationService(streams,
+                new JdbcLockProvider(counted, JdbcTables.defaults(), LockSettings.defaults(), Clock.systemUTC()),
+                new JdbcMigrationRoutingTable(counted, JdbcTables.defaults()))) {
+            MigrationResult result = migrations.forDocument("Order", id).withTargetStore("moved").execute();
+            assertThat(result.status()).isEqualTo(MigrationStatus.COMPLETED);
+        }
+
+        // the document's create and update, the tag, the lease taken and released, the entry's saves, the fences,
+        // the appends: each one statement that commits by itself
+        assertThat(calls.count("prepareStatement")).isGreaterThan(15);
+        assertThat(calls.count("commit")).isZero();
+        assertThat(calls.count("rollback")).isZero();
+        assertThat(calls.count("setAutoCommit")).isZero();
+        assertThat(streams.open("Order", id).activeStream().store()).isEqualTo("moved");
+        assertThat(streams.open("Order", id).readAll()).hasSize(1);
+        assertThat(streams.tags().tagsOfDocument("Order", id)).containsExactly("vip");
     }
 
     @Test
