@@ -17,6 +17,7 @@ import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.WrongExpectedVersionException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class EventStream {
 
     /** Appends one event with any expected version. */
     public AppendResult append(EventData... events) {
-        return append(ExpectedVersion.any(), List.of(events));
+        return append(ExpectedVersion.any(), events == null ? null : Arrays.asList(events));
     }
 
     /** Appends events atomically when the object is still at {@code readAt}, following continuations. */
@@ -148,7 +149,7 @@ public final class EventStream {
             }
         }
         EventStreamSettings settings = streams.settings();
-        StreamPointer pointer = expected.stream() != null ? expected.stream() : active;
+        StreamPointer pointer = expected.stream() != null ? ownStream(expected.stream()) : active;
         ExpectedVersion condition = expected.unbound();
         int hops = 0;
         while (true) {
@@ -292,6 +293,26 @@ public final class EventStream {
     }
 
     /** Moves this handle to {@code pointer}. */
+    /**
+     * {@code pointer} when it is one of this object's streams: the document knows it, or a close continues to it from
+     * the active stream (the cutover has not reached the document yet). Anything else is refused before a write.
+     */
+    private StreamPointer ownStream(StreamPointer pointer) {
+        if (pointer.equals(active) || document.knows(pointer)) {
+            return pointer;
+        }
+        ObjectDocument doc = reloadDocument();
+        StreamPointer tip = doc.active();
+        for (int hops = 0; !doc.knows(pointer) && !tip.equals(pointer); hops++) {
+            CloseEvent close = closeOf(tip);
+            if (close == null || !close.hasContinuation() || hops >= MAX_READ_HOPS) {
+                throw new StreamOfAnotherObjectException(objectName(), objectId(), pointer, doc.active());
+            }
+            tip = new StreamPointer(close.continuationStreamId(), close.continuationStore());
+        }
+        return pointer;
+    }
+
     private void advanceTo(StreamPointer pointer) {
         active = pointer;
     }

@@ -118,6 +118,39 @@ class EventStreamTest {
     }
 
     @Test
+    void aPositionReadFromAnotherObjectIsRefusedAndWritesNothing() {
+        EventStream a = fx.streams.open("Order", "30");
+        a.append(ExpectedVersion.noStream(), notes(0, 2));
+        EventStream b = fx.streams.open("Order", "31");
+        b.append(ExpectedVersion.noStream(), notes(10, 2));
+
+        StreamVersion ofA = a.position();
+        assertThatThrownBy(() -> b.append(ofA, List.of(note(12))))
+                .isInstanceOfSatisfying(StreamOfAnotherObjectException.class, e -> {
+                    assertThat(e.stream()).isEqualTo(new StreamPointer("order-30", "main"));
+                    assertThat(e.objectId()).isEqualTo("31");
+                    assertThat(e.getMessage()).contains("order-30").contains("Order/31");
+                });
+        assertThatThrownBy(() -> b.session(ofA, s -> s.append(note(12))))
+                .isInstanceOf(StreamOfAnotherObjectException.class);
+        assertThat(numbers(a)).containsExactly(0, 1);
+        assertThat(numbers(b)).containsExactly(10, 11);
+    }
+
+    @Test
+    void aPositionOnAContinuationTheDocumentDoesNotKnowYetIsTheObjects() {
+        EventStream writer = fx.streams.open("Order", "32");
+        writer.append(ExpectedVersion.noStream(), notes(0, 2));
+        migrateByHand(fx.main, "order-32", fx.other, "order-32-v2", true); // the cutover has not reached the document
+
+        StreamVersion read = writer.position();
+        assertThat(read.stream()).isEqualTo(new StreamPointer("order-32-v2", "other"));
+        AppendResult result = fx.streams.open("Order", "32").append(read, List.of(note(2)));
+        assertThat(result.streamId()).isEqualTo("order-32-v2");
+        assertThat(numbers(writer)).containsExactly(0, 1, 2);
+    }
+
+    @Test
     void aStaleWriterStillGetsWrongExpectedVersion() {
         EventStream writer = fx.streams.open("Order", "9");
         writer.append(ExpectedVersion.noStream(), notes(0, 3));
@@ -264,6 +297,8 @@ class EventStreamTest {
                 .isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> stream.append(new CloseEvent(null, null, "x", null, 0, 0, null).toEventData()))
                 .isInstanceOf(InvalidEventException.class).hasMessageContaining("Close events");
+        assertThatThrownBy(() -> stream.append(note(1), null))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("Event 1").hasMessageContaining("null");
         assertThat(stream.version()).isZero();
 
         ObjectDocument elsewhere = ObjectDocument.create("Order", "18", new StreamPointer("order-18", "nowhere"));
