@@ -23,7 +23,10 @@ public interface BackupRestoreService {
         return backup(objectName, objectId, BackupOptions.defaults());
     }
 
-    /** Backs up every object of {@code selection}, a bounded number at once, and reports each outcome. */
+    /**
+     * Backs up every object of {@code selection}, a bounded number at once, and reports each outcome. A backup storage
+     * the service does not have is refused up front ({@link UnknownBackupStorageException}).
+     */
     BulkBackupResult backupAll(BackupSelection selection, BulkBackupOptions options);
 
     /**
@@ -32,7 +35,10 @@ public interface BackupRestoreService {
      */
     RestoreResult restore(String backupId, RestoreOptions options);
 
-    /** The backups that pass {@code filter}, oldest first, read from their manifests only. */
+    /**
+     * The backups that pass {@code filter}, oldest first, read from their manifests only; a filter on a storage the
+     * service does not have is refused ({@link UnknownBackupStorageException}), not answered empty.
+     */
     List<BackupDescriptor> list(BackupFilter filter);
 
     /** One backup's manifest, or empty when no storage holds a complete backup with that id. */

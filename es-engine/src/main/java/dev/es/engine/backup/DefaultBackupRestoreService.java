@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -76,10 +77,10 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
     public DefaultBackupRestoreService(EventStoreRegistry stores, DocumentStore documents, TagStore tags,
                                        List<? extends BackupStorage> storages, BackupRetention retention,
                                        Executor executor, BackupListener listener, Clock clock) {
-        this.stores = stores;
-        this.documents = documents;
-        this.tags = tags;
-        if (storages.isEmpty()) {
+        this.stores = Objects.requireNonNull(stores, "stores");
+        this.documents = Objects.requireNonNull(documents, "documents");
+        this.tags = Objects.requireNonNull(tags, "tags");
+        if (Objects.requireNonNull(storages, "storages").isEmpty()) {
             throw new IllegalArgumentException("The backup service needs at least one backup storage");
         }
         Map<String, BackupStorage> byName = new LinkedHashMap<>();
@@ -89,10 +90,10 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
             }
         }
         this.storages = byName;
-        this.retention = retention;
-        this.executor = executor;
-        this.listener = listener;
-        this.clock = clock;
+        this.retention = Objects.requireNonNull(retention, "retention");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -246,6 +247,8 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
 
     @Override
     public BulkBackupResult backupAll(BackupSelection selection, BulkBackupOptions options) {
+        Objects.requireNonNull(selection, "selection");
+        storage(Objects.requireNonNull(options, "options").backup().provider()); // refused here, not once per object
         return new BulkBackup(this, documents, tags, executor, clock).run(selection, options);
     }
 
@@ -302,6 +305,9 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
     @Override
     public List<BackupDescriptor> list(BackupFilter filter) {
         List<BackupDescriptor> found = new ArrayList<>();
+        if (filter.provider() != null) {
+            storage(filter.provider()); // a storage this service does not have is refused, not listed as empty
+        }
         for (BackupStorage storage : storages.values()) {
             if (filter.provider() != null && !filter.provider().equals(storage.name())) {
                 continue;

@@ -176,6 +176,12 @@ final class BulkMigration implements BulkMigrationHandle {
                     return null;
                 }
                 ObjectDocument next = cursor.next();
+                if (next == null) {
+                    // never read as the end of the selection: the objects after it would be left out unnoticed
+                    cursorDone = true;
+                    throw new IllegalArgumentException("Bulk run " + settings.bulkRunId() + ": document "
+                            + taken.get() + " of " + settings.selection() + " is null");
+                }
                 taken.incrementAndGet();
                 if (inPartition(next)) {
                     return next;

@@ -161,6 +161,9 @@ public final class BulkMigrationBuilder {
 
     /** Starts the bulk migration in the background. */
     public BulkMigrationHandle start() {
+        if (targetStore != null) {
+            service.streams().stores().get(targetStore); // an unknown store is refused here, not once per object
+        }
         BulkMigration.Settings settings = new BulkMigration.Settings(bulkRunId, selection, targetStore,
                 targetStreamId, transformer, eachObject, maxConcurrency, continueOnError, onBulkProgress,
                 progressInterval, partition, partitions, lockRetryTimeout);

@@ -154,7 +154,18 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     @Override
     public BulkMigrationBuilder forDocuments(Iterable<ObjectDocument> documents) {
         Objects.requireNonNull(documents, "documents");
-        Long size = documents instanceof Collection<?> c ? (long) c.size() : null;
+        Long size = null;
+        if (documents instanceof Collection<?> c) {
+            // a lazy source's null is met by the run, which then fails (BulkMigration.nextDocument)
+            int i = 0;
+            for (Object document : c) {
+                if (document == null) {
+                    throw new IllegalArgumentException("documents: element " + i + " is null");
+                }
+                i++;
+            }
+            size = (long) c.size();
+        }
         return new BulkMigrationBuilder(this, "given documents", documents::iterator, d -> true, size);
     }
 

@@ -223,6 +223,12 @@ class BackupRestoreServiceTest {
         assertThatThrownBy(() -> service.backup("Order", "7", BackupOptions.defaults().withProvider("s3")))
                 .isInstanceOf(UnknownBackupStorageException.class).hasMessageContaining("'s3'")
                 .hasMessageContaining("[file]");
+        assertThatThrownBy(() -> service.backupAll(BackupSelection.objectName("Order"),
+                BulkBackupOptions.defaults().backup(BackupOptions.defaults().withProvider("s3"))))
+                .isInstanceOf(UnknownBackupStorageException.class).hasMessageContaining("'s3'");
+        assertThatThrownBy(() -> service.list(BackupFilter.all().provider("s3")))
+                .isInstanceOf(UnknownBackupStorageException.class).hasMessageContaining("'s3'");
+        assertThat(service.list(BackupFilter.all())).isEmpty();
         assertThatThrownBy(() -> service.restore("../etc", RestoreOptions.inPlace()))
                 .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("backupId");
         assertThatThrownBy(() -> service.restore("20260101T000000000Z-abc", RestoreOptions.inPlace()))
@@ -494,7 +500,9 @@ class BackupRestoreServiceTest {
         assertThat(service.list(BackupFilter.objectName("Invoice"))).containsExactly(invoice);
         assertThat(service.list(BackupFilter.all().createdBefore(second.createdAt()))).containsExactly(first);
         assertThat(service.list(BackupFilter.all().createdAfter(second.createdAt()))).containsExactly(second, invoice);
-        assertThat(service.list(BackupFilter.all().provider("blob"))).isEmpty();
+        assertThat(service.list(BackupFilter.all().provider("file"))).containsExactly(first, second, invoice);
+        assertThatThrownBy(() -> service.list(BackupFilter.all().provider("blob")))
+                .isInstanceOf(UnknownBackupStorageException.class);
 
         assertThat(service.delete(first.backupId())).isTrue();
         assertThat(service.delete(first.backupId())).isFalse();

@@ -20,6 +20,7 @@ import dev.es.engine.lock.memory.InMemoryLockProvider;
 import dev.es.engine.store.memory.InMemoryDocumentStore;
 import dev.es.engine.store.memory.InMemoryEventStore;
 import dev.es.engine.store.memory.InMemoryTagStore;
+import dev.es.engine.store.UnknownStoreException;
 
 /** The bulk-migration scenarios on the in-memory stores, smaller. */
 class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
@@ -97,6 +98,29 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
         assertThat(last.done()).isEqualTo(20);
         assertThat(last.remaining()).isZero();
         assertThat(last.events()).isEqualTo(60);
+    }
+
+    @Test
+    void aNullDocumentOrAnUnknownTargetStoreIsRefusedAndANullInALazySelectionFailsTheRun() {
+        String name = uniqueObjectName();
+        List<String> ids = createObjects(name, 3, new HashMap<>());
+        List<ObjectDocument> withNull = new ArrayList<>();
+        withNull.add(streams.documents().get(name, ids.get(0)).orElseThrow());
+        withNull.add(null);
+        withNull.add(streams.documents().get(name, ids.get(2)).orElseThrow());
+
+        assertThatThrownBy(() -> migrations.forDocuments(withNull))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("element 1 is null");
+        assertThatThrownBy(() -> migrations.forObjectName(name).targetStore("nowhere").start())
+                .isInstanceOf(UnknownStoreException.class).hasMessageContaining("nowhere");
+        assertThat(ids).allSatisfy(id -> assertThat(streams.documents().get(name, id).orElseThrow().active().store())
+                .isEqualTo("main"));
+
+        // a stream is only met while the run takes it: the null ends the run FAILED, never COMPLETED without the rest
+        BulkMigrationResult result = migrations.forDocuments(withNull.stream()).targetStore("other")
+                .maxConcurrency(1).execute();
+        assertThat(result.status()).isEqualTo(MigrationStatus.FAILED);
+        assertThat(result.migrated()).isEqualTo(1);
     }
 
     @Test
