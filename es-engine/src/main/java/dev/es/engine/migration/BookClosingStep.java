@@ -16,6 +16,7 @@ import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.StaleFencingTokenException;
 import dev.es.engine.store.WrongExpectedVersionException;
+import dev.es.engine.stream.EventStreams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,18 +62,24 @@ final class BookClosingStep {
 
     /**
      * Checks the book-closing options before anything is written: the archive store exists and the archive is
-     * neither the source nor the target.
+     * neither the source nor the target. The launch checks the same, so that a wrong option is refused at once.
      */
     void checkOptions() {
-        BookClosingOptions.Settings options = run.definition.bookClosing();
+        checkOptions(run.definition, run.source, run.target(), run.streams, run.migrationId);
+    }
+
+    /** {@link #checkOptions()} of {@code definition} moving {@code source} to {@code target}. */
+    static void checkOptions(MigrationDefinition definition, StreamPointer source, StreamPointer target,
+                             EventStreams streams, String migrationId) {
+        BookClosingOptions.Settings options = definition.bookClosing();
         if (options == null || !options.archives()) {
             return;
         }
-        run.streams.stores().get(options.archiveStore());
-        StreamPointer archive = archivePointer(options);
-        if (archive.equals(run.source) || archive.equals(run.target())) {
-            throw new MigrationException(run.migrationId, "the archive " + archive + " is the migration's "
-                    + (archive.equals(run.source) ? "source" : "target") + "; choose another archive stream or store;"
+        streams.stores().get(options.archiveStore());
+        StreamPointer archive = archivePointer(options, source);
+        if (archive.equals(source) || archive.equals(target)) {
+            throw new MigrationException(migrationId, "the archive " + archive + " is the migration's "
+                    + (archive.equals(source) ? "source" : "target") + "; choose another archive stream or store;"
                     + " nothing was changed");
         }
     }
@@ -94,15 +101,15 @@ final class BookClosingStep {
 
     // ---------------------------------------------------------------- archive
 
-    private StreamPointer archivePointer(BookClosingOptions.Settings options) {
+    private static StreamPointer archivePointer(BookClosingOptions.Settings options, StreamPointer source) {
         String store = options.archiveStore();
         String streamId = options.archiveStreamId() != null ? options.archiveStreamId()
-                : store.equals(run.source.store()) ? run.source.streamId() + ARCHIVE_SUFFIX : run.source.streamId();
+                : store.equals(source.store()) ? source.streamId() + ARCHIVE_SUFFIX : source.streamId();
         return new StreamPointer(streamId, store);
     }
 
     private void archive(BookClosingOptions.Settings options, TerminatedStream entry) {
-        StreamPointer archive = archivePointer(options);
+        StreamPointer archive = archivePointer(options, run.source);
         if (archive.equals(entry.archive())) {
             return; // an earlier run archived it and recorded it
         }

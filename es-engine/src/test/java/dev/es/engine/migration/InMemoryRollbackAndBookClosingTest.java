@@ -15,6 +15,7 @@ import dev.es.engine.store.AppendResult;
 import dev.es.engine.store.EventStore;
 import dev.es.engine.store.ExpectedVersion;
 import dev.es.engine.store.FaultInjectingEventStore;
+import dev.es.engine.store.UnknownStoreException;
 import dev.es.engine.store.memory.InMemoryDocumentStore;
 import dev.es.engine.store.memory.InMemoryEventStore;
 import dev.es.engine.store.memory.InMemoryTagStore;
@@ -534,17 +535,16 @@ class InMemoryRollbackAndBookClosingTest extends AbstractRollbackAndBookClosingT
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("withRollbackSupport()");
 
-        MigrationResult unknownStore = migrations.forDocument("Order", id).withTargetStore("other")
-                .withBookClosing(b -> b.archiveTo("nowhere")).execute();
-        assertThat(unknownStore.status()).isEqualTo(MigrationStatus.FAILED);
-        assertThat(unknownStore.error()).hasMessageContaining("nowhere");
+        // refused at the launch, before a lock, a routing entry or a fence
+        assertThatThrownBy(() -> migrations.forDocument("Order", id).withTargetStore("other")
+                .withBookClosing(b -> b.archiveTo("nowhere")).start())
+                .isInstanceOf(UnknownStoreException.class).hasMessageContaining("nowhere");
+        assertThatThrownBy(() -> migrations.forDocument("Order", id).withTargetStore("other")
+                .withTargetStream("t-" + id).withBookClosing(b -> b.archiveTo("other", "t-" + id)).start())
+                .isInstanceOf(MigrationException.class).hasMessageContaining("target");
         assertThat(main.lastEvent("order-" + id).isCloseEvent()).as("source untouched").isFalse();
         assertThat(other.version("order-" + id + "-v2")).isZero();
-
-        MigrationResult archiveIsTarget = migrations.forDocument("Order", id).withTargetStore("other")
-                .withTargetStream("t-" + id).withBookClosing(b -> b.archiveTo("other", "t-" + id)).execute();
-        assertThat(archiveIsTarget.status()).isEqualTo(MigrationStatus.FAILED);
-        assertThat(archiveIsTarget.error()).hasMessageContaining("target");
+        assertThat(stores.routing().forObject("Order", id)).as("no routing entry").isEmpty();
 
         MigrationResult kept = migrations.forDocument("Order", id).withTargetStore("other").withRollbackSupport()
                 .withBookClosing(b -> b.archiveTo("archive")).execute();

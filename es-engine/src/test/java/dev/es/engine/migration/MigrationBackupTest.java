@@ -8,6 +8,7 @@ import dev.es.engine.backup.BackupRetention;
 import dev.es.engine.backup.BackupStorage;
 import dev.es.engine.backup.DefaultBackupRestoreService;
 import dev.es.engine.backup.PartOutput;
+import dev.es.engine.backup.UnknownBackupStorageException;
 import dev.es.engine.backup.file.FileBackupStorage;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.event.EventData;
@@ -144,6 +145,16 @@ class MigrationBackupTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("useBackups");
         }
         assertThat(main.closeEvent("order-3")).isNull();
+    }
+
+    @Test
+    void aBackupStorageTheServiceDoesNotHaveIsRefusedAtStart() {
+        streams.open("Order", "4").append(notes("a", 1).get(0));
+        assertThatThrownBy(() -> migrations.forDocument("Order", "4").withTargetStore("other")
+                .withBackup(b -> b.provider("s3")).start())
+                .isInstanceOf(UnknownBackupStorageException.class).hasMessageContaining("'s3'");
+        assertThat(routing.forObject("Order", "4")).isEmpty();
+        assertThat(main.closeEvent("order-4")).isNull();
     }
 
     /** A storage whose every write fails, as a full disk would. */

@@ -1,6 +1,7 @@
 package dev.es.engine.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
@@ -181,6 +182,19 @@ class OrphanedMigrationTest {
         assertThat(retired.error()).isEqualTo("abandoned: Order/" + id + " moved on to main/order-" + id + "-v9"
                 + " (its source main/order-" + id + " is closed toward main/order-" + id + "-v9, not toward its"
                 + " target other/order-" + id + "-v2); nothing to resume");
+    }
+
+    @Test
+    void aSourceNamedByTheCallerThatIsNotTheObjectsActiveStreamIsRefusedBeforeAnythingIsWritten() {
+        String id = objectWith(3);
+        String neighbour = objectWith(2);
+        assertThatThrownBy(() -> migrations.forDocument("Order", id).withSourceStream("order-" + neighbour)
+                .withTargetStore("other").start())
+                .isInstanceOf(MigrationException.class).hasMessageContaining("order-" + neighbour)
+                .hasMessageContaining("not the active stream of Order/" + id);
+        assertThat(routing.all()).noneMatch(e -> id.equals(e.objectId()));
+        assertThat(main.lastEvent("order-" + neighbour).isCloseEvent()).isFalse();
+        assertThat(main.version("order-" + neighbour)).isEqualTo(2);
     }
 
     @Test
