@@ -14,7 +14,6 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -28,7 +27,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
  * is present, with the runtime hints of what the endpoints answer ({@link EsEndpointRuntimeHints}).
  */
 @AutoConfiguration(after = {EsMigrationAutoConfiguration.class, EsBackupAutoConfiguration.class})
-@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+@ConditionalOnEsEnabled
 @ConditionalOnClass(Endpoint.class)
 @ImportRuntimeHints(EsEndpointRuntimeHints.class)
 public final class EsActuatorAutoConfiguration {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
@@ -33,7 +32,7 @@ import org.springframework.context.annotation.Bean;
  * context closes.
  */
 @AutoConfiguration(after = {EsStoresAutoConfiguration.class, EsBlobAutoConfiguration.class})
-@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+@ConditionalOnEsEnabled
 public final class EsBackupAutoConfiguration {
 
     @Bean

@@ -6,7 +6,6 @@ import dev.es.autoconfigure.EsProperties.StoreType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -21,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(before = EsStoresAutoConfiguration.class,
         afterName = "com.azure.spring.cloud.autoconfigure.implementation.storage.blob.AzureStorageBlobAutoConfiguration")
-@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+@ConditionalOnEsEnabled
 public final class EsBlobAutoConfiguration {
 
     private static final String BLOB_SERVICE_CLIENT = "com.azure.storage.blob.BlobServiceClient";

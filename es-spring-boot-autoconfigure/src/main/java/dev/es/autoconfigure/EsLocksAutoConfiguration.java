@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
@@ -15,7 +14,7 @@ import org.springframework.context.annotation.Bean;
  * thread that es makes once ({@link EsLockHeartbeats}) and stops when the context closes.
  */
 @AutoConfiguration(after = EsStoresAutoConfiguration.class)
-@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+@ConditionalOnEsEnabled
 public final class EsLocksAutoConfiguration {
 
     /** One heartbeat thread for the lock provider's lease renewals, stopped when the context closes. */

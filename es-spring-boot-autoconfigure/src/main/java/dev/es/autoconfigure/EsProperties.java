@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /** Configuration of es: stores, streams, locks, migrations, backups. */
@@ -268,8 +269,8 @@ public class EsProperties {
         /** How often a held lease is renewed. */
         private Duration heartbeatInterval = Duration.ofSeconds(10);
 
-        /** Longest wait for a lock held by someone else. */
-        private Duration maxAcquireWait = Duration.ofSeconds(30);
+        /** Not read: a migration waits for its object's lock es.migration.lock-wait. */
+        private @Nullable Duration maxAcquireWait;
 
         public LockProvider getProvider() {
             return provider;
@@ -303,11 +304,16 @@ public class EsProperties {
             this.heartbeatInterval = heartbeatInterval;
         }
 
-        public Duration getMaxAcquireWait() {
+        /** Never read by es; start-up logs a warning when it is set. */
+        @Deprecated
+        @DeprecatedConfigurationProperty(replacement = "es.migration.lock-wait", reason = "Never read: the only lock"
+                + " wait es makes is a migration's for its object's lock, es.migration.lock-wait.")
+        public @Nullable Duration getMaxAcquireWait() {
             return maxAcquireWait;
         }
 
-        public void setMaxAcquireWait(Duration maxAcquireWait) {
+        @Deprecated
+        public void setMaxAcquireWait(@Nullable Duration maxAcquireWait) {
             this.maxAcquireWait = maxAcquireWait;
         }
     }

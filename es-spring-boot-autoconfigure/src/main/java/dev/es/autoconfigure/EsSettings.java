@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -20,6 +22,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * only conflicts with another property through {@link EsConfigurationException}, whose analyzer names both.
  */
 final class EsSettings {
+
+    private static final Logger log = LoggerFactory.getLogger(EsSettings.class);
 
     private EsSettings() {
     }
@@ -131,6 +135,12 @@ final class EsSettings {
             throw invalid("es.resilience.circuit-breaker.minimum-number-of-calls", cb.getMinimumNumberOfCalls(),
                     "must be 1 or more calls (default 10)");
         }
+        if (cb.getMinimumNumberOfCalls() > cb.getSlidingWindowSize()) {
+            throw bad("es.resilience.circuit-breaker.minimum-number-of-calls", "(" + cb.getMinimumNumberOfCalls()
+                    + ") must not be more than es.resilience.circuit-breaker.sliding-window-size ("
+                    + cb.getSlidingWindowSize() + "): the breaker only ever counts that many calls",
+                    "Set es.resilience.circuit-breaker.minimum-number-of-calls to at most the window size.");
+        }
         Duration openWait = positive("es.resilience.circuit-breaker.wait-in-open-state", cb.getWaitInOpenState());
         return new ResilienceSettings(r.getMaxAttempts(), initial, max, r.getBackoffMultiplier(), cb.isEnabled(),
                 cb.getFailureRateThreshold(), cb.getSlidingWindowSize(), cb.getMinimumNumberOfCalls(), openWait);
@@ -156,7 +166,13 @@ final class EsSettings {
         EsProperties.Locks l = properties.getLocks();
         Duration lease = positive("es.locks.lease-duration", l.getLeaseDuration());
         Duration heartbeat = positive("es.locks.heartbeat-interval", l.getHeartbeatInterval());
-        nonNegative("es.locks.max-acquire-wait", l.getMaxAcquireWait());
+        @SuppressWarnings("deprecation")
+        Duration unread = l.getMaxAcquireWait();
+        if (unread != null) {
+            log.warn("es.locks.max-acquire-wait ({}) is deprecated and not read: a migration waits for its object's"
+                    + " lock es.migration.lock-wait (default 0: refused at once while another migration holds it)",
+                    unread);
+        }
         if (heartbeat.compareTo(lease) >= 0) {
             throw bad("es.locks.heartbeat-interval", "(" + heartbeat + ") must be shorter than es.locks.lease-duration ("
                     + lease + ")", "Renew leases well before they expire, for example every 10s for 60s leases.");

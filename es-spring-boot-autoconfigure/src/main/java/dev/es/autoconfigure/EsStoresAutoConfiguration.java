@@ -9,7 +9,6 @@ import dev.es.engine.tag.TagStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +19,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
  * of the types they and {@link EsProperties} bind by reflection ({@link EsRuntimeHints}).
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+@ConditionalOnEsEnabled
 @EnableConfigurationProperties(EsProperties.class)
 @ImportRuntimeHints(EsRuntimeHints.class)
 public final class EsStoresAutoConfiguration {

@@ -12,7 +12,6 @@ import dev.es.engine.transform.UpcasterChain;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @AutoConfiguration(after = EsStoresAutoConfiguration.class,
         afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
-@ConditionalOnBooleanProperty(name = "es.enabled", matchIfMissing = true)
+@ConditionalOnEsEnabled
 public final class EsStreamsAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EsStreamsAutoConfiguration.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -81,6 +82,32 @@ class EsBadConfigurationTest {
                     FailureAnalysis analysis = FailureReports.analyze(failure);
                     assertThat(analysis.getDescription()).contains(c.property());
                 })));
+    }
+
+    @Test
+    void anEnabledSwitchThatIsNeitherTrueNorFalseFailsStartUpInsteadOfLeavingEsOut() {
+        for (String value : List.of("yes", "ture", "1")) {
+            runner.withPropertyValues("es.enabled=" + value).run(context -> {
+                assertThat(context).as(value).hasFailed();
+                FailureAnalysis analysis = FailureReports.analyze(context.getStartupFailure());
+                assertThat(analysis.getDescription()).as(value).contains("es.enabled").contains(value);
+            });
+        }
+        runner.withPropertyValues("es.enabled=FALSE").run(context -> assertThat(context).hasNotFailed()
+                .doesNotHaveBean(EsProperties.class));
+        runner.withPropertyValues("es.enabled=true").run(context -> assertThat(context).hasNotFailed()
+                .hasSingleBean(EsProperties.class));
+    }
+
+    @Test
+    void aBreakerThatWaitsForMoreCallsThanItsWindowHoldsFailsStartUpNamingBoth() {
+        runner.withPropertyValues("es.resilience.circuit-breaker.sliding-window-size=5",
+                "es.resilience.circuit-breaker.minimum-number-of-calls=10").run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = FailureReports.analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("es.resilience.circuit-breaker.minimum-number-of-calls")
+                            .contains("es.resilience.circuit-breaker.sliding-window-size");
+                });
     }
 
     private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {

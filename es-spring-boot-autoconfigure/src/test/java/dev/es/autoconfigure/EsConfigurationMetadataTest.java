@@ -54,6 +54,10 @@ class EsConfigurationMetadataTest {
         assertThat(removed.path("level").asString()).isEqualTo("error");
         assertThat(removed.path("replacement").asString()).isEqualTo("management.endpoint.migrations.access");
         assertThat(property(metadata, "management.health.es.enabled").path("defaultValue").asBoolean()).isTrue();
+        assertThat(property(metadata, "es.migration.max-concurrent").path("defaultValue").asInt()).isEqualTo(64);
+        JsonNode unread = property(metadata, "es.locks.max-acquire-wait").path("deprecation");
+        assertThat(unread.path("replacement").asString()).isEqualTo("es.migration.lock-wait");
+        assertThat(unread.path("reason").asString()).contains("Never read");
     }
 
     private static final String REMOVED_WRITE_SWITCH = "es.actuator.migrations.write-enabled";
