@@ -1,6 +1,7 @@
 package dev.es.engine.document;
 
 import dev.es.engine.Identifiers;
+import dev.es.engine.InvalidIdentifierException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,12 @@ public record ObjectDocument(String objectName, String objectId, StreamPointer a
     /** This document with the tag set. */
     public ObjectDocument withTag(String tag, String value) {
         Map<String, String> copy = new LinkedHashMap<>(tags);
-        copy.put(Identifiers.requireTag(tag), value == null ? "" : value);
+        Identifiers.requireTag(tag);
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new InvalidIdentifierException("value of tag '" + tag + "'", value.replace('\0', '?'),
+                    "must not hold the character U+0000, which PostgreSQL's jsonb cannot store");
+        }
+        copy.put(tag, value == null ? "" : value);
         return new ObjectDocument(objectName, objectId, active, terminatedStreams, copy, etag);
     }
 

@@ -189,7 +189,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     @Override
     public BulkMigrationBuilder forTag(String objectName, String tag) {
         Identifiers.requireObjectName(objectName);
-        Objects.requireNonNull(tag, "tag");
+        Identifiers.requireTag(tag);
         Predicate<ObjectDocument> tagged = d -> d.tags().containsKey(tag);
         return new BulkMigrationBuilder(this, "tag " + tag + " of " + objectName,
                 () -> new DocumentPages(streams.documents(), List.of(objectName), tagged), tagged, null);

@@ -1,6 +1,7 @@
 package dev.es.engine.stream;
 
 import dev.es.engine.EsException;
+import dev.es.engine.Identifiers;
 import dev.es.engine.document.DocumentConcurrencyException;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
@@ -268,6 +269,7 @@ public final class EventStream {
 
     /** Removes a tag from the document and its index. */
     public void untag(String tag) {
+        Identifiers.requireTag(tag);
         updateDocument(doc -> doc.withoutTag(tag));
         streams.tags().untagDocument(objectName(), objectId(), tag);
     }

@@ -3,6 +3,7 @@ package dev.es.engine.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.es.engine.InvalidIdentifierException;
 import dev.es.engine.document.ObjectDocument;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +112,8 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
 
         assertThatThrownBy(() -> migrations.forDocuments(withNull))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("element 1 is null");
+        assertThatThrownBy(() -> migrations.forTag(name, "bad tag"))
+                .isInstanceOf(InvalidIdentifierException.class).hasMessageContaining("bad tag");
         assertThatThrownBy(() -> migrations.forObjectName(name).targetStore("nowhere").start())
                 .isInstanceOf(UnknownStoreException.class).hasMessageContaining("nowhere");
         assertThat(ids).allSatisfy(id -> assertThat(streams.documents().get(name, id).orElseThrow().active().store())

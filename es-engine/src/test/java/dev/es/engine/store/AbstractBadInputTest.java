@@ -220,13 +220,28 @@ public abstract class AbstractBadInputTest {
                 Map.entry(() -> new EventData("e7", "T", 1, "{}", Map.of("note", "a\0b")), "U+0000"),
                 Map.entry(() -> new EventData("e8", "T", 1, "{\"a\":\"x\\ud800y\"}", Map.of()), "surrogate"),
                 Map.entry(() -> new EventData("e9", "T", 1, "{\"a\":\"\\udc00\\ud800\"}", Map.of()), "surrogate"),
-                Map.entry(() -> new EventData("e10", "T", 1, "{\"a\":\"x\ud800\"}", Map.of()), "surrogate"));
+                Map.entry(() -> new EventData("e10", "T", 1, "{\"a\":\"x\ud800\"}", Map.of()), "surrogate"),
+                Map.entry(() -> new EventData("e\0", "T", 1, "{}", Map.of()), "Event id 'e?'"),
+                Map.entry(() -> new EventData("e11", "T\0", 1, "{}", Map.of()), "Event type 'T?'"),
+                Map.entry(() -> new EventData("e12\udc00", "T", 1, "{}", Map.of()), "surrogate"),
+                Map.entry(() -> new EventData("e13", "T\ud800", 1, "{}", Map.of()), "surrogate"),
+                Map.entry(() -> new EventData("e14", "T", 1, "{}", Map.of("note", "x\ud800")), "surrogate"),
+                Map.entry(() -> new EventData("e15", "T", 1, "{}", nullValue("note")), "null value, for key 'note'"),
+                Map.entry(() -> EventData.of("T", "{}").withMetadata("note", null), "null value"),
+                Map.entry(() -> new EventData("e16", "T", 1, "{}", nullValue(null)), "null key"));
         for (var c : cases) {
             assertThatThrownBy(() -> events.append(seededStream(), ExpectedVersion.exactly(1),
                     List.of(c.getKey().get()))).isInstanceOf(InvalidEventException.class)
                     .hasMessageContaining(c.getValue());
         }
         assertNothingWritten();
+    }
+
+    /** Metadata with {@code key} mapped to null (a null key when {@code key} is null). */
+    private static Map<String, String> nullValue(String key) {
+        Map<String, String> metadata = new java.util.HashMap<>();
+        metadata.put(key, key == null ? "x" : null);
+        return metadata;
     }
 
     @Test

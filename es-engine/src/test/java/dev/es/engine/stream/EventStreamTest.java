@@ -328,6 +328,13 @@ class EventStreamTest {
         assertThat(fx.streams.documentsWithTag("Order", "vip")).containsExactly("21");
         assertThat(fx.documents.get("Order", "20").orElseThrow().tags()).doesNotContainKey("vip");
         assertThatThrownBy(() -> a.tag("bad tag")).isInstanceOf(InvalidIdentifierException.class);
+        String etag = fx.documents.get("Order", "21").orElseThrow().etag();
+        assertThatThrownBy(() -> b.untag("bad tag")).isInstanceOf(InvalidIdentifierException.class);
+        assertThatThrownBy(() -> b.tag("vip", "a\0b")).isInstanceOf(InvalidIdentifierException.class)
+                .hasMessageContaining("U+0000");
+        assertThat(fx.documents.get("Order", "21").orElseThrow().etag()).as("the document untouched").isEqualTo(etag);
+        assertThatThrownBy(() -> fx.streams.documentsWithTag("Order", "bad tag"))
+                .isInstanceOf(InvalidIdentifierException.class);
     }
 
     @Test

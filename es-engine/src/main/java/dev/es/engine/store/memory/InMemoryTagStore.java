@@ -30,6 +30,7 @@ public final class InMemoryTagStore implements TagStore {
     @Override
     public void untagDocument(String objectName, String objectId, String tag) {
         DocKey key = docKey(objectName, objectId);
+        Identifiers.requireTag(tag);
         documentsByTag.getOrDefault(tag, Set.of()).remove(key);
         tagsByDocument.getOrDefault(key, Set.of()).remove(tag);
     }
@@ -37,6 +38,7 @@ public final class InMemoryTagStore implements TagStore {
     @Override
     public Set<String> documentsWithTag(String objectName, String tag) {
         Identifiers.requireObjectName(objectName);
+        Identifiers.requireTag(tag);
         return documentsByTag.getOrDefault(tag, Set.of()).stream().filter(k -> k.objectName().equals(objectName))
                 .map(DocKey::objectId).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
@@ -57,12 +59,14 @@ public final class InMemoryTagStore implements TagStore {
     @Override
     public void untagStream(StreamPointer stream, String tag) {
         Objects.requireNonNull(stream, "stream");
+        Identifiers.requireTag(tag);
         streamsByTag.getOrDefault(tag, Set.of()).remove(stream);
         tagsByStream.getOrDefault(stream, Set.of()).remove(tag);
     }
 
     @Override
     public Set<StreamPointer> streamsWithTag(String tag) {
+        Identifiers.requireTag(tag);
         return Set.copyOf(streamsByTag.getOrDefault(tag, Set.of()));
     }
 
