@@ -216,12 +216,19 @@ final class EsSettings {
         if (value == null || value.isNegative()) {
             throw invalid(property, value, "must not be negative; set a duration of zero or more, like 30s");
         }
-        return value;
+        return notHuge(property, value);
     }
 
     static Duration positive(String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw invalid(property, value, "must be positive; set a positive duration, like 30s");
+        }
+        return notHuge(property, value);
+    }
+
+    private static Duration notHuge(String property, Duration value) {
+        if (value.compareTo(MigrationDefaults.MAX_DURATION) > 0) {
+            throw invalid(property, value, "must be at most " + MigrationDefaults.MAX_DURATION.toDays() + " days");
         }
         return value;
     }

@@ -263,6 +263,10 @@ class EsAutoConfigurationTest {
                 assertFailure(context, "es.locks.heartbeat-interval", "shorter", "Renew"));
         runner.withPropertyValues("es.streams.chunk-size=0").run(context ->
                 assertFailure(context, "es.streams.chunk-size", "0", "positive"));
+        runner.withPropertyValues("es.migration.lock-wait=100000d").run(context ->
+                assertFailure(context, "es.migration.lock-wait", "PT2400000H", "at most 3650 days"));
+        runner.withPropertyValues("es.migration.max-source-pause=10000d").run(context ->
+                assertFailure(context, "es.migration.max-source-pause", "PT240000H", "at most 3650 days"));
     }
 
     @Test

@@ -83,10 +83,20 @@ public record MigrationDefaults(Duration closeTimeout, Duration catchUpDelay,
         return attempts;
     }
 
+    /**
+     * The longest duration a migration setting takes: ten years, far below what the clock arithmetic of its
+     * deadlines can hold (about 292 years of nanoseconds), so that a huge value is refused, not overflowed.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(3650);
+
     static Duration requirePositiveOrZero(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION.toDays() + " days, was "
+                    + value);
         }
         return value;
     }

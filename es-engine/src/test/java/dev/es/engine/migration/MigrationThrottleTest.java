@@ -155,6 +155,21 @@ class MigrationThrottleTest {
     }
 
     @Test
+    void aDurationBeyondWhatADeadlineCanHoldIsRefused() {
+        start(defaults());
+        String id = objectWith(1);
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        assertThatThrownBy(() -> migrations.forDocument("Order", id).withLiveMigration(o -> o.closeTimeout(forever)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("closeTimeout")
+                .hasMessageContaining("at most 3650 days");
+        assertThatThrownBy(() -> migrations.forDocument("Order", id)
+                .withDistributedLock(l -> l.timeout(Duration.ofDays(100_000))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThat(migrations.forDocument("Order", id).withDistributedLock(l -> l.timeout(Duration.ofDays(3650))))
+                .isNotNull();
+    }
+
+    @Test
     void aPageTooLargeForOneTargetAppendIsCopiedInSmallerAppends() {
         List<Integer> appends = Collections.synchronizedList(new ArrayList<>());
         start(defaults(), new SmallAppends(other, 7, appends));
