@@ -10,11 +10,16 @@ import dev.es.engine.resilience.ResilienceSettings;
 import dev.es.engine.stream.EventStreamSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.env.Environment;
 
 /**
  * Checks {@link EsProperties} and turns them into engine settings. A value that is wrong on its own is reported
@@ -63,6 +68,32 @@ final class EsSettings {
         String documents = orElse(properties.getDocuments().getStore(), properties.getDefaultStore());
         String locks = orElse(properties.getLocks().getStore(), documents);
         return new ConfiguredStores(stores, properties.getDefaultStore(), documents, locks);
+    }
+
+    /** What a store reads under {@code es.stores.<name>}, in the binder's relaxed form (lower case, no dashes). */
+    private static final Set<String> STORE_KEYS = Set.of("type", "container", "autoprovision", "tableprefix");
+
+    /**
+     * Refuses a key under {@code es.stores.<name>} that no store setting reads: Spring Boot ignores it, so a typo such
+     * as {@code tpye: jdbc} would quietly leave an in-memory store that loses its events at every restart.
+     */
+    static void checkStoreKeys(Environment environment) {
+        Map<String, Object> stores = Binder.get(environment)
+                .bind("es.stores", Bindable.mapOf(String.class, Object.class)).orElse(Map.of());
+        stores.forEach((name, keys) -> {
+            if (!(keys instanceof Map<?, ?> map)) {
+                throw invalid("es.stores." + name, keys, "is a store, so it needs settings such as type, not a value");
+            }
+            for (Object key : map.keySet()) {
+                String relaxed = key.toString().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+                if (!STORE_KEYS.contains(relaxed)) {
+                    throw invalid("es.stores." + name + "." + key, map.get(key) instanceof Map ? "(nested settings)"
+                            : map.get(key), "no store setting has this name; a store reads type, container,"
+                            + " auto-provision and table-prefix (a store name with a dot needs brackets:"
+                            + " es.stores.[" + name + "." + key + "].type)");
+                }
+            }
+        });
     }
 
     /**

@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.core.env.Environment;
 
 /**
  * The event stores named under {@code es.stores}, and the document, tag and migration stores; with the runtime hints
@@ -39,7 +40,8 @@ public final class EsStoresAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     EsStoreResolver esStoreResolver(EsProperties properties, List<EsStoreBackend> backends,
-                                    List<MissingBackend> missing) {
+                                    List<MissingBackend> missing, Environment environment) {
+        EsSettings.checkStoreKeys(environment);
         return new EsStoreResolver(EsSettings.stores(properties), backends, missing);
     }
 

@@ -100,6 +100,24 @@ class EsBadConfigurationTest {
     }
 
     @Test
+    void aStoreSettingNoStoreReadsFailsStartUpInsteadOfLeavingAMemoryStore() {
+        for (String typo : List.of("es.stores.main.tpye=jdbc", "es.stores.main.table_prefx=x_",
+                "es.stores.cold.b.type=blob")) {
+            runner.withPropertyValues(typo).run(context -> {
+                assertThat(context).as(typo).hasFailed();
+                String property = typo.substring(0, typo.indexOf('='));
+                assertThat(FailureReports.property(context.getStartupFailure())).as(typo)
+                        .isEqualTo(property.equals("es.stores.cold.b.type") ? "es.stores.cold.b" : property);
+                assertThat(FailureReports.analyze(context.getStartupFailure()).getDescription()).as(typo)
+                        .contains("type, container, auto-provision and table-prefix");
+            });
+        }
+        runner.withPropertyValues("es.stores.main.type=memory", "es.stores.main.autoProvision=false",
+                "es.stores.main.auto-provision=false", "es.stores.main.TABLE_PREFIX=x_", "es.stores.[a.b].type=memory")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void aBreakerThatWaitsForMoreCallsThanItsWindowHoldsFailsStartUpNamingBoth() {
         runner.withPropertyValues("es.resilience.circuit-breaker.sliding-window-size=5",
                 "es.resilience.circuit-breaker.minimum-number-of-calls=10").run(context -> {
