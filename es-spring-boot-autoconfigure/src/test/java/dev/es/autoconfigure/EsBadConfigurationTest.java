@@ -84,6 +84,39 @@ class EsBadConfigurationTest {
                 })));
     }
 
+    private static final List<Case> OUT_OF_RANGE = List.of(
+            new Case("es.streams.max-stream-continuation-retries=-1", "es.streams.max-stream-continuation-retries"),
+            new Case("es.migration.catch-up-delay=-1ms", "es.migration.catch-up-delay"),
+            new Case("es.migration.max-source-pause=-1s", "es.migration.max-source-pause"),
+            new Case("es.migration.lock-wait=-1s", "es.migration.lock-wait"),
+            new Case("es.migration.shutdown-timeout=-1s", "es.migration.shutdown-timeout"),
+            new Case("es.migration.close-attempts-before-pause=-1", "es.migration.close-attempts-before-pause"),
+            new Case("es.migration.max-concurrent=0", "es.migration.max-concurrent"),
+            new Case("es.locks.heartbeat-interval=0s", "es.locks.heartbeat-interval"),
+            new Case("es.locks.store=nowhere", "es.locks.store"),
+            new Case("es.resilience.max-attempts=0", "es.resilience.max-attempts"),
+            new Case("es.resilience.initial-backoff=0s", "es.resilience.initial-backoff"),
+            new Case("es.resilience.max-backoff=0s", "es.resilience.max-backoff"),
+            new Case("es.resilience.backoff-multiplier=0.5", "es.resilience.backoff-multiplier"),
+            new Case("es.resilience.circuit-breaker.sliding-window-size=0",
+                    "es.resilience.circuit-breaker.sliding-window-size"),
+            new Case("es.resilience.circuit-breaker.minimum-number-of-calls=0",
+                    "es.resilience.circuit-breaker.minimum-number-of-calls"),
+            new Case("es.resilience.circuit-breaker.wait-in-open-state=0s",
+                    "es.resilience.circuit-breaker.wait-in-open-state"));
+
+    @TestFactory
+    Stream<DynamicTest> aValueOutOfRangeFailsStartUpNamingTheProperty() {
+        return OUT_OF_RANGE.stream().map(c -> DynamicTest.dynamicTest(c.setting(), () ->
+                runner.withPropertyValues(c.setting()).run(context -> {
+                    assertThat(context).hasFailed();
+                    Throwable failure = context.getStartupFailure();
+                    assertThat(FailureReports.property(failure)).as("%s: %s", c.setting(), failure)
+                            .isEqualTo(c.property());
+                    assertThat(FailureReports.analyze(failure).getDescription()).contains(c.property());
+                })));
+    }
+
     @Test
     void anEnabledSwitchThatIsNeitherTrueNorFalseFailsStartUpInsteadOfLeavingEsOut() {
         for (String value : List.of("yes", "ture", "1")) {

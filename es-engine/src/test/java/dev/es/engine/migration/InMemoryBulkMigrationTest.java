@@ -175,10 +175,17 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
         String name = uniqueObjectName();
         createObjects(name, 30, new HashMap<>());
         CountDownLatch firstDone = new CountDownLatch(1);
+        CountDownLatch pauseAsked = new CountDownLatch(1);
+        // the first object's completion waits for the pause: on warm memory stores the other 29 would otherwise be
+        // migrated (in a few milliseconds) before this thread got to pause()
         BulkMigrationHandle handle = migrations.forObjectName(name).targetStore("other").maxConcurrency(1)
-                .eachObject(b -> b.withProgress(p -> p.onCompleted(r -> firstDone.countDown()))).start();
+                .eachObject(b -> b.withProgress(p -> p.onCompleted(r -> {
+                    firstDone.countDown();
+                    await(pauseAsked);
+                }))).start();
         assertThat(firstDone.await(10, TimeUnit.SECONDS)).isTrue();
         handle.pause();
+        pauseAsked.countDown();
         // once what was under way settled, nothing more is taken while paused: the count holds still for 300 ms
         AtomicLong seen = new AtomicLong(-1);
         Awaitility.await("nothing taken while paused").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10))
@@ -211,5 +218,14 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
         assertThat(result).isNotNull();
         assertThat(result.migrated()).isEqualTo(5);
         assertThat(result.failed()).isZero();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
