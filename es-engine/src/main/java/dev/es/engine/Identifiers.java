@@ -58,4 +58,35 @@ public final class Identifiers {
         }
         return value;
     }
+
+    /** Whether every store can hold {@code text}: no U+0000 and no surrogate without its pair. */
+    public static boolean isStorableText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0' || Character.isLowSurrogate(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
+    }
+
+    /** {@code text} for a message: U+0000 and unpaired surrogates as '?'. */
+    public static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                b.append(c).append(text.charAt(++i));
+            } else {
+                b.append(c == '\0' || Character.isSurrogate(c) ? '?' : c);
+            }
+        }
+        return b.toString();
+    }
 }

@@ -84,14 +84,29 @@ final class EsSettings {
             if (!(keys instanceof Map<?, ?> map)) {
                 throw invalid("es.stores." + name, keys, "is a store, so it needs settings such as type, not a value");
             }
-            for (Object key : map.keySet()) {
-                String relaxed = key.toString().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+            Map<String, Object> flat = new LinkedHashMap<>();
+            flatten("", map, flat);
+            flat.forEach((key, value) -> {
+                // ES_STORES_MAIN_TABLE_PREFIX reaches the map as table.prefix: dots go as dashes do
+                String relaxed = key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace(".", "");
                 if (!STORE_KEYS.contains(relaxed)) {
-                    throw invalid("es.stores." + name + "." + key, map.get(key) instanceof Map ? "(nested settings)"
-                            : map.get(key), "no store setting has this name; a store reads type, container,"
-                            + " auto-provision and table-prefix (a store name with a dot needs brackets:"
-                            + " es.stores.[" + name + "." + key + "].type)");
+                    int dot = key.lastIndexOf('.');
+                    throw invalid("es.stores." + name + "." + key, value, "no store setting has this name; a store"
+                            + " reads type, container, auto-provision and table-prefix" + (dot < 0 ? ""
+                            : " (a store name with a dot needs brackets: es.stores.[" + name + "."
+                            + key.substring(0, dot) + "]." + key.substring(dot + 1) + ")"));
                 }
+            });
+        });
+    }
+
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> into) {
+        map.forEach((key, value) -> {
+            String name = prefix + key;
+            if (value instanceof Map<?, ?> nested) {
+                flatten(name + ".", nested, into);
+            } else {
+                into.put(name, value);
             }
         });
     }
@@ -231,7 +246,11 @@ final class EsSettings {
         EsProperties.Backup.Retention r = b.getRetention();
         Duration maxAge = r.getMaxAge();
         if (maxAge != null) {
-            positive("es.backup.retention.max-age", maxAge);
+            // no upper limit: a retention is subtracted from an instant, never added to a clock's deadline
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw invalid("es.backup.retention.max-age", maxAge, "must be positive; set a positive duration,"
+                        + " like 30d");
+            }
         }
         Integer maxCount = r.getMaxCount();
         if (maxCount != null && maxCount < 1) {

@@ -1,8 +1,11 @@
 package dev.es.engine.backup;
 
 import dev.es.engine.document.ObjectDocument;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Backs objects up and restores them: an object's streams (the active one and, by default, every terminated one that
@@ -55,4 +58,19 @@ public interface BackupRestoreService {
 
     /** The storages backups go to, the default first. */
     List<BackupStorage> storages();
+
+    /**
+     * The storage named {@code name}, or the default (the first) for {@code null}.
+     *
+     * @throws UnknownBackupStorageException when the service has no storage of that name
+     */
+    default BackupStorage requireStorage(@Nullable String name) {
+        List<BackupStorage> all = storages();
+        if (name == null) {
+            return all.get(0);
+        }
+        return all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
+                new UnknownBackupStorageException(name, all.stream().map(BackupStorage::name)
+                        .collect(Collectors.toCollection(LinkedHashSet::new))));
+    }
 }

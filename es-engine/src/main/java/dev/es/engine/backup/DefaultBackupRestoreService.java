@@ -101,7 +101,8 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         return List.copyOf(storages.values());
     }
 
-    private BackupStorage storage(@Nullable String name) {
+    @Override
+    public BackupStorage requireStorage(@Nullable String name) {
         if (name == null) {
             return storages.values().iterator().next();
         }
@@ -125,7 +126,7 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         BackupStorage storage;
         ObjectDocument document;
         try {
-            storage = storage(options.provider());
+            storage = requireStorage(options.provider());
             document = documents.get(objectName, objectId)
                     .orElseThrow(() -> new ObjectNotFoundException(objectName, objectId));
         } catch (RuntimeException e) {
@@ -248,7 +249,8 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
     @Override
     public BulkBackupResult backupAll(BackupSelection selection, BulkBackupOptions options) {
         Objects.requireNonNull(selection, "selection");
-        storage(Objects.requireNonNull(options, "options").backup().provider()); // refused here, not once per object
+        // an unknown storage is refused here, not once per object
+        requireStorage(Objects.requireNonNull(options, "options").backup().provider());
         return new BulkBackup(this, documents, tags, executor, clock).run(selection, options);
     }
 
@@ -306,7 +308,7 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
     public List<BackupDescriptor> list(BackupFilter filter) {
         List<BackupDescriptor> found = new ArrayList<>();
         if (filter.provider() != null) {
-            storage(filter.provider()); // a storage this service does not have is refused, not listed as empty
+            requireStorage(filter.provider()); // a storage this service does not have is refused, not listed as empty
         }
         for (BackupStorage storage : storages.values()) {
             if (filter.provider() != null && !filter.provider().equals(storage.name())) {

@@ -76,9 +76,10 @@ public record ObjectDocument(String objectName, String objectId, StreamPointer a
     public ObjectDocument withTag(String tag, String value) {
         Map<String, String> copy = new LinkedHashMap<>(tags);
         Identifiers.requireTag(tag);
-        if (value != null && value.indexOf('\0') >= 0) {
-            throw new InvalidIdentifierException("value of tag '" + tag + "'", value.replace('\0', '?'),
-                    "must not hold the character U+0000, which PostgreSQL's jsonb cannot store");
+        if (value != null && !Identifiers.isStorableText(value)) {
+            throw new InvalidIdentifierException("value of tag '" + tag + "'", Identifiers.printable(value),
+                    "must not hold the character U+0000 or a UTF-16 surrogate without its pair, which PostgreSQL"
+                            + " cannot store");
         }
         copy.put(tag, value == null ? "" : value);
         return new ObjectDocument(objectName, objectId, active, terminatedStreams, copy, etag);

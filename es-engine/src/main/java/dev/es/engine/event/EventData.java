@@ -1,5 +1,6 @@
 package dev.es.engine.event;
 
+import dev.es.engine.Identifiers;
 import dev.es.engine.internal.Json;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -39,8 +40,8 @@ public record EventData(String eventId, String type, int schemaVersion, String p
         } else if (eventId.length() > MAX_EVENT_ID_LENGTH) {
             throw new InvalidEventException("Event id '" + eventId.substring(0, 40) + "...' is " + eventId.length()
                     + " characters long, at most " + MAX_EVENT_ID_LENGTH + " are allowed");
-        } else if (!storable(eventId)) {
-            throw new InvalidEventException("Event id '" + printable(eventId) + "' " + UNSTORABLE);
+        } else if (!Identifiers.isStorableText(eventId)) {
+            throw new InvalidEventException("Event id '" + Identifiers.printable(eventId) + "' " + UNSTORABLE);
         }
         if (type == null || type.isBlank()) {
             throw new InvalidEventException("Event " + eventId + " has no type");
@@ -49,8 +50,8 @@ public record EventData(String eventId, String type, int schemaVersion, String p
             throw new InvalidEventException("Event type of event " + eventId + " is " + type.length()
                     + " characters long, at most " + MAX_TYPE_LENGTH + " are allowed");
         }
-        if (!storable(type)) {
-            throw new InvalidEventException("Event type '" + printable(type) + "' of event " + eventId + " "
+        if (!Identifiers.isStorableText(type)) {
+            throw new InvalidEventException("Event type '" + Identifiers.printable(type) + "' of event " + eventId + " "
                     + UNSTORABLE);
         }
         if (schemaVersion < 1) {
@@ -80,11 +81,12 @@ public record EventData(String eventId, String type, int schemaVersion, String p
             for (Map.Entry<String, String> entry : metadata.entrySet()) {
                 if (entry.getKey() == null || entry.getValue() == null) {
                     throw new InvalidEventException("Metadata of event " + eventId + " has a null "
-                            + (entry.getKey() == null ? "key" : "value, for key '" + printable(entry.getKey()) + "'")
+                            + (entry.getKey() == null ? "key"
+                            : "value, for key '" + Identifiers.printable(entry.getKey()) + "'")
                             + "; leave the entry out instead");
                 }
-                if (!storable(entry.getKey()) || !storable(entry.getValue())) {
-                    throw new InvalidEventException("Metadata '" + printable(entry.getKey()) + "' of event "
+                if (!Identifiers.isStorableText(entry.getKey()) || !Identifiers.isStorableText(entry.getValue())) {
+                    throw new InvalidEventException("Metadata '" + Identifiers.printable(entry.getKey()) + "' of event "
                             + eventId + " " + UNSTORABLE);
                 }
             }
@@ -102,39 +104,8 @@ public record EventData(String eventId, String type, int schemaVersion, String p
     }
 
     private static final String UNSTORABLE = "holds the character U+0000 or a UTF-16 surrogate without its pair,"
-            + " which PostgreSQL cannot store (and UTF-8 cannot carry); every store refuses it, so that a stream can move"
-            + " to any store";
-
-    /** Whether every store can hold {@code text}: no U+0000 and no surrogate without its pair. */
-    private static boolean storable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\0' || Character.isLowSurrogate(c)) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            }
-        }
-        return true;
-    }
-
-    /** {@code text} for a message: U+0000 and unpaired surrogates as '?'. */
-    private static String printable(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                b.append(c).append(text.charAt(++i));
-            } else {
-                b.append(c == '\0' || Character.isSurrogate(c) ? '?' : c);
-            }
-        }
-        return b.toString();
-    }
+            + " which PostgreSQL cannot store (and UTF-8 cannot carry); every store refuses it, so that a stream can"
+            + " move to any store";
 
     /** An event the store records at the time of the append (or at metadata {@link #RECORDED_AT} when set). */
     public EventData(String eventId, String type, int schemaVersion, String payload, Map<String, String> metadata) {

@@ -179,8 +179,11 @@ final class BulkMigration implements BulkMigrationHandle {
                 if (next == null) {
                     // never read as the end of the selection: the objects after it would be left out unnoticed
                     cursorDone = true;
-                    throw new IllegalArgumentException("Bulk run " + settings.bulkRunId() + ": document "
-                            + taken.get() + " of " + settings.selection() + " is null");
+                    fail("-", "-", null, new MigrationException("-", "bulk run " + settings.bulkRunId()
+                            + ": document " + taken.get() + " of " + settings.selection() + " is null; the objects"
+                            + " after it were not taken"));
+                    stopped = true;
+                    return null;
                 }
                 taken.incrementAndGet();
                 if (inPartition(next)) {

@@ -2,8 +2,6 @@ package dev.es.engine.migration;
 
 import dev.es.engine.Identifiers;
 import dev.es.engine.backup.BackupRestoreService;
-import dev.es.engine.backup.BackupStorage;
-import dev.es.engine.backup.UnknownBackupStorageException;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
 import dev.es.engine.lock.DistributedLockProvider;
@@ -19,7 +17,6 @@ import java.util.Iterator;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -441,18 +437,16 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         StreamPointer source = endpoints.source(definition, document);
         StreamPointer target = endpoints.target(definition, source);
         Optional<String> resumable = resumableEntry(entries, source, target).map(MigrationEntry::migrationId);
-        if (resumable.isEmpty() && document.isPresent() && !source.equals(document.get().active())) {
-            // a source named by the caller: refused before a lock, an entry or a fence touches it, since it may
-            // be another object's stream (only a re-run of a migration recorded for it resumes on a closed source)
-            throw new MigrationException("-", "source " + source + " is not the active stream of "
-                    + definition.objectName() + "/" + definition.objectId() + " (active: "
-                    + document.get().active() + "); nothing was changed");
+        if (resumable.isEmpty() && document.isPresent() && !document.get().knows(source)) {
+            // a source named by the caller that the object's document does not list may be another object's stream:
+            // refused before a lock, an entry or a fence touches it (the object's own closed streams go on to the
+            // protocol, which finds them closed or finishes what a migration of them left)
+            throw new MigrationException("-", "source " + source + " is not a stream of " + definition.objectName()
+                    + "/" + definition.objectId() + " (active: " + document.get().active() + "); nothing was changed");
         }
         BookClosingStep.checkOptions(definition, source, target, streams, "-");
-        String provider = definition.backup() == null ? null : definition.backup().provider();
-        if (provider != null && backups.storages().stream().noneMatch(s -> s.name().equals(provider))) {
-            throw new UnknownBackupStorageException(provider, backups.storages().stream().map(BackupStorage::name)
-                    .collect(Collectors.toCollection(LinkedHashSet::new)));
+        if (definition.backup() != null) {
+            backups.requireStorage(definition.backup().provider());
         }
         return launch(definition, source, target, resumable.orElseGet(() -> UUID.randomUUID().toString()),
                 resumable.isEmpty());

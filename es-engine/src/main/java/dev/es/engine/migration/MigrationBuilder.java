@@ -48,7 +48,11 @@ public final class MigrationBuilder {
         this.lock = new LockOptions(defaults);
     }
 
-    /** The stream to move; by default the document's active stream. */
+    /**
+     * The stream to move; by default the document's active stream. A stream the object's document does not list (its
+     * active stream or one it used before) is refused by {@link #start()}, with nothing written, unless a migration
+     * recorded for it is being resumed.
+     */
     public MigrationBuilder withSourceStream(String streamId) {
         this.sourceStreamId = Identifiers.requireStreamId(streamId);
         return this;

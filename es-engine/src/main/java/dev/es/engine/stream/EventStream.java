@@ -294,7 +294,6 @@ public final class EventStream {
         }
     }
 
-    /** Moves this handle to {@code pointer}. */
     /**
      * {@code pointer} when it is one of this object's streams: the document knows it, or a close continues to it from
      * the active stream (the cutover has not reached the document yet). Anything else is refused before a write.
@@ -315,6 +314,7 @@ public final class EventStream {
         return pointer;
     }
 
+    /** Moves this handle to {@code pointer}. */
     private void advanceTo(StreamPointer pointer) {
         active = pointer;
     }

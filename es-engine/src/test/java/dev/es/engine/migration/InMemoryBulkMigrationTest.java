@@ -124,6 +124,9 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
                 .maxConcurrency(1).execute();
         assertThat(result.status()).isEqualTo(MigrationStatus.FAILED);
         assertThat(result.migrated()).isEqualTo(1);
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(result.failures()).singleElement().satisfies(f -> assertThat(f.error())
+                .hasMessageContaining("document 1 of given documents is null"));
     }
 
     @Test
@@ -181,7 +184,11 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
         BulkMigrationHandle handle = migrations.forObjectName(name).targetStore("other").maxConcurrency(1)
                 .eachObject(b -> b.withProgress(p -> p.onCompleted(r -> {
                     firstDone.countDown();
-                    await(pauseAsked);
+                    try {
+                        pauseAsked.await(10, TimeUnit.SECONDS); // no assertion here: it would stop the run's thread
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }))).start();
         assertThat(firstDone.await(10, TimeUnit.SECONDS)).isTrue();
         handle.pause();
@@ -218,14 +225,5 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
         assertThat(result).isNotNull();
         assertThat(result.migrated()).isEqualTo(5);
         assertThat(result.failed()).isZero();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
