@@ -76,15 +76,7 @@ class EsBadConfigurationTest {
 
     @TestFactory
     Stream<DynamicTest> aNameThatWouldReachAPathOrSqlFailsStartUpNamingTheProperty() {
-        return BAD_NAMES.stream().map(c -> DynamicTest.dynamicTest(c.setting(), () ->
-                runner.withPropertyValues(c.setting()).run(context -> {
-                    assertThat(context).hasFailed();
-                    Throwable failure = context.getStartupFailure();
-                    assertThat(FailureReports.property(failure)).as("%s: %s", c.setting(), failure)
-                            .startsWith(c.property());
-                    FailureAnalysis analysis = FailureReports.analyze(failure);
-                    assertThat(analysis.getDescription()).contains(c.property());
-                })));
+        return failNaming(BAD_NAMES);
     }
 
     private static final List<Case> OUT_OF_RANGE = List.of(
@@ -110,12 +102,17 @@ class EsBadConfigurationTest {
 
     @TestFactory
     Stream<DynamicTest> aValueOutOfRangeFailsStartUpNamingTheProperty() {
-        return OUT_OF_RANGE.stream().map(c -> DynamicTest.dynamicTest(c.setting(), () ->
+        return failNaming(OUT_OF_RANGE);
+    }
+
+    /** Each case's setting stops start-up with es's or Spring Boot's report naming (at least) its property. */
+    private Stream<DynamicTest> failNaming(List<Case> cases) {
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.setting(), () ->
                 runner.withPropertyValues(c.setting()).run(context -> {
                     assertThat(context).hasFailed();
                     Throwable failure = context.getStartupFailure();
                     assertThat(FailureReports.property(failure)).as("%s: %s", c.setting(), failure)
-                            .isEqualTo(c.property());
+                            .startsWith(c.property());
                     assertThat(FailureReports.analyze(failure).getDescription()).contains(c.property());
                 })));
     }
