@@ -1,6 +1,8 @@
 package dev.es.engine.migration;
 
+import dev.es.engine.ErrorCategory;
 import dev.es.engine.Identifiers;
+import dev.es.engine.InvalidIdentifierException;
 import dev.es.engine.backup.BackupRestoreService;
 import dev.es.engine.document.ObjectDocument;
 import dev.es.engine.document.StreamPointer;
@@ -50,6 +52,8 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     private final Clock clock;
     /** How many migrations run at once by default; more wait for a free place. */
     public static final int DEFAULT_MAX_CONCURRENT_MIGRATIONS = 64;
+    /** The longest migration id any routing table holds (PostgreSQL's column); es makes 36-character UUIDs. */
+    static final int MAX_MIGRATION_ID_LENGTH = 100;
 
     private final MigrationExecutor executor;
     private final Map<String, LiveMigration> running = new ConcurrentHashMap<>();
@@ -233,7 +237,7 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
 
     @Override
     public MigrationResult resume(String migrationId) {
-        MigrationEntry entry = routing.get(migrationId)
+        MigrationEntry entry = entry(migrationId)
                 .orElseThrow(() -> new MigrationException(migrationId, "no such migration in the routing table"));
         LiveMigration live = running.get(migrationId);
         if (live != null) {
@@ -271,12 +275,31 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
 
     @Override
     public Optional<MigrationEntry> get(String migrationId) {
-        return routing.get(migrationId);
+        return entry(migrationId);
     }
 
     @Override
     public Optional<MigrationHandle> handle(String migrationId) {
-        return Optional.ofNullable(running.get(migrationId));
+        return couldExist(migrationId) ? Optional.ofNullable(running.get(migrationId)) : Optional.empty();
+    }
+
+    /**
+     * The routing entry of {@code migrationId}; none for an id no migration can have (null, blank, too long, or with
+     * characters es never puts in one), whatever the routing table's store would make of it (an SQL error, a refused
+     * blob name): the same answer on every store.
+     */
+    private Optional<MigrationEntry> entry(@Nullable String migrationId) {
+        return couldExist(migrationId) ? routing.get(migrationId) : Optional.empty();
+    }
+
+    /** Whether {@code migrationId} has the shape of a migration id (es makes UUIDs; every store holds 100 chars). */
+    static boolean couldExist(@Nullable String migrationId) {
+        try {
+            Identifiers.require("migrationId", migrationId, MAX_MIGRATION_ID_LENGTH);
+            return true;
+        } catch (InvalidIdentifierException e) {
+            return false;
+        }
     }
 
     @Override
@@ -304,22 +327,31 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
     }
 
     private MigrationEntry entryToVerify(String migrationId) {
-        return routing.get(migrationId)
+        return entry(migrationId)
                 .orElseThrow(() -> new MigrationException(migrationId, "no such migration in the routing table"));
     }
 
     /** {@inheritDoc} The rollback's audit records name {@code api} as who asked. */
     @Override
     public RollbackResult rollback(String migrationId) {
-        return rollbacks.rollback(Objects.requireNonNull(migrationId, "migrationId"), null,
+        return rollbacks.rollback(requireShape(migrationId), null,
                 MigrationAuditRecord.BY_API);
     }
 
     /** {@inheritDoc} The rollback's audit records name {@code api} as who asked. */
     @Override
     public RollbackResult rollback(String migrationId, EventTransformer reverseTransformer) {
-        return rollbacks.rollback(Objects.requireNonNull(migrationId, "migrationId"),
+        return rollbacks.rollback(requireShape(migrationId),
                 Objects.requireNonNull(reverseTransformer, "reverseTransformer"), MigrationAuditRecord.BY_API);
+    }
+
+    /** {@code migrationId}, or the refusal a rollback of an unknown migration gets, for an id none can have. */
+    private static String requireShape(@Nullable String migrationId) {
+        if (!couldExist(migrationId)) {
+            throw new RollbackRefusedException(migrationId == null ? "null" : Identifiers.printable(migrationId),
+                    "no such migration in the routing table", ErrorCategory.USAGE);
+        }
+        return migrationId;
     }
 
     /** The run of that migration in this process, or {@code null}. */

@@ -108,6 +108,19 @@ public abstract class AbstractMigrationControlTest extends LiveMigrationFixture 
     }
 
     @Test
+    void anIdNoMigrationCanHaveIsAnsweredAsUnknownTheSameOnEveryStore() {
+        for (String id : java.util.Arrays.asList(null, "", "x".repeat(150), "a\0b", "../entries", "has space")) {
+            String as = String.valueOf(id).replace('\0', '?');
+            assertThat(migrations.get(id)).as(as).isEmpty();
+            assertThat(migrations.handle(id)).as(as).isEmpty();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> migrations.resume(id)).as(as)
+                    .isInstanceOf(MigrationException.class).hasMessageContaining("no such migration");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> migrations.rollback(id)).as(as)
+                    .isInstanceOf(RollbackRefusedException.class).hasMessageContaining("no such migration");
+        }
+    }
+
+    @Test
     @Tag("design-5.5")
     @DisplayName("design 5.5: PAUSE_SOURCE wins the close under a busy writer without dropping a write")
     void pauseSourceStrategyWinsTheCloseWithoutDroppingWrites() throws Exception {
