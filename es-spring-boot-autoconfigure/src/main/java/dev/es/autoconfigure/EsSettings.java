@@ -63,7 +63,18 @@ final class EsSettings {
             stores.put(properties.getDefaultStore(), StoreSettings.of(properties.getDefaultStore(),
                     new EsProperties.Store()));
         } else {
-            properties.getStores().forEach((name, store) -> stores.put(name, StoreSettings.of(name, store)));
+            properties.getStores().forEach((name, store) -> {
+                StoreSettings settings = StoreSettings.of(name, store);
+                if (store.getType() != EsProperties.StoreType.BLOB && store.getContainer() != null
+                        && !store.getContainer().isBlank()) {
+                    // a warning, not a failure: a profile layered over another often leaves one behind (an empty
+                    // value takes it back, as the sample's postgres & azure document does)
+                    log.warn("{} ({}) is set, but store '{}' is of type {}: only a blob store has a container, so it"
+                            + " is not used", settings.property("container"), store.getContainer(), name,
+                            store.getType().name().toLowerCase(Locale.ROOT));
+                }
+                stores.put(name, settings);
+            });
         }
         String documents = orElse(properties.getDocuments().getStore(), properties.getDefaultStore());
         String locks = orElse(properties.getLocks().getStore(), documents);
@@ -238,6 +249,11 @@ final class EsSettings {
                     "must not be empty; set the directory of the backups, like ./es-backups");
         }
         String container = b.getContainer();
+        if (provider == BackupProvider.FILE && container != null && !container.isBlank()) {
+            // a warning, not a failure: a profile layered over another often leaves such a setting behind
+            log.warn("es.backup.container ({}) is set, but es.backup.provider is file: backups go to {}, not to a"
+                    + " container; set es.backup.provider=blob to use it", container, b.getLocation());
+        }
         if (provider == BackupProvider.BLOB && (container == null || container.isBlank())) {
             throw bad("es.backup.container", "is not set, but es.backup.provider is blob", "Set es.backup.container"
                     + " to the name of the blob container holding the backups, for example"

@@ -9,10 +9,13 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -157,6 +160,19 @@ class EsBadConfigurationTest {
                     assertThat(context.getBean(EsProperties.class).getStores().get("main").getTablePrefix())
                             .isEqualTo("x_");
                 });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aContainerThatNothingUsesIsNamedInAWarning(CapturedOutput output) {
+        // not a failure: a profile layered over another often leaves one behind
+        runner.withPropertyValues("es.stores.main.type=memory", "es.stores.main.container=events",
+                "es.backup.container=backups").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(dev.es.engine.backup.BackupRestoreService.class);
+                });
+        assertThat(output).contains("es.stores.main.container (events) is set, but store 'main' is of type memory")
+                .contains("es.backup.container (backups) is set, but es.backup.provider is file");
     }
 
     @Test
