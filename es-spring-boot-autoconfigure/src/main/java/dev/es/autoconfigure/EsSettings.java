@@ -63,22 +63,27 @@ final class EsSettings {
             stores.put(properties.getDefaultStore(), StoreSettings.of(properties.getDefaultStore(),
                     new EsProperties.Store()));
         } else {
-            properties.getStores().forEach((name, store) -> {
-                StoreSettings settings = StoreSettings.of(name, store);
-                if (store.getType() != EsProperties.StoreType.BLOB && store.getContainer() != null
-                        && !store.getContainer().isBlank()) {
-                    // a warning, not a failure: a profile layered over another often leaves one behind (an empty
-                    // value takes it back, as the sample's postgres & azure document does)
-                    log.warn("{} ({}) is set, but store '{}' is of type {}: only a blob store has a container, so it"
-                            + " is not used", settings.property("container"), store.getContainer(), name,
-                            store.getType().name().toLowerCase(Locale.ROOT));
-                }
-                stores.put(name, settings);
-            });
+            properties.getStores().forEach((name, store) -> stores.put(name, StoreSettings.of(name, store)));
         }
         String documents = orElse(properties.getDocuments().getStore(), properties.getDefaultStore());
         String locks = orElse(properties.getLocks().getStore(), documents);
         return new ConfiguredStores(stores, properties.getDefaultStore(), documents, locks);
+    }
+
+    /**
+     * Names, in a warning, a container set on a store that is not blob: it is not used. A warning, not a failure: a
+     * profile layered over another often leaves one behind (an empty value takes it back, as the sample's
+     * {@code postgres & azure} document does).
+     */
+    static void warnUnusedContainers(EsProperties properties) {
+        properties.getStores().forEach((name, store) -> {
+            if (store.getType() != EsProperties.StoreType.BLOB && store.getContainer() != null
+                    && !store.getContainer().isBlank()) {
+                log.warn("es.stores.{}.container ({}) is set, but store '{}' is of type {}: only a blob store has a"
+                        + " container, so it is not used", name, store.getContainer(), name,
+                        store.getType().name().toLowerCase(Locale.ROOT));
+            }
+        });
     }
 
     /** What a store reads under {@code es.stores.<name>}, in the binder's relaxed form (lower case, no dashes). */

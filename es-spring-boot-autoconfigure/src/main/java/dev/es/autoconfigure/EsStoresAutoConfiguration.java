@@ -42,6 +42,7 @@ public final class EsStoresAutoConfiguration {
     EsStoreResolver esStoreResolver(EsProperties properties, List<EsStoreBackend> backends,
                                     List<MissingBackend> missing, Environment environment) {
         EsSettings.checkStoreKeys(environment);
+        EsSettings.warnUnusedContainers(properties);
         return new EsStoreResolver(EsSettings.stores(properties), backends, missing);
     }
 
