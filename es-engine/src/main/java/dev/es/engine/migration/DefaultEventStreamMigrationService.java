@@ -526,7 +526,11 @@ public final class DefaultEventStreamMigrationService implements EventStreamMigr
         }
         StreamPointer active = document.get().active();
         return entries.stream()
-                .filter(e -> resumable(e.status()))
+                // a bulk run's own completed migration too: the run read it unfinished, and settling the entries
+                // just now found it completed; run again it finds itself completed, where a new migration would move
+                // the object a second time (onwards from the target)
+                .filter(e -> resumable(e.status()) || definition.bulkRunId() != null
+                        && e.status() == MigrationStatus.COMPLETED && BulkMigration.ofRun(e, definition.bulkRunId()))
                 .filter(e -> e.target().equals(active))
                 .filter(e -> definition.targetStreamId() == null
                         || definition.targetStreamId().equals(active.streamId()))

@@ -130,6 +130,36 @@ class InMemoryBulkMigrationTest extends AbstractBulkMigrationTest {
     }
 
     @Test
+    void aRunnerThatReadItsRunsMigrationUnfinishedAndFindsItCompletedSkipsTheObject() {
+        // the race two runners of one bulk run can meet: runner B reads the document after runner A's cutover and
+        // A's entry before A recorded it completed; by B's launch A is done, so settling the entries finds it
+        // COMPLETED. B must find the object migrated, not move it on from A's target to a third stream.
+        String name = uniqueObjectName();
+        String id = createObjects(name, 1, new HashMap<>()).get(0);
+        BulkMigrationResult first = migrations.forObjectName(name).bulkRunId("race-" + name).targetStore("other")
+                .execute();
+        assertThat(first.migrated()).isEqualTo(1);
+        ObjectDocument moved = streams.documents().get(name, id).orElseThrow();
+        MigrationEntry done = stores.routing().forObject(name, id).get(0);
+        assertThat(done.status()).isEqualTo(MigrationStatus.COMPLETED);
+        MigrationEntry asReadBefore = done.with(MigrationPhase.CUTOVER, MigrationStatus.IN_PROGRESS,
+                done.updatedAt());
+
+        MigrationBuilder builder = migrations.forDocument(name, id).withTargetStore("other");
+        builder.bulkRunId = "race-" + name;
+        builder.expectedActive = moved.active();
+        builder.prefetched = new DefaultEventStreamMigrationService.Prefetched(java.util.Optional.of(moved),
+                List.of(asReadBefore));
+        MigrationHandle handle = builder.start();
+        MigrationResult outcome = handle.await();
+
+        assertThat(outcome.status()).isEqualTo(MigrationStatus.COMPLETED);
+        assertThat(((LiveMigration) handle).foundCompleted()).as("found completed, so the run skips it").isTrue();
+        assertThat(streams.documents().get(name, id).orElseThrow().active()).isEqualTo(moved.active());
+        assertThat(stores.routing().forObject(name, id)).hasSize(1);
+    }
+
+    @Test
     void partitionsSplitTheObjectsWithoutOverlap() {
         String name = uniqueObjectName();
         List<String> ids = createObjects(name, 40, new HashMap<>());
