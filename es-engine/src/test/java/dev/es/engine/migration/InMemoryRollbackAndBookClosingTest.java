@@ -22,7 +22,6 @@ import dev.es.engine.store.memory.InMemoryTagStore;
 import dev.es.engine.stream.EventStream;
 import dev.es.engine.transform.EventTransformer;
 import dev.es.engine.transform.FunctionTransformer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
