@@ -268,10 +268,7 @@ final class EsSettings {
         Duration maxAge = r.getMaxAge();
         if (maxAge != null) {
             // no upper limit: a retention is subtracted from an instant, never added to a clock's deadline
-            if (maxAge.isNegative() || maxAge.isZero()) {
-                throw invalid("es.backup.retention.max-age", maxAge, "must be positive; set a positive duration,"
-                        + " like 30d");
-            }
+            positiveOfAnyLength("es.backup.retention.max-age", maxAge);
         }
         Integer maxCount = r.getMaxCount();
         if (maxCount != null && maxCount < 1) {
@@ -291,10 +288,14 @@ final class EsSettings {
     }
 
     static Duration positive(String property, Duration value) {
+        return notHuge(property, positiveOfAnyLength(property, value));
+    }
+
+    private static Duration positiveOfAnyLength(String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw invalid(property, value, "must be positive; set a positive duration, like 30s");
         }
-        return notHuge(property, value);
+        return value;
     }
 
     private static Duration notHuge(String property, Duration value) {

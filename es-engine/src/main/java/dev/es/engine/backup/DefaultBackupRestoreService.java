@@ -101,18 +101,6 @@ public final class DefaultBackupRestoreService implements BackupRestoreService {
         return List.copyOf(storages.values());
     }
 
-    @Override
-    public BackupStorage requireStorage(@Nullable String name) {
-        if (name == null) {
-            return storages.values().iterator().next();
-        }
-        BackupStorage storage = storages.get(name);
-        if (storage == null) {
-            throw new UnknownBackupStorageException(name, storages.keySet());
-        }
-        return storage;
-    }
-
     // ---------------------------------------------------------------------------------------------- backup
 
     @Override

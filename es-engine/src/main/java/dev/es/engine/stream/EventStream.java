@@ -303,15 +303,18 @@ public final class EventStream {
             return pointer;
         }
         ObjectDocument doc = reloadDocument();
-        StreamPointer tip = doc.active();
-        for (int hops = 0; !doc.knows(pointer) && !tip.equals(pointer); hops++) {
-            CloseEvent close = closeOf(tip);
-            if (close == null || !close.hasContinuation() || hops >= MAX_READ_HOPS) {
-                throw new StreamOfAnotherObjectException(objectName(), objectId(), pointer, doc.active());
-            }
-            tip = new StreamPointer(close.continuationStreamId(), close.continuationStore());
+        if (doc.knows(pointer)) {
+            return pointer;
         }
-        return pointer;
+        StreamPointer tip = doc.active();
+        CloseEvent close;
+        for (int hops = 0; hops < MAX_READ_HOPS && (close = closeOf(tip)) != null && close.hasContinuation(); hops++) {
+            tip = new StreamPointer(close.continuationStreamId(), close.continuationStore());
+            if (tip.equals(pointer)) {
+                return pointer;
+            }
+        }
+        throw new StreamOfAnotherObjectException(objectName(), objectId(), pointer, doc.active());
     }
 
     /** Moves this handle to {@code pointer}. */
